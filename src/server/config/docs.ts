@@ -1,0 +1,3 @@
+import { renderSettingsDoc } from './help.js';
+
+process.stdout.write(renderSettingsDoc());

@@ -1,0 +1,72 @@
+import { defineSetting, oneOf, SettingError, toList, toOptionalStr, toStr } from '../setting.js';
+
+export const securitySettings = [
+  defineSetting({
+    name: 'certfile',
+    section: 'ssl',
+    flags: ['--certfile'],
+    metavar: 'FILE',
+    default: null as string | null,
+    convert: toOptionalStr,
+    doc: 'TLS certificate (PEM); with keyfile, serve HTTPS.',
+  }),
+  defineSetting({
+    name: 'keyfile',
+    section: 'ssl',
+    flags: ['--keyfile'],
+    metavar: 'FILE',
+    default: null as string | null,
+    convert: toOptionalStr,
+    doc: 'TLS private key (PEM); with certfile, serve HTTPS.',
+  }),
+  defineSetting({
+    name: 'forwarded_allow_ips',
+    section: 'security',
+    flags: ['--forwarded-allow-ips'],
+    metavar: 'STRING',
+    default: ['127.0.0.1', '::1'],
+    convert: toList,
+    doc: 'Proxies (IPs or CIDRs, or *) whose X-Forwarded-* headers are trusted.',
+  }),
+  defineSetting({
+    name: 'auth',
+    section: 'security',
+    flags: ['--auth'],
+    metavar: 'MODE',
+    default: 'on' as 'on' | 'none',
+    convert: oneOf(['on', 'none'] as const),
+    doc: 'Authentication: on, or none (everyone who reaches the server is admin; warned at every start).',
+  }),
+  defineSetting({
+    name: 'allowed_origins',
+    section: 'security',
+    flags: ['--allowed-origins'],
+    metavar: 'ORIGINS',
+    default: [] as string[],
+    convert: (raw: unknown) => {
+      const origins = toList(raw);
+      for (const origin of origins) {
+        if (origin !== '*' && !/^https?:\/\/[^/\s]+$/.test(origin)) {
+          throw new SettingError(`"${origin}" is not an origin like https://host:port`);
+        }
+      }
+      return origins;
+    },
+    doc: "Origins allowed to call mutating routes and open sockets; empty means the server's own.",
+  }),
+  defineSetting({
+    name: 'rate_limit',
+    section: 'security',
+    flags: ['--rate-limit'],
+    metavar: 'N/PERIOD',
+    default: '600/minute',
+    convert: (raw: unknown) => {
+      const value = toStr(raw).trim();
+      if (!/^\d+\/(second|minute|hour)$/.test(value)) {
+        throw new SettingError(`expected N/second, N/minute or N/hour, got "${value}"`);
+      }
+      return value;
+    },
+    doc: 'Requests allowed per client address, e.g. 600/minute.',
+  }),
+];

@@ -1,0 +1,192 @@
+import { randomUUID } from 'node:crypto';
+import type { OutgoingHttpHeaders } from 'node:http';
+import Fastify, {
+  LogController,
+  type FastifyBaseLogger,
+  type FastifyError,
+  type FastifyInstance,
+  type FastifyServerFactory,
+} from 'fastify';
+import type { Logger } from 'pino';
+import { codeForStatus, type ErrorCode } from '../../shared/errors.js';
+import type { Readiness } from '../../shared/health.js';
+import { compileAccessFormat } from '../logging/access.js';
+import { ApiError, errorReply } from './errors.js';
+import { adminRoutes, type LogLevelControl } from './routes/admin.js';
+import { healthRoutes } from './routes/health.js';
+import { rootRoutes } from './routes/root.js';
+
+export interface RequestHooks {
+  /** gunicorn's pre_request(worker, req). */
+  preRequest?: (req: HookRequest) => unknown;
+  /** gunicorn's post_request(worker, req, res). */
+  postRequest?: (req: HookRequest, res: HookResponse) => unknown;
+}
+
+export interface HookRequest {
+  id: string;
+  method: string;
+  url: string;
+  headers: Record<string, string | string[] | undefined>;
+}
+
+export interface HookResponse {
+  statusCode: number;
+  headers: Record<string, unknown>;
+}
+
+export interface AppOptions {
+  /** The error logger ("dwi.error"); request loggers are its children. */
+  logger: Logger;
+  /** Where access lines go; absent when the access log is off. */
+  accessLogger?: Logger;
+  accessLogFormat: string;
+  version: string;
+  workerId: number;
+  /** Proxies whose X-Forwarded-* headers are believed. */
+  forwardedAllowIps: string[];
+  keepAliveTimeoutMs?: number;
+  readiness: () => Readiness;
+  logLevels: LogLevelControl;
+  hooks?: RequestHooks;
+  /** Called after each response, e.g. to count requests for max_requests. */
+  onResponse?: () => void;
+  serverFactory?: FastifyServerFactory;
+  /** True while answers should end their connection (draining, or keepalive 0). */
+  closeConnections?: () => boolean;
+}
+
+const SAFE_REQUEST_ID = /^[\w.:@/+=-]{1,200}$/;
+
+/** Builds the Fastify app without listening (server.ts owns sockets; tests can inject). */
+export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
+  const app = Fastify({
+    loggerInstance: options.logger as FastifyBaseLogger,
+    // The access log (onResponse below) replaces Fastify's own per-request lines.
+    logController: new LogController({
+      disableRequestLogging: true,
+      requestIdLogLabel: 'request_id',
+    }),
+    // A client's X-Request-ID is kept when it is sane, so ids follow a request across services.
+    genReqId: (req) => {
+      const incoming = req.headers['x-request-id'];
+      return typeof incoming === 'string' && SAFE_REQUEST_ID.test(incoming)
+        ? incoming
+        : randomUUID();
+    },
+    trustProxy: options.forwardedAllowIps.includes('*') ? true : options.forwardedAllowIps,
+    ...(options.serverFactory ? { serverFactory: options.serverFactory } : {}),
+    ...(options.keepAliveTimeoutMs !== undefined
+      ? { keepAliveTimeout: options.keepAliveTimeoutMs }
+      : {}),
+    ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', allErrors: false } },
+  });
+
+  app.addHook('onRequest', async (request, reply) => {
+    reply.header('x-request-id', request.id);
+    if (options.closeConnections?.()) reply.header('connection', 'close');
+    if (options.hooks?.preRequest !== undefined) {
+      try {
+        await options.hooks.preRequest(hookRequest(request));
+      } catch (err) {
+        request.log.error({ err }, `pre_request hook failed: ${(err as Error).message}`);
+      }
+    }
+  });
+
+  const accessFormat = compileAccessFormat(options.accessLogFormat);
+  app.addHook('onResponse', async (request, reply) => {
+    options.onResponse?.();
+    if (options.accessLogger !== undefined) {
+      const durationMs = reply.elapsedTime;
+      const line = accessFormat({
+        remoteAddress: request.ip,
+        method: request.method,
+        url: request.url,
+        httpVersion: request.raw.httpVersion,
+        status: reply.statusCode,
+        requestHeaders: request.headers,
+        responseHeaders: reply.getHeaders() as OutgoingHttpHeaders,
+        start: new Date(Date.now() - durationMs),
+        durationMs,
+        pid: process.pid,
+      });
+      options.accessLogger.info({ request_id: request.id }, line);
+    }
+    if (options.hooks?.postRequest !== undefined) {
+      try {
+        await options.hooks.postRequest(hookRequest(request), {
+          statusCode: reply.statusCode,
+          headers: reply.getHeaders(),
+        });
+      } catch (err) {
+        request.log.error({ err }, `post_request hook failed: ${(err as Error).message}`);
+      }
+    }
+  });
+
+  app.setErrorHandler((error: FastifyError | ApiError, request, reply) => {
+    let code: ErrorCode;
+    let message: string;
+    if (error instanceof ApiError) {
+      code = error.code;
+      message = error.message;
+    } else if (error.validation !== undefined) {
+      code = 'bad_request';
+      message = `invalid ${error.validationContext ?? 'request'}: ${error.validation
+        .map((v) => `${v.instancePath || '/'} ${v.message ?? 'is invalid'}`.trim())
+        .join('; ')}`;
+    } else if (
+      typeof error.statusCode === 'number' &&
+      error.statusCode >= 400 &&
+      error.statusCode < 500
+    ) {
+      code = codeForStatus(error.statusCode);
+      message = error.message;
+    } else {
+      code = 'internal';
+      message = 'internal error; the request id leads to the details in the error log';
+      request.log.error(
+        { err: error },
+        `unhandled error on ${request.method} ${request.url}: ${error.message}`,
+      );
+    }
+    const status = error instanceof ApiError ? error.statusCode : statusFor(code, error.statusCode);
+    return reply.code(status).send(errorReply(code, message, request.id));
+  });
+
+  app.setNotFoundHandler((request, reply) =>
+    reply
+      .code(404)
+      .send(
+        errorReply(
+          'not_found',
+          `no route for ${request.method} ${request.url.split('?')[0]}`,
+          request.id,
+        ),
+      ),
+  );
+
+  await app.register(rootRoutes);
+  await app.register(healthRoutes, {
+    version: options.version,
+    workerId: options.workerId,
+    readiness: options.readiness,
+  });
+  await app.register(adminRoutes, { logLevels: options.logLevels });
+  return app;
+}
+
+function statusFor(code: ErrorCode, raw: number | undefined): number {
+  if (code === 'internal') return 500;
+  return typeof raw === 'number' && raw >= 400 && raw < 500 ? raw : 400;
+}
+
+function hookRequest(request: {
+  id: string;
+  method: string;
+  url: string;
+  headers: Record<string, string | string[] | undefined>;
+}): HookRequest {
+  return { id: request.id, method: request.method, url: request.url, headers: request.headers };
+}

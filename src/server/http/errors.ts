@@ -1,0 +1,29 @@
+import { ERROR_CODES, type ErrorCode, type ErrorReply } from '../../shared/errors.js';
+
+/** An error a route raises on purpose: it becomes a reply with its code and status. */
+export class ApiError extends Error {
+  readonly code: ErrorCode;
+  readonly statusCode: number;
+
+  constructor(code: ErrorCode, message: string = ERROR_CODES[code].message) {
+    super(message);
+    this.code = code;
+    this.statusCode = ERROR_CODES[code].status;
+  }
+}
+
+export function errorReply(code: ErrorCode, message: string, requestId: string): ErrorReply {
+  return { status: 'error', error: message, code, request_id: requestId };
+}
+
+/** JSON schema of the error envelope, for route response declarations and the OpenAPI document. */
+export const errorReplySchema = {
+  type: 'object',
+  required: ['status', 'error', 'code', 'request_id'],
+  properties: {
+    status: { type: 'string', enum: ['error'] },
+    error: { type: 'string' },
+    code: { type: 'string', enum: Object.keys(ERROR_CODES) },
+    request_id: { type: 'string' },
+  },
+} as const;

@@ -1,0 +1,81 @@
+import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
+import { ApiError } from '../errors.js';
+
+export interface LogLevelChange {
+  logger: string;
+  level: string | null;
+  ttl?: number;
+}
+
+export interface LogLevelControl {
+  /** Current effective levels by logger name. */
+  levels(): Record<string, string>;
+  isKnownLogger(name: string): boolean;
+  /** Applies a change here and in every other process of the server. */
+  set(change: LogLevelChange): void;
+}
+
+const LEVELS = [
+  'debug',
+  'info',
+  'warning',
+  'error',
+  'critical',
+  'DEBUG',
+  'INFO',
+  'WARNING',
+  'ERROR',
+  'CRITICAL',
+];
+
+const putSchema = {
+  body: {
+    type: 'object',
+    additionalProperties: false,
+    required: ['level'],
+    properties: {
+      logger: { type: 'string', minLength: 1, maxLength: 200, default: 'root' },
+      level: { type: ['string', 'null'], enum: [...LEVELS, null] },
+      ttl: { type: 'number', exclusiveMinimum: 0, maximum: 86400 },
+    },
+  },
+} as const;
+
+function isLoopback(request: FastifyRequest): boolean {
+  // Judged on the socket itself: a proxy on loopback must not make every client local.
+  if (request.headers['x-forwarded-for'] !== undefined) return false;
+  const address = request.raw.socket.remoteAddress;
+  if (address === undefined) return true; // unix socket: local by definition
+  return address === '::1' || address.startsWith('127.') || address.startsWith('::ffff:127.');
+}
+
+/** Run-time verbosity, per logger, optionally for a while. Loopback only until auth exists. */
+export const adminRoutes: FastifyPluginAsync<{ logLevels: LogLevelControl }> = async (
+  app,
+  { logLevels },
+) => {
+  app.addHook('onRequest', async (request) => {
+    if (!isLoopback(request)) {
+      throw new ApiError(
+        'forbidden',
+        'log levels can only be changed from the server host (loopback)',
+      );
+    }
+  });
+
+  app.get('/api/admin/log-levels', async () => ({ status: 'success', data: logLevels.levels() }));
+
+  app.put('/api/admin/log-levels', { schema: putSchema }, async (request) => {
+    const body = request.body as { logger: string; level: string | null; ttl?: number };
+    if (!logLevels.isKnownLogger(body.logger)) {
+      throw new ApiError('not_found', `no logger named ${body.logger}`);
+    }
+    const change: LogLevelChange = {
+      logger: body.logger,
+      level: body.level?.toLowerCase() ?? null,
+    };
+    if (body.ttl !== undefined) change.ttl = body.ttl;
+    logLevels.set(change);
+    return { status: 'success', data: { changed: change, levels: logLevels.levels() } };
+  });
+};

@@ -1,0 +1,36 @@
+import type { FastifyPluginAsync } from 'fastify';
+import type { Health, Readiness } from '../../../shared/health.js';
+import { errorReply } from '../errors.js';
+
+export interface HealthOptions {
+  version: string;
+  workerId: number;
+  readiness: () => Readiness;
+}
+
+/** Liveness (the process answers) and readiness (it should get traffic). */
+export const healthRoutes: FastifyPluginAsync<HealthOptions> = async (app, options) => {
+  const startedAt = Date.now();
+  app.get('/api/health', async (): Promise<{ status: 'success'; data: Health }> => ({
+    status: 'success',
+    data: {
+      status: 'ok',
+      version: options.version,
+      pid: process.pid,
+      worker: options.workerId,
+      uptime_s: Math.round((Date.now() - startedAt) / 1000),
+    },
+  }));
+
+  app.get('/api/ready', async (request, reply) => {
+    const readiness = options.readiness();
+    if (readiness.ready) return { status: 'success', data: readiness };
+    const failing = Object.entries(readiness.checks)
+      .filter(([, check]) => !check.ok)
+      .map(([name, check]) => `${name}: ${check.detail ?? 'not ok'}`);
+    return reply.code(503).send({
+      ...errorReply('not_ready', `not ready (${failing.join('; ')})`, request.id),
+      data: readiness,
+    });
+  });
+};

@@ -1,0 +1,22 @@
+import type { FastifyPluginAsync } from 'fastify';
+
+const statusSchema = {
+  type: 'object',
+  required: ['status', 'data'],
+  properties: {
+    status: { type: 'string', enum: ['success'] },
+    data: {
+      type: 'object',
+      required: ['status'],
+      properties: { status: { type: 'string' } },
+    },
+  },
+} as const;
+
+/** GET /: the original's "is it running" answer, kept word for word for its clients. */
+export const rootRoutes: FastifyPluginAsync = async (app) => {
+  app.get('/', { schema: { response: { 200: statusSchema } } }, async () => ({
+    status: 'success',
+    data: { status: 'Docker Web Interface API is running' },
+  }));
+};

@@ -1,0 +1,240 @@
+import { pino, type Logger } from 'pino';
+import type { Settings } from '../config/settings.js';
+import { LOGGER_ALIASES } from './dictconfig.js';
+import { parseLevel, pinoToPy, pyToPinoName, levelName } from './levels.js';
+import { describeHidden, NoiseFilter } from './noise.js';
+import { planLogging, type LoggingPlan, type SinkTarget } from './plan.js';
+import type { LogRecord } from './record.js';
+
+export type { Logger } from 'pino';
+
+interface Sink {
+  write(text: string): void;
+  reopen(): void;
+  flush(): void;
+}
+
+interface ActiveHandler {
+  level: number;
+  sink: Sink;
+  format: (record: LogRecord) => string;
+}
+
+const NULL_SINK: Sink = { write() {}, reopen() {}, flush() {} };
+
+function openSink(target: SinkTarget): Sink {
+  if (target.kind === 'null') return NULL_SINK;
+  // Synchronous writes: one write per line keeps lines whole when several processes share a
+  // pipe or file, and nothing logged before a crash is lost.
+  const boom =
+    target.kind === 'file'
+      ? pino.destination({ dest: target.path, sync: true, mkdir: true, append: !target.truncate })
+      : pino.destination({ dest: target.kind === 'stdout' ? 1 : 2, sync: true });
+  return {
+    write: (text) => boom.write(text),
+    reopen: () => {
+      if (target.kind === 'file') boom.reopen();
+    },
+    flush: () => {
+      try {
+        boom.flushSync();
+      } catch {
+        // Nothing buffered, or the stream is gone: nothing left to save.
+      }
+    },
+  };
+}
+
+function sinkKey(target: SinkTarget): string {
+  return target.kind === 'file' ? `file:${target.path}` : target.kind;
+}
+
+export interface LevelChange {
+  logger: string;
+  level: string | null;
+  ttl?: number;
+}
+
+/**
+ * The process's loggers: pino underneath, with Python logging's hierarchy, handlers, levels and
+ * formats on top so gunicorn configurations give the same lines.
+ */
+export class Logging {
+  private readonly plan: LoggingPlan;
+  private readonly sinks = new Map<string, Sink>();
+  private readonly handlers = new Map<string, ActiveHandler>();
+  private readonly root: Logger;
+  private readonly children = new Map<string, Logger>();
+  /** Levels set at run time, over the plan's. */
+  private readonly overrides = new Map<string, number>();
+  private readonly revertTimers = new Map<string, NodeJS.Timeout>();
+  private readonly chains = new Map<string, ActiveHandler[][]>();
+  private readonly noise: NoiseFilter;
+  private readonly reportTimer: NodeJS.Timeout | undefined;
+
+  constructor(settings: Settings) {
+    this.plan = planLogging(settings);
+    for (const [name, handler] of this.plan.handlers) {
+      const key = sinkKey(handler.target);
+      let sink = this.sinks.get(key);
+      if (sink === undefined) {
+        sink = openSink(handler.target);
+        this.sinks.set(key, sink);
+      }
+      this.handlers.set(name, { level: handler.level, sink, format: handler.format });
+    }
+    this.noise = new NoiseFilter(settings.noise_filter, settings.noise_filter_socketio);
+    this.root = pino(
+      { level: 'trace', base: null, timestamp: pino.stdTimeFunctions.epochTime },
+      { write: (line: string) => this.dispatch(line) },
+    );
+    const interval = settings.noise_filter_report_interval;
+    if (interval > 0) {
+      this.reportTimer = setInterval(() => this.reportHidden(interval), interval * 1000);
+      this.reportTimer.unref();
+    }
+  }
+
+  /** A named logger ("dwi.error", "dwi.access", "socketio.server", ...). */
+  logger(name: string): Logger {
+    const canonical = canonicalName(name);
+    let child = this.children.get(canonical);
+    if (child === undefined) {
+      child = this.root.child(
+        { name: canonical },
+        { level: pyToPinoName(this.effectiveLevel(canonical)) },
+      );
+      this.children.set(canonical, child);
+    }
+    return child;
+  }
+
+  /** Current effective level of each configured or used logger. */
+  levels(): Record<string, string> {
+    const names = new Set([...this.plan.loggers.keys(), ...this.children.keys()]);
+    return Object.fromEntries([...names].sort().map((n) => [n, levelName(this.effectiveLevel(n))]));
+  }
+
+  /**
+   * Sets a logger's level at run time (null: back to the configured level); with a ttl in
+   * seconds it reverts by itself. Returns the canonical logger name.
+   */
+  setLevel(change: LevelChange): string {
+    const name = canonicalName(change.logger);
+    const previous = this.overrides.get(name);
+    clearTimeout(this.revertTimers.get(name));
+    this.revertTimers.delete(name);
+    if (change.level === null) this.overrides.delete(name);
+    else this.overrides.set(name, parseLevel(change.level) ?? 0);
+    if (change.ttl !== undefined && change.ttl > 0) {
+      const timer = setTimeout(() => {
+        this.revertTimers.delete(name);
+        if (previous === undefined) this.overrides.delete(name);
+        else this.overrides.set(name, previous);
+        this.applyLevels();
+        this.logger('dwi.error').info(
+          `log level of ${name} reverted to ${levelName(this.effectiveLevel(name))}`,
+        );
+      }, change.ttl * 1000);
+      timer.unref();
+      this.revertTimers.set(name, timer);
+    }
+    this.applyLevels();
+    return name;
+  }
+
+  isKnownLogger(name: string): boolean {
+    const canonical = canonicalName(name);
+    return this.plan.loggers.has(canonical) || this.children.has(canonical);
+  }
+
+  /** SIGUSR1: reopen log files (after logrotate moved them). */
+  reopen(): void {
+    for (const sink of this.sinks.values()) sink.reopen();
+  }
+
+  flush(): void {
+    for (const sink of this.sinks.values()) sink.flush();
+  }
+
+  close(): void {
+    if (this.reportTimer !== undefined) clearInterval(this.reportTimer);
+    for (const timer of this.revertTimers.values()) clearTimeout(timer);
+    this.reportHidden(this.reportTimer === undefined ? 0 : undefined);
+    this.flush();
+  }
+
+  private reportHidden(seconds: number | undefined): void {
+    const text = describeHidden(this.noise.takeCounts(), seconds ?? 0);
+    if (text !== undefined) this.logger('dwi.error').info({ noise_report: true }, text);
+  }
+
+  private applyLevels(): void {
+    for (const [name, child] of this.children)
+      child.level = pyToPinoName(this.effectiveLevel(name));
+  }
+
+  private ownLevel(name: string): number {
+    return this.overrides.get(name) ?? this.plan.loggers.get(name)?.level ?? 0;
+  }
+
+  private effectiveLevel(name: string): number {
+    for (let n: string | undefined = name; n !== undefined; n = parentOf(n)) {
+      const level = this.ownLevel(n);
+      if (level > 0) return level;
+    }
+    return 30;
+  }
+
+  /** Handler lists from the logger up its ancestors until one does not propagate. */
+  private chain(name: string): ActiveHandler[][] {
+    let chain = this.chains.get(name);
+    if (chain === undefined) {
+      chain = [];
+      for (let n: string | undefined = name; n !== undefined; n = parentOf(n)) {
+        const planned = this.plan.loggers.get(n);
+        if (planned === undefined) continue;
+        chain.push(planned.handlers.map((h) => this.handlers.get(h)!));
+        if (!planned.propagate) break;
+      }
+      this.chains.set(name, chain);
+    }
+    return chain;
+  }
+
+  private dispatch(line: string): void {
+    const parsed = JSON.parse(line) as Record<string, unknown>;
+    const { level, time, name, msg, request_id, err, noise_report, ...extra } = parsed;
+    const record: LogRecord = {
+      level: pinoToPy(level as number),
+      time: time as number,
+      name: (name as string | undefined) ?? 'root',
+      msg: typeof msg === 'string' ? msg : msg === undefined ? '' : String(msg),
+      pid: process.pid,
+      extra,
+    };
+    if (typeof request_id === 'string') record.request_id = request_id;
+    if (err !== undefined) {
+      record.err = err as LogRecord['err'];
+      if (record.msg === '') record.msg = record.err?.message ?? '';
+    }
+    if (noise_report !== true && this.noise.hides(record.name, record.msg, record.err?.message))
+      return;
+    for (const handlers of this.chain(record.name)) {
+      for (const handler of handlers) {
+        if (record.level >= handler.level) handler.sink.write(`${handler.format(record)}\n`);
+      }
+    }
+  }
+}
+
+function canonicalName(name: string): string {
+  if (name === '' || name === 'root') return 'root';
+  return LOGGER_ALIASES[name] ?? name;
+}
+
+function parentOf(name: string): string | undefined {
+  if (name === 'root') return undefined;
+  const dot = name.lastIndexOf('.');
+  return dot === -1 ? 'root' : name.slice(0, dot);
+}

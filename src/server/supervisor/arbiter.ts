@@ -1,0 +1,421 @@
+/**
+ * The primary process, after gunicorn's arbiter: forks the workers (node:cluster shares the
+ * listeners), replaces silent ones, keeps their number, and acts on signals. Signal handlers
+ * only queue the signal; one loop drains the queue so actions never interleave.
+ */
+import cluster, { type Worker } from 'node:cluster';
+import { fileURLToPath } from 'node:url';
+import { parseBind, bindUrl } from '../config/bind.js';
+import type { LoadedConfig } from '../config/load.js';
+import type { Settings } from '../config/settings.js';
+import { Logging, type Logger } from '../logging/index.js';
+import { VERSION } from '../version.js';
+import { hooksOf, runHook, type Hooks } from './hooks.js';
+import {
+  isMessage,
+  WORKER_BOOT_ERROR,
+  type PrimaryToWorker,
+  type WorkerSettings,
+  type WorkerToPrimary,
+} from './messages.js';
+import { Pidfile, removeStaleUnixSockets } from './pidfile.js';
+import { FileWatcher } from './watch.js';
+
+interface WorkerState {
+  id: number;
+  /** Absent while the pre_fork hook runs. */
+  process?: Worker;
+  phase: 'booting' | 'ready' | 'retiring';
+  /** To be retired once a replacement is ready (reload, max_requests). */
+  replace: boolean;
+  lastBeat: number;
+  timedOut: boolean;
+  bootFailure?: string;
+  killTimer?: NodeJS.Timeout;
+}
+
+/** What hooks get as `worker` in the primary. */
+export interface WorkerInfo {
+  id: number;
+  pid: number | undefined;
+  exitCode?: number | null;
+  signal?: string | null;
+}
+
+type Action = { kind: 'signal'; signal: NodeJS.Signals } | { kind: 'reload'; why: string };
+
+const HANDLED_SIGNALS: NodeJS.Signals[] = [
+  'SIGTERM',
+  'SIGINT',
+  'SIGQUIT',
+  'SIGHUP',
+  'SIGTTIN',
+  'SIGTTOU',
+  'SIGUSR1',
+];
+const WORKER_ENTRY = fileURLToPath(new URL('./worker-entry.js', import.meta.url));
+const TICK_MS = 250;
+
+export class Arbiter {
+  private settings: Settings;
+  private hooks: Hooks;
+  private logging: Logging;
+  private log: Logger;
+  private readonly workers = new Map<number, WorkerState>();
+  private nextWorkerId = 1;
+  private target: number;
+  private phase: 'starting' | 'running' | 'stopping' = 'starting';
+  /** Set when a replacement failed to boot: stop spawning until the next reload. */
+  private spawnBlocked = false;
+  private readonly queue: Action[] = [];
+  private draining = false;
+  private tick: NodeJS.Timeout | undefined;
+  private watcher: FileWatcher | undefined;
+  private pidfile: Pidfile | undefined;
+  private finish: (code: number) => void = () => {};
+  private exitCode = 0;
+  private readonly signalHandlers = new Map<NodeJS.Signals, () => void>();
+
+  /** `reloadConfig` reads every source afresh, as at start (SIGHUP, --reload). */
+  constructor(
+    initial: LoadedConfig,
+    private readonly reloadConfig: () => Promise<LoadedConfig>,
+  ) {
+    this.settings = initial.settings;
+    this.hooks = hooksOf(this.settings);
+    this.logging = new Logging(this.settings);
+    this.log = this.logging.logger('dwi.error');
+    this.target = this.settings.workers;
+    for (const warning of initial.warnings) this.log.warn(warning);
+  }
+
+  /** The `server` argument of hooks. */
+  private get server() {
+    return { pid: process.pid, settings: this.settings, log: this.log, num_workers: this.target };
+  }
+
+  /** Runs until the server stops; resolves with the process exit code. */
+  async run(): Promise<number> {
+    const done = new Promise<number>((resolve) => (this.finish = resolve));
+    await runHook(this.hooks, 'on_starting', this.log, this.server);
+    this.log.info(`Starting dwi ${VERSION}`);
+    if (this.settings.pidfile !== null) {
+      try {
+        this.pidfile = new Pidfile(this.settings.pidfile);
+        this.pidfile.create();
+      } catch (err) {
+        this.log.error((err as Error).message);
+        this.logging.close();
+        return 1;
+      }
+    }
+    removeStaleUnixSockets(this.settings.bind.map(parseBind));
+    cluster.setupPrimary({ exec: WORKER_ENTRY, args: [] });
+    cluster.on('message', (worker, message) => this.onMessage(worker, message));
+    cluster.on('exit', (worker, code, signal) => this.onExit(worker, code, signal));
+    for (const signal of HANDLED_SIGNALS) {
+      const handler = () => this.enqueue({ kind: 'signal', signal });
+      this.signalHandlers.set(signal, handler);
+      process.on(signal, handler);
+    }
+    this.log.info(`Using worker: ${this.settings.worker_class}`);
+    this.maintain();
+    this.tick = setInterval(() => this.onTick(), TICK_MS);
+    return done;
+  }
+
+  private enqueue(action: Action): void {
+    this.queue.push(action);
+    void this.drainQueue();
+  }
+
+  private async drainQueue(): Promise<void> {
+    if (this.draining) return;
+    this.draining = true;
+    try {
+      for (let action = this.queue.shift(); action !== undefined; action = this.queue.shift()) {
+        if (action.kind === 'reload') await this.reload(action.why);
+        else await this.handleSignal(action.signal);
+      }
+    } finally {
+      this.draining = false;
+    }
+  }
+
+  private async handleSignal(signal: NodeJS.Signals): Promise<void> {
+    this.log.info(`Handling signal: ${signal.slice(3).toLowerCase()}`);
+    if (this.phase === 'stopping') return;
+    switch (signal) {
+      case 'SIGTERM':
+        return this.stop(true);
+      case 'SIGINT':
+      case 'SIGQUIT':
+        return this.stop(false);
+      case 'SIGHUP':
+        return this.reload('SIGHUP');
+      case 'SIGTTIN':
+        return this.setTarget(this.target + 1);
+      case 'SIGTTOU':
+        return this.setTarget(Math.max(1, this.target - 1));
+      case 'SIGUSR1':
+        this.logging.reopen();
+        for (const w of this.workers.values()) this.kill(w, 'SIGUSR1');
+        return;
+      default:
+        return;
+    }
+  }
+
+  private async setTarget(count: number): Promise<void> {
+    if (count === this.target) return;
+    const old = this.target;
+    this.target = count;
+    await runHook(this.hooks, 'nworkers_changed', this.log, this.server, count, old);
+    this.maintain();
+  }
+
+  private spawn(): void {
+    const id = this.nextWorkerId++;
+    const state: WorkerState = {
+      id,
+      phase: 'booting',
+      replace: false,
+      lastBeat: Date.now(),
+      timedOut: false,
+    };
+    this.workers.set(id, state);
+    void runHook(this.hooks, 'pre_fork', this.log, this.server, {
+      id,
+      pid: undefined,
+    } satisfies WorkerInfo).then(() => {
+      if (this.phase === 'stopping') {
+        this.workers.delete(id);
+        return;
+      }
+      const worker = cluster.fork();
+      state.process = worker;
+      state.lastBeat = Date.now();
+    });
+  }
+
+  private send(state: WorkerState, message: PrimaryToWorker): void {
+    if (state.process?.isConnected()) state.process.send(message);
+  }
+
+  private kill(state: WorkerState, signal: NodeJS.Signals): void {
+    state.process?.process.kill(signal);
+  }
+
+  private stateOf(worker: Worker): WorkerState | undefined {
+    for (const state of this.workers.values()) if (state.process === worker) return state;
+    return undefined;
+  }
+
+  private onMessage(worker: Worker, message: unknown): void {
+    const state = this.stateOf(worker);
+    if (state === undefined || !isMessage<WorkerToPrimary>(message)) return;
+    state.lastBeat = Date.now();
+    switch (message.type) {
+      case 'hello': {
+        const sendable = Object.fromEntries(
+          Object.entries(this.settings).filter(([, value]) => typeof value !== 'function'),
+        ) as WorkerSettings;
+        this.send(state, {
+          type: 'boot',
+          settings: sendable,
+          workerId: state.id,
+          primaryPid: process.pid,
+        });
+        return;
+      }
+      case 'ready':
+        state.phase = state.phase === 'retiring' ? 'retiring' : 'ready';
+        this.spawnBlocked = false;
+        if (this.phase === 'starting' && this.readyCount() >= this.target) void this.becomeReady();
+        else this.maintain();
+        return;
+      case 'boot-failed':
+        state.bootFailure = message.reason;
+        return;
+      case 'retire-me':
+        state.replace = true;
+        this.maintain();
+        return;
+      case 'log-level':
+        this.logging.setLevel(message.change);
+        for (const other of this.workers.values()) {
+          if (other !== state) this.send(other, { type: 'log-level', change: message.change });
+        }
+        return;
+      case 'heartbeat':
+        return;
+    }
+  }
+
+  private readyCount(): number {
+    return [...this.workers.values()].filter((w) => w.phase === 'ready' && !w.replace).length;
+  }
+
+  private async becomeReady(): Promise<void> {
+    this.phase = 'running';
+    const tls = this.settings.certfile !== null;
+    for (const bind of this.settings.bind) {
+      this.log.info(`Listening at: ${bindUrl(parseBind(bind), tls)} (${process.pid})`);
+    }
+    this.watch();
+    await runHook(this.hooks, 'when_ready', this.log, this.server);
+  }
+
+  private onExit(worker: Worker, code: number | null, signal: string | null): void {
+    const state = this.stateOf(worker);
+    if (state === undefined) return;
+    clearTimeout(state.killTimer);
+    this.workers.delete(state.id);
+    const info: WorkerInfo = { id: state.id, pid: worker.process.pid, exitCode: code, signal };
+    void runHook(this.hooks, 'child_exit', this.log, this.server, info);
+    if (state.phase === 'booting' && this.phase !== 'stopping') {
+      const reason = state.bootFailure ?? `exited with code ${code ?? signal} before it was ready`;
+      this.log.error(`Worker (pid:${worker.process.pid}) failed to boot: ${reason}`);
+      if (this.phase === 'starting' || this.readyCount() === 0) {
+        void this.halt(`Worker failed to boot: ${reason}`, WORKER_BOOT_ERROR);
+        return;
+      }
+      // A replacement could not boot: keep the workers that serve and wait for a fixed config.
+      this.spawnBlocked = true;
+      for (const w of this.workers.values()) w.replace = false;
+    } else if (signal === 'SIGKILL' && !state.timedOut && state.phase !== 'retiring') {
+      this.log.error(`Worker (pid:${worker.process.pid}) was sent SIGKILL! Perhaps out of memory?`);
+    } else if (state.phase !== 'retiring' && this.phase !== 'stopping') {
+      this.log.warn(
+        `Worker (pid:${worker.process.pid}) exited unexpectedly (${signal ?? `code ${code}`})`,
+      );
+    }
+    if (this.phase === 'stopping') {
+      if (this.workers.size === 0) void this.exit();
+    } else {
+      this.maintain();
+    }
+  }
+
+  /** Keeps `target` workers serving: spawns what is missing, retires what is replaced or extra. */
+  private maintain(): void {
+    if (this.phase === 'stopping') return;
+    const serving = [...this.workers.values()].filter((w) => w.phase !== 'retiring');
+    const kept = serving.filter((w) => !w.replace);
+    const missing = this.target - kept.length;
+    if (missing > 0 && !this.spawnBlocked) {
+      for (let i = 0; i < missing; i++) this.spawn();
+    }
+    const readyKept = kept.filter((w) => w.phase === 'ready');
+    if (readyKept.length >= this.target) {
+      for (const w of serving) if (w.replace) this.retire(w, false);
+      const extra = readyKept.sort((a, b) => a.id - b.id).slice(0, readyKept.length - this.target);
+      for (const w of extra) this.retire(w, false);
+    }
+  }
+
+  private retire(state: WorkerState, closeIdle: boolean): void {
+    if (state.phase === 'retiring') return;
+    state.phase = 'retiring';
+    this.send(state, { type: 'retire', closeIdle });
+    state.killTimer = setTimeout(
+      () => this.kill(state, 'SIGKILL'),
+      this.settings.graceful_timeout * 1000 + 1000,
+    );
+  }
+
+  private onTick(): void {
+    const timeoutMs = this.settings.timeout * 1000;
+    if (timeoutMs <= 0) return;
+    const now = Date.now();
+    for (const state of this.workers.values()) {
+      if (state.timedOut || now - state.lastBeat <= timeoutMs) continue;
+      state.timedOut = true;
+      const pid = state.process?.process.pid;
+      this.log.fatal(`WORKER TIMEOUT (pid:${pid})`);
+      void runHook(this.hooks, 'worker_abort', this.log, {
+        id: state.id,
+        pid,
+      } satisfies WorkerInfo).then(() => this.kill(state, 'SIGKILL'));
+    }
+  }
+
+  private async reload(why: string): Promise<void> {
+    if (this.phase !== 'running') return;
+    const loaded = await this.reloadConfig();
+    if (loaded.errors.length > 0) {
+      for (const error of loaded.errors)
+        this.log.error(`reload (${why}) failed, keeping the running configuration: ${error}`);
+      return;
+    }
+    const old = this.logging;
+    try {
+      this.logging = new Logging(loaded.settings);
+    } catch (err) {
+      this.log.error(
+        `reload (${why}) failed, keeping the running configuration: ${(err as Error).message}`,
+      );
+      return;
+    }
+    old.close();
+    this.settings = loaded.settings;
+    this.hooks = hooksOf(this.settings);
+    this.log = this.logging.logger('dwi.error');
+    for (const warning of loaded.warnings) this.log.warn(warning);
+    this.log.info(`Reloading (${why})`);
+    this.target = this.settings.workers;
+    this.pidfile?.rename(this.settings.pidfile);
+    await runHook(this.hooks, 'on_reload', this.log, this.server);
+    this.spawnBlocked = false;
+    for (const w of this.workers.values()) if (w.phase !== 'retiring') w.replace = true;
+    this.watch();
+    this.maintain();
+  }
+
+  private watch(): void {
+    this.watcher?.close();
+    this.watcher = undefined;
+    if (!this.settings.reload) return;
+    const files = [...this.settings.reload_extra_files];
+    if (this.settings.config !== null) files.push(this.settings.config);
+    const codeDir = fileURLToPath(new URL('..', import.meta.url));
+    this.watcher = new FileWatcher(files, [codeDir], (path) =>
+      this.enqueue({ kind: 'reload', why: `${path} changed` }),
+    );
+  }
+
+  private async stop(graceful: boolean): Promise<void> {
+    this.phase = 'stopping';
+    this.watcher?.close();
+    if (this.workers.size === 0) return this.exit();
+    const timeoutMs = this.settings.graceful_timeout * 1000;
+    for (const state of this.workers.values()) {
+      if (graceful) {
+        state.phase = 'retiring';
+        this.send(state, { type: 'retire', closeIdle: true });
+      } else {
+        this.kill(state, 'SIGQUIT');
+      }
+      clearTimeout(state.killTimer);
+      state.killTimer = setTimeout(() => this.kill(state, 'SIGKILL'), timeoutMs + 1000);
+    }
+  }
+
+  private async halt(reason: string, code: number): Promise<void> {
+    this.phase = 'stopping';
+    this.log.error(`Shutting down: ${reason}`);
+    this.exitCode = code;
+    for (const state of this.workers.values()) this.kill(state, 'SIGKILL');
+    if (this.workers.size === 0) await this.exit();
+  }
+
+  private async exit(): Promise<void> {
+    clearInterval(this.tick);
+    for (const [signal, handler] of this.signalHandlers) process.off(signal, handler);
+    await runHook(this.hooks, 'on_exit', this.log, this.server);
+    this.pidfile?.remove();
+    this.log.info('Shutting down: primary');
+    this.logging.close();
+    this.finish(this.exitCode);
+  }
+}

@@ -1,0 +1,39 @@
+import type { Settings } from '../config/settings.js';
+import type { LogLevelChange } from '../http/routes/admin.js';
+
+/** Settings as sent to a worker: everything but the hook functions, which it loads itself. */
+export type WorkerSettings = Omit<Settings, HookKeys>;
+type HookKeys = {
+  [K in keyof Settings]: Settings[K] extends ((...args: never[]) => unknown) | null
+    ? null extends Settings[K]
+      ? K
+      : never
+    : never;
+}[keyof Settings];
+
+export type PrimaryToWorker =
+  | { type: 'boot'; settings: WorkerSettings; workerId: number; primaryPid: number }
+  /** Stop gracefully: stop accepting, finish in-flight requests, exit. */
+  | { type: 'retire'; closeIdle: boolean }
+  | { type: 'log-level'; change: LogLevelChange };
+
+export type WorkerToPrimary =
+  /** Sent once the worker listens for messages; earlier ones would be lost. */
+  | { type: 'hello' }
+  | { type: 'ready' }
+  | { type: 'heartbeat' }
+  | { type: 'boot-failed'; reason: string }
+  /** max_requests reached: start a replacement, then retire me. */
+  | { type: 'retire-me'; reason: string }
+  | { type: 'log-level'; change: LogLevelChange };
+
+/** Exit code of a worker that could not boot; the primary halts instead of respawning. */
+export const WORKER_BOOT_ERROR = 3;
+
+export function isMessage<T extends { type: string }>(value: unknown): value is T {
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    typeof (value as { type?: unknown }).type === 'string'
+  );
+}

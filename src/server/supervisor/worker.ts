@@ -1,0 +1,152 @@
+/**
+ * One worker process: gets its settings from the primary, builds the app, listens on the shared
+ * addresses, heartbeats, and retires gracefully when told (or after max_requests).
+ */
+import { readFileSync } from 'node:fs';
+import { parseBind } from '../config/bind.js';
+import { loadHooksFromFile } from '../config/load.js';
+import { defaultSettings, type Settings } from '../config/settings.js';
+import { buildApp } from '../http/app.js';
+import type { LogLevelChange } from '../http/routes/admin.js';
+import { HttpListeners } from '../http/server.js';
+import { Logging, type Logger } from '../logging/index.js';
+import { VERSION } from '../version.js';
+import { hooksOf, runHook, type Hooks } from './hooks.js';
+import {
+  isMessage,
+  WORKER_BOOT_ERROR,
+  type PrimaryToWorker,
+  type WorkerToPrimary,
+} from './messages.js';
+
+function send(message: WorkerToPrimary): void {
+  if (process.connected) process.send?.(message);
+}
+
+/** What hooks get as `worker`. */
+export interface WorkerView {
+  id: number;
+  pid: number;
+  log: Logger;
+  settings: Settings;
+}
+
+export function runWorker(): void {
+  process.once('message', (message: unknown) => {
+    if (!isMessage<PrimaryToWorker>(message) || message.type !== 'boot') return;
+    boot(message).catch((err: unknown) => {
+      send({ type: 'boot-failed', reason: (err as Error)?.message ?? String(err) });
+      process.exit(WORKER_BOOT_ERROR);
+    });
+  });
+  send({ type: 'hello' });
+}
+
+async function boot(message: Extract<PrimaryToWorker, { type: 'boot' }>): Promise<void> {
+  const settings = { ...defaultSettings(), ...message.settings } as Settings;
+  Object.assign(settings, await loadHooksFromFile(settings.config));
+  const hooks: Hooks = hooksOf(settings);
+  const logging = new Logging(settings);
+  const log = logging.logger('dwi.error');
+  const worker: WorkerView = { id: message.workerId, pid: process.pid, log, settings };
+  const server = { pid: message.primaryPid, settings, log };
+  await runHook(hooks, 'post_fork', log, server, worker);
+
+  const maxRequests =
+    settings.max_requests > 0
+      ? settings.max_requests + Math.floor(Math.random() * (settings.max_requests_jitter + 1))
+      : Infinity;
+  let served = 0;
+  let retiring = false;
+
+  const tls =
+    settings.certfile !== null && settings.keyfile !== null
+      ? { cert: readFileSync(settings.certfile), key: readFileSync(settings.keyfile) }
+      : undefined;
+  const listeners = new HttpListeners({
+    keepAliveMs: settings.keepalive * 1000,
+    ...(tls ? { tls } : {}),
+  });
+
+  const applyLevel = (change: LogLevelChange) => {
+    const name = logging.setLevel(change);
+    log.info(
+      `log level of ${name} set to ${change.level ?? 'its configured value'}${change.ttl ? ` for ${change.ttl} s` : ''}`,
+    );
+  };
+  const app = await buildApp({
+    logger: log,
+    ...(settings.accesslog !== null ? { accessLogger: logging.logger('dwi.access') } : {}),
+    accessLogFormat: settings.access_log_format,
+    version: VERSION,
+    workerId: worker.id,
+    forwardedAllowIps: settings.forwarded_allow_ips,
+    readiness: () => ({
+      ready: !listeners.isDraining,
+      checks: {
+        worker: listeners.isDraining ? { ok: false, detail: 'shutting down' } : { ok: true },
+      },
+    }),
+    logLevels: {
+      levels: () => logging.levels(),
+      isKnownLogger: (name) => logging.isKnownLogger(name),
+      set: (change) => {
+        applyLevel(change);
+        send({ type: 'log-level', change });
+      },
+    },
+    hooks: {
+      preRequest: hooks.pre_request && ((req) => hooks.pre_request!(worker, req)),
+      postRequest: hooks.post_request && ((req, res) => hooks.post_request!(worker, req, res)),
+    },
+    onResponse: () => {
+      served += 1;
+      if (served >= maxRequests && !retiring) {
+        retiring = true;
+        log.info(`autorestarting worker after ${served} requests`);
+        send({ type: 'retire-me', reason: `max_requests (${served})` });
+      }
+    },
+    serverFactory: listeners.factory,
+    closeConnections: () => listeners.isDraining || settings.keepalive === 0,
+  });
+  await app.ready();
+  await runHook(hooks, 'post_worker_init', log, worker);
+  await listeners.listen(settings.bind.map(parseBind));
+
+  let stopping = false;
+  const stop = async (closeIdle: boolean, timeoutMs: number) => {
+    if (stopping) return;
+    stopping = true;
+    clearInterval(heartbeat);
+    await listeners.close({ timeoutMs, closeIdle });
+    await app.close();
+    await runHook(hooks, 'worker_exit', log, server, worker);
+    logging.close();
+    process.exit(0);
+  };
+  const graceful = (closeIdle: boolean) => stop(closeIdle, settings.graceful_timeout * 1000);
+  const quick = async () => {
+    await runHook(hooks, 'worker_int', log, worker);
+    await stop(true, 0);
+  };
+
+  process.on('message', (msg: unknown) => {
+    if (!isMessage<PrimaryToWorker>(msg)) return;
+    if (msg.type === 'retire') void graceful(msg.closeIdle);
+    else if (msg.type === 'log-level') applyLevel(msg.change);
+  });
+  process.on('SIGTERM', () => void graceful(true));
+  process.on('SIGINT', () => void quick());
+  process.on('SIGQUIT', () => void quick());
+  // The primary owns reloads; a terminal's hangup reaches the whole group, so ignore it here.
+  process.on('SIGHUP', () => {});
+  process.on('SIGUSR1', () => logging.reopen());
+  // An orphan serves nobody: if the primary is gone, finish up and leave.
+  process.on('disconnect', () => void graceful(true));
+
+  const beatMs = Math.min(1000, Math.max(100, (settings.timeout * 1000) / 4));
+  const heartbeat = setInterval(() => send({ type: 'heartbeat' }), beatMs);
+  send({ type: 'ready' });
+  log.info(`Booting worker with pid: ${process.pid}`);
+}
