@@ -73,11 +73,15 @@ export function parseCommandLine(args: string[]): ParsedArgs {
     allowPositionals: true,
     tokens: true,
   });
+  let afterUnknown = false;
   for (const token of tokens) {
     if (token.kind === 'positional') {
-      result.positionals.push(token.value);
+      // The word after an unknown option is most likely its value: one error is enough.
+      if (!afterUnknown) result.positionals.push(token.value);
+      afterUnknown = false;
       continue;
     }
+    afterUnknown = false;
     if (token.kind !== 'option') continue;
     const action = ACTION_BY_FLAG.get(token.name);
     if (action !== undefined) {
@@ -90,6 +94,7 @@ export function parseCommandLine(args: string[]): ParsedArgs {
       result.errors.push(
         `unknown option ${token.rawName}${didYouMean(token.rawName, KNOWN_FLAGS)}`,
       );
+      afterUnknown = token.inlineValue !== true;
       continue;
     }
     let value: unknown = token.value;

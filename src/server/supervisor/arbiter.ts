@@ -91,7 +91,13 @@ export class Arbiter {
 
   /** The `server` argument of hooks. */
   private get server() {
-    return { pid: process.pid, settings: this.settings, log: this.log, num_workers: this.target };
+    return {
+      pid: process.pid,
+      settings: this.settings,
+      log: this.log,
+      num_workers: this.target,
+      logger: (name: string) => this.logging.logger(name),
+    };
   }
 
   /** Runs until the server stops; resolves with the process exit code. */
