@@ -1,6 +1,6 @@
 /**
- * The primary process, after gunicorn's arbiter: forks the workers (node:cluster shares the
- * listeners), replaces silent ones, keeps their number, and acts on signals. Signal handlers
+ * The primary process, after gunicorn's arbiter: listens, forks the workers and hands them the
+ * connections, replaces silent ones, keeps their number, and acts on signals. Signal handlers
  * only queue the signal; one loop drains the queue so actions never interleave.
  */
 import cluster, { type Worker } from 'node:cluster';
@@ -12,13 +12,16 @@ import { Logging, type Logger } from '../logging/index.js';
 import { VERSION } from '../version.js';
 import { hooksOf, runHook, type Hooks } from './hooks.js';
 import {
+  heartbeatInterval,
   isMessage,
   WORKER_BOOT_ERROR,
   type PrimaryToWorker,
   type WorkerSettings,
   type WorkerToPrimary,
 } from './messages.js';
-import { Pidfile, removeStaleUnixSockets } from './pidfile.js';
+import { Listeners } from './listeners.js';
+import { Pidfile } from './pidfile.js';
+import { ConnectionRouter, type RouteTarget } from './router.js';
 import { FileWatcher } from './watch.js';
 
 interface WorkerState {
@@ -29,6 +32,8 @@ interface WorkerState {
   /** To be retired once a replacement is ready (reload, max_requests). */
   replace: boolean;
   lastBeat: number;
+  /** The worker listens for messages; before that, only signals reach it. */
+  listening: boolean;
   timedOut: boolean;
   bootFailure?: string;
   killTimer?: NodeJS.Timeout;
@@ -75,6 +80,8 @@ export class Arbiter {
   private finish: (code: number) => void = () => {};
   private exitCode = 0;
   private readonly signalHandlers = new Map<NodeJS.Signals, () => void>();
+  private readonly router = new ConnectionRouter(() => this.routeTargets());
+  private readonly listeners = new Listeners((socket) => this.router.route(socket));
 
   /** `reloadConfig` reads every source afresh, as at start (SIGHUP, --reload). */
   constructor(
@@ -115,7 +122,14 @@ export class Arbiter {
         return 1;
       }
     }
-    removeStaleUnixSockets(this.settings.bind.map(parseBind));
+    try {
+      await this.listeners.set(this.settings.bind.map(parseBind));
+    } catch (err) {
+      this.log.error((err as Error).message);
+      this.pidfile?.remove();
+      this.logging.close();
+      return 1;
+    }
     cluster.setupPrimary({ exec: WORKER_ENTRY, args: [] });
     cluster.on('message', (worker, message) => this.onMessage(worker, message));
     cluster.on('exit', (worker, code, signal) => this.onExit(worker, code, signal));
@@ -187,6 +201,7 @@ export class Arbiter {
       phase: 'booting',
       replace: false,
       lastBeat: Date.now(),
+      listening: false,
       timedOut: false,
     };
     this.workers.set(id, state);
@@ -223,6 +238,7 @@ export class Arbiter {
     state.lastBeat = Date.now();
     switch (message.type) {
       case 'hello': {
+        state.listening = true;
         const sendable = Object.fromEntries(
           Object.entries(this.settings).filter(([, value]) => typeof value !== 'function'),
         ) as WorkerSettings;
@@ -237,6 +253,7 @@ export class Arbiter {
       case 'ready':
         state.phase = state.phase === 'retiring' ? 'retiring' : 'ready';
         this.spawnBlocked = false;
+        this.router.drainQueue();
         if (this.phase === 'starting' && this.readyCount() >= this.target) void this.becomeReady();
         else this.maintain();
         return;
@@ -252,6 +269,9 @@ export class Arbiter {
         for (const other of this.workers.values()) {
           if (other !== state) this.send(other, { type: 'log-level', change: message.change });
         }
+        return;
+      case 'accepted':
+        this.router.accepted(message.id);
         return;
       case 'heartbeat':
         return;
@@ -277,6 +297,7 @@ export class Arbiter {
     if (state === undefined) return;
     clearTimeout(state.killTimer);
     this.workers.delete(state.id);
+    this.router.workerGone(state.id);
     const info: WorkerInfo = { id: state.id, pid: worker.process.pid, exitCode: code, signal };
     void runHook(this.hooks, 'child_exit', this.log, this.server, info);
     if (state.phase === 'booting' && this.phase !== 'stopping') {
@@ -291,7 +312,7 @@ export class Arbiter {
       for (const w of this.workers.values()) w.replace = false;
     } else if (signal === 'SIGKILL' && !state.timedOut && state.phase !== 'retiring') {
       this.log.error(`Worker (pid:${worker.process.pid}) was sent SIGKILL! Perhaps out of memory?`);
-    } else if (state.phase !== 'retiring' && this.phase !== 'stopping') {
+    } else if (state.phase !== 'retiring' && this.phase !== 'stopping' && !state.timedOut) {
       this.log.warn(
         `Worker (pid:${worker.process.pid}) exited unexpectedly (${signal ?? `code ${code}`})`,
       );
@@ -320,10 +341,34 @@ export class Arbiter {
     }
   }
 
+  /** Workers fit to take a connection: ready, heartbeating, and new ones before replaced ones. */
+  private routeTargets(): RouteTarget[] {
+    const now = Date.now();
+    const staleMs = Math.max(300, 2.5 * heartbeatInterval(this.settings.timeout));
+    const ready = [...this.workers.values()].filter((w) => w.phase === 'ready' && !w.timedOut);
+    const fresh = ready.filter((w) => now - w.lastBeat < staleMs);
+    let chosen = fresh.length > 0 ? fresh : ready;
+    if (chosen.some((w) => !w.replace)) chosen = chosen.filter((w) => !w.replace);
+    return chosen.map((state) => ({
+      id: state.id,
+      send: (socket, id) => {
+        const worker = state.process;
+        if (worker === undefined || !worker.isConnected()) return false;
+        const message: PrimaryToWorker = { type: 'connection', id };
+        worker.send(message, socket, { keepOpen: true }, (err) => {
+          if (err) this.router.failed(id);
+        });
+        return true;
+      },
+    }));
+  }
+
   private retire(state: WorkerState, closeIdle: boolean): void {
     if (state.phase === 'retiring') return;
     state.phase = 'retiring';
-    this.send(state, { type: 'retire', closeIdle });
+    // A message sent before the worker listens would be lost; SIGTERM always gets there.
+    if (state.listening) this.send(state, { type: 'retire', closeIdle });
+    else this.kill(state, 'SIGTERM');
     state.killTimer = setTimeout(
       () => this.kill(state, 'SIGKILL'),
       this.settings.graceful_timeout * 1000 + 1000,
@@ -356,6 +401,7 @@ export class Arbiter {
     }
     const old = this.logging;
     try {
+      await this.listeners.set(loaded.settings.bind.map(parseBind));
       this.logging = new Logging(loaded.settings);
     } catch (err) {
       this.log.error(
@@ -393,15 +439,13 @@ export class Arbiter {
   private async stop(graceful: boolean): Promise<void> {
     this.phase = 'stopping';
     this.watcher?.close();
+    this.listeners.close();
+    this.router.dropQueue();
     if (this.workers.size === 0) return this.exit();
     const timeoutMs = this.settings.graceful_timeout * 1000;
     for (const state of this.workers.values()) {
-      if (graceful) {
-        state.phase = 'retiring';
-        this.send(state, { type: 'retire', closeIdle: true });
-      } else {
-        this.kill(state, 'SIGQUIT');
-      }
+      state.phase = 'retiring';
+      this.kill(state, graceful ? 'SIGTERM' : 'SIGQUIT');
       clearTimeout(state.killTimer);
       state.killTimer = setTimeout(() => this.kill(state, 'SIGKILL'), timeoutMs + 1000);
     }
@@ -410,6 +454,8 @@ export class Arbiter {
   private async halt(reason: string, code: number): Promise<void> {
     this.phase = 'stopping';
     this.log.error(`Shutting down: ${reason}`);
+    this.listeners.close();
+    this.router.dropQueue();
     this.exitCode = code;
     for (const state of this.workers.values()) this.kill(state, 'SIGKILL');
     if (this.workers.size === 0) await this.exit();

@@ -15,13 +15,17 @@ export type PrimaryToWorker =
   | { type: 'boot'; settings: WorkerSettings; workerId: number; primaryPid: number }
   /** Stop gracefully: stop accepting, finish in-flight requests, exit. */
   | { type: 'retire'; closeIdle: boolean }
-  | { type: 'log-level'; change: LogLevelChange };
+  | { type: 'log-level'; change: LogLevelChange }
+  /** Sent with an accepted socket as the handle. */
+  | { type: 'connection'; id: number };
 
 export type WorkerToPrimary =
   /** Sent once the worker listens for messages; earlier ones would be lost. */
   | { type: 'hello' }
   | { type: 'ready' }
   | { type: 'heartbeat' }
+  /** The connection with this id is now the worker's. */
+  | { type: 'accepted'; id: number }
   | { type: 'boot-failed'; reason: string }
   /** max_requests reached: start a replacement, then retire me. */
   | { type: 'retire-me'; reason: string }
@@ -36,4 +40,9 @@ export function isMessage<T extends { type: string }>(value: unknown): value is 
     value !== null &&
     typeof (value as { type?: unknown }).type === 'string'
   );
+}
+
+/** How often a worker heartbeats: often enough that a timeout is noticed within a quarter of it. */
+export function heartbeatInterval(timeoutSeconds: number): number {
+  return Math.min(1000, Math.max(100, (timeoutSeconds * 1000) / 4));
 }

@@ -1,5 +1,4 @@
-import { lstatSync, readFileSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
-import type { BindAddress } from '../config/bind.js';
+import { readFileSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
 
 function isAlive(pid: number): boolean {
   try {
@@ -49,18 +48,6 @@ export class Pidfile {
         unlinkSync(this.path);
     } catch {
       // Already gone.
-    }
-  }
-}
-
-/** A unix socket file left by a server that died would make listen fail with EADDRINUSE. */
-export function removeStaleUnixSockets(binds: BindAddress[]): void {
-  for (const bind of binds) {
-    if (bind.kind !== 'unix') continue;
-    try {
-      if (lstatSync(bind.path).isSocket()) unlinkSync(bind.path);
-    } catch {
-      // Nothing there.
     }
   }
 }

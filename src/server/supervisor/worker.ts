@@ -1,18 +1,19 @@
 /**
- * One worker process: gets its settings from the primary, builds the app, listens on the shared
- * addresses, heartbeats, and retires gracefully when told (or after max_requests).
+ * One worker process: gets its settings from the primary, builds the app, serves the connections
+ * the primary hands it, heartbeats, and retires gracefully when told (or after max_requests).
  */
 import { readFileSync } from 'node:fs';
-import { parseBind } from '../config/bind.js';
+import { Socket } from 'node:net';
 import { loadHooksFromFile } from '../config/load.js';
 import { defaultSettings, type Settings } from '../config/settings.js';
 import { buildApp } from '../http/app.js';
 import type { LogLevelChange } from '../http/routes/admin.js';
-import { HttpListeners } from '../http/server.js';
+import { HttpConnections } from '../http/server.js';
 import { Logging, type Logger } from '../logging/index.js';
 import { VERSION } from '../version.js';
 import { hooksOf, runHook, type Hooks } from './hooks.js';
 import {
+  heartbeatInterval,
   isMessage,
   WORKER_BOOT_ERROR,
   type PrimaryToWorker,
@@ -31,14 +32,28 @@ export interface WorkerView {
   settings: Settings;
 }
 
+/** Until boot() installs the real handlers, a request to stop just ends the process: nothing is served yet. */
+const stopBeforeReady = () => process.exit(0);
+const EARLY_SIGNALS: NodeJS.Signals[] = ['SIGTERM', 'SIGINT', 'SIGQUIT'];
+
 export function runWorker(): void {
-  process.once('message', (message: unknown) => {
-    if (!isMessage<PrimaryToWorker>(message) || message.type !== 'boot') return;
-    boot(message).catch((err: unknown) => {
-      send({ type: 'boot-failed', reason: (err as Error)?.message ?? String(err) });
-      process.exit(WORKER_BOOT_ERROR);
-    });
-  });
+  const early = (message: unknown) => {
+    if (!isMessage<PrimaryToWorker>(message)) return;
+    if (message.type === 'retire') stopBeforeReady();
+    if (message.type !== 'boot') return;
+    boot(message)
+      .then(() => {
+        process.off('message', early);
+        for (const signal of EARLY_SIGNALS) process.off(signal, stopBeforeReady);
+      })
+      .catch((err: unknown) => {
+        send({ type: 'boot-failed', reason: (err as Error)?.message ?? String(err) });
+        process.exit(WORKER_BOOT_ERROR);
+      });
+  };
+  process.on('message', early);
+  for (const signal of EARLY_SIGNALS) process.on(signal, stopBeforeReady);
+  process.on('SIGHUP', () => {}); // the primary owns reloads; a terminal's hangup reaches the whole group
   send({ type: 'hello' });
 }
 
@@ -63,7 +78,7 @@ async function boot(message: Extract<PrimaryToWorker, { type: 'boot' }>): Promis
     settings.certfile !== null && settings.keyfile !== null
       ? { cert: readFileSync(settings.certfile), key: readFileSync(settings.keyfile) }
       : undefined;
-  const listeners = new HttpListeners({
+  const connections = new HttpConnections({
     keepAliveMs: settings.keepalive * 1000,
     ...(tls ? { tls } : {}),
   });
@@ -82,9 +97,9 @@ async function boot(message: Extract<PrimaryToWorker, { type: 'boot' }>): Promis
     workerId: worker.id,
     forwardedAllowIps: settings.forwarded_allow_ips,
     readiness: () => ({
-      ready: !listeners.isDraining,
+      ready: !connections.isDraining,
       checks: {
-        worker: listeners.isDraining ? { ok: false, detail: 'shutting down' } : { ok: true },
+        worker: connections.isDraining ? { ok: false, detail: 'shutting down' } : { ok: true },
       },
     }),
     logLevels: {
@@ -107,19 +122,17 @@ async function boot(message: Extract<PrimaryToWorker, { type: 'boot' }>): Promis
         send({ type: 'retire-me', reason: `max_requests (${served})` });
       }
     },
-    serverFactory: listeners.factory,
-    closeConnections: () => listeners.isDraining || settings.keepalive === 0,
+    serverFactory: connections.factory,
+    closeConnections: () => connections.isDraining || settings.keepalive === 0,
   });
   await app.ready();
   await runHook(hooks, 'post_worker_init', log, worker);
-  await listeners.listen(settings.bind.map(parseBind));
 
   let stopping = false;
   const stop = async (closeIdle: boolean, timeoutMs: number) => {
     if (stopping) return;
     stopping = true;
-    clearInterval(heartbeat);
-    await listeners.close({ timeoutMs, closeIdle });
+    await connections.close({ timeoutMs, closeIdle });
     await app.close();
     await runHook(hooks, 'worker_exit', log, server, worker);
     logging.close();
@@ -131,22 +144,22 @@ async function boot(message: Extract<PrimaryToWorker, { type: 'boot' }>): Promis
     await stop(true, 0);
   };
 
-  process.on('message', (msg: unknown) => {
+  process.on('message', (msg: unknown, handle: unknown) => {
     if (!isMessage<PrimaryToWorker>(msg)) return;
-    if (msg.type === 'retire') void graceful(msg.closeIdle);
+    if (msg.type === 'connection' && handle instanceof Socket) {
+      connections.accept(handle);
+      send({ type: 'accepted', id: msg.id });
+    } else if (msg.type === 'retire') void graceful(msg.closeIdle);
     else if (msg.type === 'log-level') applyLevel(msg.change);
   });
   process.on('SIGTERM', () => void graceful(true));
   process.on('SIGINT', () => void quick());
   process.on('SIGQUIT', () => void quick());
-  // The primary owns reloads; a terminal's hangup reaches the whole group, so ignore it here.
-  process.on('SIGHUP', () => {});
   process.on('SIGUSR1', () => logging.reopen());
   // An orphan serves nobody: if the primary is gone, finish up and leave.
   process.on('disconnect', () => void graceful(true));
 
-  const beatMs = Math.min(1000, Math.max(100, (settings.timeout * 1000) / 4));
-  const heartbeat = setInterval(() => send({ type: 'heartbeat' }), beatMs);
+  setInterval(() => send({ type: 'heartbeat' }), heartbeatInterval(settings.timeout));
   send({ type: 'ready' });
   log.info(`Booting worker with pid: ${process.pid}`);
 }
