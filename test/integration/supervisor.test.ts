@@ -78,15 +78,23 @@ describe('workers', () => {
   it('TTIN and TTOU change the worker count', async () => {
     const port = await freePort();
     const log = join(tempDir(), 'hooks.log');
-    const dwi = await Dwi.start(['-b', `127.0.0.1:${port}`, '-w', '2', '-c', HOOKS], {
-      env: { HOOK_LOG: log },
-    });
+    const dwi = await Dwi.start(
+      ['-b', `127.0.0.1:${port}`, '-w', '2', '-c', HOOKS, '--log-level', 'debug'],
+      {
+        env: { HOOK_LOG: log },
+      },
+    );
     await until('2 workers', () => dwi.workerPids().length === 2);
     dwi.signal('SIGTTIN');
     await until('3 workers', () => dwi.workerPids().length === 3);
     // One at a time: the kernel merges a signal sent again before the first is handled.
     dwi.signal('SIGTTOU');
-    await until('2 workers', () => dwi.workerPids().length === 2);
+    await until(
+      `2 workers (${dwi.workerPids().join()})`,
+      () => dwi.workerPids().length === 2,
+    ).catch((err) => {
+      throw new Error(`${(err as Error).message}\n${dwi.stderr}\n${hookLog(log).join('\n')}`);
+    });
     dwi.signal('SIGTTOU');
     await until('1 worker', () => dwi.workerPids().length === 1);
     dwi.signal('SIGTTOU'); // never below one

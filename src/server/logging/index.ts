@@ -129,12 +129,18 @@ export class Logging {
     if (change.ttl !== undefined && change.ttl > 0) {
       const timer = setTimeout(() => {
         this.revertTimers.delete(name);
-        if (previous === undefined) this.overrides.delete(name);
-        else this.overrides.set(name, previous);
+        const raised = this.overrides.get(name);
+        const restore = () => {
+          if (previous === undefined) this.overrides.delete(name);
+          else this.overrides.set(name, previous);
+        };
+        restore();
+        const after = levelName(this.effectiveLevel(name));
+        // Said while still raised, so the line is not hidden by the level it returns to.
+        if (raised !== undefined) this.overrides.set(name, raised);
+        this.logger('dwi.error').info(`log level of ${name} back to ${after} (ttl ended)`);
+        restore();
         this.applyLevels();
-        this.logger('dwi.error').info(
-          `log level of ${name} reverted to ${levelName(this.effectiveLevel(name))}`,
-        );
       }, change.ttl * 1000);
       timer.unref();
       this.revertTimers.set(name, timer);

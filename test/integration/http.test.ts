@@ -1,0 +1,174 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { request as httpsRequest } from 'node:https';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { Dwi, freePort, request } from './harness.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'dwi-http-'));
+
+describe('binds', () => {
+  it('serves IPv4, IPv6 and a unix socket at once', async () => {
+    const [v4, v6] = [await freePort(), await freePort()];
+    const socketPath = join(dir, 'dwi.sock');
+    const dwi = await Dwi.start([
+      '-b',
+      `127.0.0.1:${v4}`,
+      '-b',
+      `[::1]:${v6}`,
+      '-b',
+      `unix:${socketPath}`,
+    ]);
+    for (const [url, socket] of [
+      [`http://127.0.0.1:${v4}/`, undefined],
+      [`http://[::1]:${v6}/`, undefined],
+      ['http://localhost/', socketPath],
+    ] as const) {
+      const reply = await request(url, socket ? { socketPath: socket } : {});
+      expect(reply.status).toBe(200);
+      expect(reply.json()).toEqual({
+        status: 'success',
+        data: { status: 'Docker Web Interface API is running' },
+      });
+    }
+    await dwi.stop();
+  });
+
+  it('serves HTTPS with --certfile and --keyfile', async () => {
+    const cert = join(dir, 'cert.pem');
+    const key = join(dir, 'key.pem');
+    execFileSync(
+      'openssl',
+      [
+        'req',
+        '-x509',
+        '-newkey',
+        'rsa:2048',
+        '-nodes',
+        '-keyout',
+        key,
+        '-out',
+        cert,
+        '-days',
+        '1',
+        '-subj',
+        '/CN=localhost',
+      ],
+      { stdio: 'ignore' },
+    );
+    const port = await freePort();
+    const dwi = await Dwi.start(['-b', `127.0.0.1:${port}`, '--certfile', cert, '--keyfile', key], {
+      waitUrl: null,
+    });
+    const body = await new Promise<string>((resolve, reject) => {
+      const attempt = (left: number) => {
+        const req = httpsRequest(
+          `https://127.0.0.1:${port}/api/health`,
+          { rejectUnauthorized: false, agent: false },
+          (res) => {
+            let text = '';
+            res.on('data', (d: Buffer) => (text += d.toString()));
+            res.on('end', () => resolve(text));
+          },
+        );
+        req.on('error', (err) =>
+          left > 0 ? setTimeout(() => attempt(left - 1), 100) : reject(err),
+        );
+        req.end();
+      };
+      attempt(100);
+    });
+    expect(JSON.parse(body)).toMatchObject({ status: 'success', data: { status: 'ok' } });
+    // Plain HTTP on a TLS port gets no answer a client could mistake for success.
+    await expect(
+      request(`http://127.0.0.1:${port}/api/health`, { timeoutMs: 2000 }),
+    ).rejects.toThrow();
+    await dwi.stop();
+  });
+});
+
+describe('replies', () => {
+  it('health and readiness', async () => {
+    const port = await freePort();
+    const dwi = await Dwi.start(['-b', `127.0.0.1:${port}`]);
+    const health = await request(`http://127.0.0.1:${port}/api/health`);
+    expect(health.json()).toMatchObject({
+      status: 'success',
+      data: { status: 'ok', pid: dwi.workerPids()[0], worker: 1 },
+    });
+    const ready = await request(`http://127.0.0.1:${port}/api/ready`);
+    expect(ready.status).toBe(200);
+    expect(ready.json()).toEqual({
+      status: 'success',
+      data: { ready: true, checks: { worker: { ok: true } } },
+    });
+    await dwi.stop();
+  });
+
+  it('every error is in the contract shape with the request id, never a 500', async () => {
+    const port = await freePort();
+    const base = `http://127.0.0.1:${port}`;
+    const dwi = await Dwi.start(['-b', `127.0.0.1:${port}`]);
+    const cases: Array<
+      [string, { method?: string; headers?: Record<string, string>; body?: string }, number]
+    > = [
+      ['/no/such/route', {}, 404],
+      ['/api/health', { method: 'DELETE' }, 404],
+      [
+        '/api/admin/log-levels',
+        { method: 'PUT', headers: { 'content-type': 'application/json' }, body: 'not json' },
+        400,
+      ],
+      [
+        '/api/admin/log-levels',
+        { method: 'PUT', headers: { 'content-type': 'application/xml' }, body: '<x/>' },
+        415,
+      ],
+      [
+        '/api/admin/log-levels',
+        {
+          method: 'PUT',
+          headers: { 'content-type': 'application/json' },
+          body: '{"level":"info","extra":1}',
+        },
+        400,
+      ],
+      [
+        '/api/admin/log-levels',
+        {
+          method: 'PUT',
+          headers: { 'content-type': 'application/json' },
+          body: '{"level":"info","ttl":-1}',
+        },
+        400,
+      ],
+    ];
+    for (const [path, options, status] of cases) {
+      const reply = await request(`${base}${path}`, options);
+      expect(reply.status, `${options.method ?? 'GET'} ${path}`).toBe(status);
+      const body = reply.json();
+      expect(Object.keys(body).sort()).toEqual(['code', 'error', 'request_id', 'status']);
+      expect(body.status).toBe('error');
+      expect(typeof body.error).toBe('string');
+      expect(body.request_id).toBe(reply.headers['x-request-id']);
+      expect(body.error).not.toMatch(/\n\s+at /);
+    }
+    await dwi.stop();
+    expect(dwi.stderr).not.toMatch(/\[ERROR\]/);
+  });
+
+  it('keeps a sane X-Request-ID and replaces one that is not', async () => {
+    const port = await freePort();
+    const dwi = await Dwi.start(['-b', `127.0.0.1:${port}`]);
+    const kept = await request(`http://127.0.0.1:${port}/`, {
+      headers: { 'x-request-id': 'abc-123' },
+    });
+    expect(kept.headers['x-request-id']).toBe('abc-123');
+    const replaced = await request(`http://127.0.0.1:${port}/`, {
+      headers: { 'x-request-id': 'bad id <script>' },
+    });
+    expect(replaced.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
+    await dwi.stop();
+  });
+});
