@@ -96,15 +96,21 @@ describe('record formatters', () => {
 });
 
 describe('access log atoms', () => {
+  const requestHeaders: Record<string, string> = {
+    'user-agent': 'curl/8',
+    referer: 'http://r/',
+    'x-forwarded-for': '10.0.0.1',
+  };
+  const responseHeaders: Record<string, string> = { 'content-length': '96', 'x-request-id': 'abc' };
   const info: AccessInfo = {
     remoteAddress: '127.0.0.1',
     method: 'GET',
     url: '/api/health?x=1',
     httpVersion: '1.1',
     status: 200,
-    requestHeaders: { 'user-agent': 'curl/8', referer: 'http://r/', 'x-forwarded-for': '10.0.0.1' },
-    responseHeaders: { 'content-length': '96', 'x-request-id': 'abc' },
-    start: new Date(2026, 10, 24, 20, 29, 6),
+    requestHeader: (name) => requestHeaders[name],
+    responseHeader: (name) => responseHeaders[name],
+    start: new Date(2026, 10, 24, 20, 29, 6).getTime(),
     durationMs: 12.5,
     pid: 7,
   };

@@ -43,6 +43,8 @@ export class HttpConnections {
   accept(socket: Socket): void {
     if (this.server === undefined)
       throw new Error('accept() before the app was built with this factory');
+    // Set here: a server's own accept would do it, but this socket was accepted elsewhere.
+    socket.setNoDelay(true);
     this.connections.add(socket);
     socket.once('close', () => {
       this.connections.delete(socket);

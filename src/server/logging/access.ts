@@ -1,18 +1,18 @@
 /** gunicorn's access_log_format atoms, rendered from one finished request. */
-import type { IncomingHttpHeaders, OutgoingHttpHeaders } from 'node:http';
 import { apacheTime, compilePercentFormat, FormatError } from './pyformat.js';
 
+/** One finished request; header lookups are functions so only the atoms a format uses cost. */
 export interface AccessInfo {
-  remoteAddress: string | undefined;
+  readonly remoteAddress: string | undefined;
   method: string;
   /** Path and query, as the client sent it. */
   url: string;
   httpVersion: string;
   status: number;
-  requestHeaders: IncomingHttpHeaders;
-  responseHeaders: OutgoingHttpHeaders;
-  /** When the request arrived. */
-  start: Date;
+  requestHeader(name: string): string | string[] | undefined;
+  responseHeader(name: string): string | number | string[] | undefined;
+  /** When the request arrived, epoch ms. */
+  start: number;
   durationMs: number;
   pid: number;
   user?: string;
@@ -41,11 +41,7 @@ const ATOMS = new Set([
 ]);
 const HEADER_ATOM = /^\{([^}]+)\}([ioe])$/;
 
-function header(
-  headers: IncomingHttpHeaders | OutgoingHttpHeaders,
-  name: string,
-): string | undefined {
-  const value = headers[name.toLowerCase()];
+function text(value: string | number | string[] | undefined): string | undefined {
   if (value === undefined) return undefined;
   return Array.isArray(value) ? value.join(', ') : String(value);
 }
@@ -60,7 +56,7 @@ function atom(info: AccessInfo, key: string): string {
     case 'u':
       return info.user ?? '-';
     case 't':
-      return apacheTime(info.start);
+      return apacheTimeCached(info.start);
     case 'r':
       return `${info.method} ${info.url} HTTP/${info.httpVersion}`;
     case 'm':
@@ -74,13 +70,13 @@ function atom(info: AccessInfo, key: string): string {
     case 's':
       return String(info.status);
     case 'B':
-      return header(info.responseHeaders, 'content-length') ?? '0';
+      return text(info.responseHeader('content-length')) ?? '0';
     case 'b':
-      return header(info.responseHeaders, 'content-length') ?? '-';
+      return text(info.responseHeader('content-length')) ?? '-';
     case 'f':
-      return header(info.requestHeaders, 'referer') ?? '-';
+      return text(info.requestHeader('referer')) ?? '-';
     case 'a':
-      return header(info.requestHeaders, 'user-agent') ?? '-';
+      return text(info.requestHeader('user-agent')) ?? '-';
     case 'T':
       return String(Math.floor(info.durationMs / 1000));
     case 'M':
@@ -95,8 +91,8 @@ function atom(info: AccessInfo, key: string): string {
       const match = HEADER_ATOM.exec(key);
       if (match === null) return '-';
       const [, name = '', where] = match;
-      if (where === 'i') return header(info.requestHeaders, name) ?? '-';
-      if (where === 'o') return header(info.responseHeaders, name) ?? '-';
+      if (where === 'i') return text(info.requestHeader(name.toLowerCase())) ?? '-';
+      if (where === 'o') return text(info.responseHeader(name.toLowerCase())) ?? '-';
       // {VAR}e exposed the WSGI environ in gunicorn; dwi has none to show.
       return '-';
     }
@@ -119,3 +115,16 @@ export function compileAccessFormat(format: string): (info: AccessInfo) => strin
 }
 
 export { FormatError };
+
+let cachedSecond = -1;
+let cachedTime = '';
+
+/** %(t)s changes once a second; under load most requests share it. */
+function apacheTimeCached(epochMs: number): string {
+  const second = Math.floor(epochMs / 1000);
+  if (second !== cachedSecond) {
+    cachedSecond = second;
+    cachedTime = apacheTime(new Date(second * 1000));
+  }
+  return cachedTime;
+}

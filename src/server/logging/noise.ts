@@ -8,29 +8,40 @@ export const FILTERED_LOGGERS = new Set([
 ]);
 const SOCKETIO_LOGGERS = new Set(['socketio.server', 'engineio.server']);
 
+const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+/** One case-insensitive regex for a list: it runs on every access line. */
+function anyOf(patterns: readonly string[]): RegExp | undefined {
+  return patterns.length === 0 ? undefined : new RegExp(patterns.map(escape).join('|'), 'i');
+}
+
 /**
  * Hides routine disconnect noise (a client closing a tab is not an error) and counts what it
  * hid, so a periodic line can say how much was hidden instead of it vanishing unseen.
  */
 export class NoiseFilter {
-  private readonly patterns: Array<[pattern: string, lower: string]>;
-  private readonly socketPatterns: Array<[pattern: string, lower: string]>;
+  private readonly everywhere: RegExp | undefined;
+  private readonly socketio: RegExp | undefined;
+  private readonly patterns: readonly string[];
   private counts = new Map<string, number>();
 
   constructor(patterns: readonly string[], socketioPatterns: readonly string[]) {
-    this.patterns = patterns.map((p) => [p, p.toLowerCase()]);
-    this.socketPatterns = socketioPatterns.map((p) => [p, p.toLowerCase()]);
+    this.everywhere = anyOf(patterns);
+    this.socketio = anyOf(socketioPatterns);
+    this.patterns = [...patterns, ...socketioPatterns];
   }
 
   /** True when the record should be hidden; counted by the pattern that matched. */
   hides(logger: string, message: string, errorText?: string): boolean {
     if (!FILTERED_LOGGERS.has(logger)) return false;
-    const text = (errorText === undefined ? message : `${message}\n${errorText}`).toLowerCase();
-    const hit =
-      this.match(this.patterns, text) ??
-      (SOCKETIO_LOGGERS.has(logger) ? this.match(this.socketPatterns, text) : undefined);
-    if (hit === undefined) return false;
-    this.counts.set(hit, (this.counts.get(hit) ?? 0) + 1);
+    const text = errorText === undefined ? message : `${message}\n${errorText}`;
+    const match =
+      this.everywhere?.exec(text) ??
+      (SOCKETIO_LOGGERS.has(logger) ? this.socketio?.exec(text) : undefined);
+    if (match === null || match === undefined) return false;
+    const found = match[0].toLowerCase();
+    const pattern = this.patterns.find((p) => p.toLowerCase() === found) ?? match[0];
+    this.counts.set(pattern, (this.counts.get(pattern) ?? 0) + 1);
     return true;
   }
 
@@ -39,11 +50,6 @@ export class NoiseFilter {
     const counts = this.counts;
     this.counts = new Map();
     return counts;
-  }
-
-  private match(patterns: Array<[string, string]>, text: string): string | undefined {
-    for (const [pattern, lower] of patterns) if (text.includes(lower)) return pattern;
-    return undefined;
   }
 }
 

@@ -40,6 +40,13 @@ const RECORD_FIELDS = new Set([
 const startedAt = Date.now();
 
 export function textFormatter(format: string, datefmt?: string): Formatter {
+  // The access log's format: every request goes through it, so it skips the general path.
+  if (format === '%(message)s') {
+    return (record) =>
+      record.request_id === undefined || record.msg.includes(record.request_id)
+        ? record.msg
+        : `${record.msg} request_id=${record.request_id}`;
+  }
   let fill: ReturnType<typeof compilePercentFormat>;
   try {
     fill = compilePercentFormat(format, (key) => RECORD_FIELDS.has(key));
@@ -85,16 +92,18 @@ export function textFormatter(format: string, datefmt?: string): Formatter {
           return record.extra[key];
       }
     };
-    let line = fill(fields);
-    if (
-      appendRequestId &&
-      record.request_id !== undefined &&
-      !record.msg.includes(record.request_id)
-    )
-      line += ` request_id=${record.request_id}`;
-    if (record.err?.stack !== undefined && record.level >= 40) line += `\n${record.err.stack}`;
-    return line;
+    return withContext(record, fill(fields), appendRequestId);
   };
+}
+
+/** Adds what a line of a request or a failure must carry when its format does not show it. */
+function withContext(record: LogRecord, line: string, appendRequestId: boolean): string {
+  let out = line;
+  if (appendRequestId && record.request_id !== undefined && !line.includes(record.request_id)) {
+    out += ` request_id=${record.request_id}`;
+  }
+  if (record.err?.stack !== undefined && record.level >= 40) out += `\n${record.err.stack}`;
+  return out;
 }
 
 /** One JSON object per line: stable keys first, then whatever else the record carries. */

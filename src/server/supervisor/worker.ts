@@ -83,6 +83,7 @@ async function boot(message: Extract<PrimaryToWorker, { type: 'boot' }>): Promis
     ...(tls ? { tls } : {}),
   });
 
+  const accessLog = logging.accessWriter();
   const applyLevel = (change: LogLevelChange) => {
     const name = logging.setLevel(change);
     log.info(
@@ -91,7 +92,7 @@ async function boot(message: Extract<PrimaryToWorker, { type: 'boot' }>): Promis
   };
   const app = await buildApp({
     logger: log,
-    ...(settings.accesslog !== null ? { accessLogger: logging.logger('dwi.access') } : {}),
+    ...(accessLog !== undefined ? { accessLog } : {}),
     accessLogFormat: settings.access_log_format,
     version: VERSION,
     workerId: worker.id,
