@@ -16,10 +16,13 @@ async function main(argv: string[]): Promise<number> {
     process.stdout.write(`dwi ${VERSION}\n`);
     return 0;
   }
-  for (const warning of loaded.warnings) process.stderr.write(`dwi: warning: ${warning}\n`);
+  const starting = !actions.checkConfig && !actions.printConfig;
+  // A starting server logs its warnings through its own error log.
+  if (!starting)
+    for (const warning of loaded.warnings) process.stderr.write(`dwi: warning: ${warning}\n`);
   if (loaded.errors.length > 0) {
     for (const error of loaded.errors) process.stderr.write(`dwi: error: ${error}\n`);
-    if (!actions.checkConfig && !actions.printConfig) process.stderr.write('dwi: see dwi --help\n');
+    if (starting) process.stderr.write('dwi: see dwi --help\n');
     return 1;
   }
   if (actions.printConfig) {

@@ -219,6 +219,62 @@ describe('signals', () => {
   });
 });
 
+describe('pidfile, broken reloads, request logs', () => {
+  it('writes the pidfile, refuses a second server on it, removes it at exit', async () => {
+    const dir = tempDir();
+    const pidfile = join(dir, 'dwi.pid');
+    const port = await freePort();
+    const dwi = await Dwi.start(['-b', `127.0.0.1:${port}`, '-p', pidfile]);
+    expect(readFileSync(pidfile, 'utf8')).toBe(`${dwi.pid}\n`);
+    const second = await Dwi.run(['-b', `127.0.0.1:${await freePort()}`, '-p', pidfile]);
+    expect(second.code).toBe(1);
+    expect(second.stderr).toContain(`Already running on PID ${dwi.pid}`);
+    expect((await dwi.stop()).code).toBe(0);
+    expect(existsSync(pidfile)).toBe(false);
+  });
+
+  it('SIGHUP with a broken config file keeps the running configuration and says why', async () => {
+    const dir = tempDir();
+    const config = join(dir, 'dwi.json');
+    writeFileSync(config, JSON.stringify({ workers: 1 }));
+    const port = await freePort();
+    const dwi = await Dwi.start(['-b', `127.0.0.1:${port}`, '-c', config]);
+    const before = dwi.workerPids();
+    writeFileSync(config, JSON.stringify({ wrokers: 2 }));
+    dwi.signal('SIGHUP');
+    await dwi.waitFor(
+      'stderr',
+      /reload \(SIGHUP\) failed, keeping the running configuration: unknown setting wrokers/,
+    );
+    expect((await request(`http://127.0.0.1:${port}/api/health`)).status).toBe(200);
+    expect(dwi.workerPids()).toEqual(before);
+    await dwi.stop();
+  });
+
+  it("a request's log lines carry its request id", async () => {
+    const port = await freePort();
+    const dwi = await Dwi.start(['-b', `127.0.0.1:${port}`, '-c', HOOKS], {
+      env: { HOOK_LOG: join(tempDir(), 'h.log') },
+    });
+    const reply = await request(`http://127.0.0.1:${port}/api/health?hookfail=1`, {
+      headers: { 'x-request-id': 'trace-7' },
+    });
+    expect(reply.status).toBe(200);
+    await dwi.waitFor(
+      'stderr',
+      /\[ERROR\] pre_request hook failed: the test hook failed on purpose request_id=trace-7\n/,
+    );
+    await dwi.stop();
+  });
+
+  it('QUIT stops at once too', async () => {
+    const port = await freePort();
+    const dwi = await Dwi.start(['-b', `127.0.0.1:${port}`, '-w', '2']);
+    dwi.signal('SIGQUIT');
+    expect(await dwi.exited).toEqual({ code: 0, signal: null });
+  });
+});
+
 describe('reload and keep-alive', () => {
   it('--reload restarts workers when a watched file changes', async () => {
     const port = await freePort();

@@ -12,6 +12,8 @@ interface Sink {
   write(text: string): void;
   reopen(): void;
   flush(): void;
+  /** Flush, and close a file (stdout and stderr stay open). */
+  close(): void;
 }
 
 interface ActiveHandler {
@@ -23,7 +25,7 @@ interface ActiveHandler {
 /** Writes up to this size are atomic on a pipe (Linux). */
 const PIPE_BUF = 4096;
 
-const NULL_SINK: Sink = { write() {}, reopen() {}, flush() {} };
+const NULL_SINK: Sink = { write() {}, reopen() {}, flush() {}, close() {} };
 
 function openSink(target: SinkTarget): Sink {
   if (target.kind === 'null') return NULL_SINK;
@@ -62,6 +64,14 @@ function openSink(target: SinkTarget): Sink {
       if (target.kind === 'file') boom.reopen();
     },
     flush,
+    close: () => {
+      flush();
+      try {
+        if (target.kind === 'file') boom.end();
+      } catch {
+        // Closed already.
+      }
+    },
   };
 }
 
@@ -211,7 +221,7 @@ export class Logging {
     if (this.reportTimer !== undefined) clearInterval(this.reportTimer);
     for (const timer of this.revertTimers.values()) clearTimeout(timer);
     this.reportHidden(this.reportTimer === undefined ? 0 : undefined);
-    this.flush();
+    for (const sink of this.sinks.values()) sink.close();
   }
 
   private reportHidden(seconds: number | undefined): void {

@@ -10,6 +10,7 @@ import type { LoadedConfig } from '../config/load.js';
 import type { Settings } from '../config/settings.js';
 import { Logging, type Logger } from '../logging/index.js';
 import { VERSION } from '../version.js';
+import { exitOnUncaught } from './crash.js';
 import { hooksOf, runHook, type Hooks } from './hooks.js';
 import {
   heartbeatInterval,
@@ -93,6 +94,10 @@ export class Arbiter {
     this.logging = new Logging(this.settings);
     this.log = this.logging.logger('dwi.error');
     this.target = this.settings.workers;
+    exitOnUncaught(
+      () => this.log,
+      () => this.logging.close(),
+    );
     for (const warning of initial.warnings) this.log.warn(warning);
   }
 
@@ -139,9 +144,24 @@ export class Arbiter {
       process.on(signal, handler);
     }
     this.log.info(`Using worker: ${this.settings.worker_class}`);
+    this.warnIfExposed();
     this.maintain();
     this.tick = setInterval(() => this.onTick(), TICK_MS);
     return done;
+  }
+
+  /** Until authentication exists (issue 6), say plainly who can reach the Docker socket. */
+  private warnIfExposed(): void {
+    const exposed = this.settings.bind.filter((text) => {
+      const bind = parseBind(text);
+      return bind.kind === 'tcp' && !['127.0.0.1', '::1', 'localhost'].includes(bind.host);
+    });
+    if (exposed.length > 0) {
+      this.log.warn(
+        `no authentication yet: anyone who reaches ${exposed.join(', ')} can use this server; ` +
+          'bind to 127.0.0.1 or a unix socket, or put an authenticating proxy in front',
+      );
+    }
   }
 
   private enqueue(action: Action): void {

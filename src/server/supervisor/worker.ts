@@ -11,6 +11,7 @@ import type { LogLevelChange } from '../http/routes/admin.js';
 import { HttpConnections } from '../http/server.js';
 import { Logging, type Logger } from '../logging/index.js';
 import { VERSION } from '../version.js';
+import { exitOnUncaught } from './crash.js';
 import { hooksOf, runHook, type Hooks } from './hooks.js';
 import {
   heartbeatInterval,
@@ -63,6 +64,10 @@ async function boot(message: Extract<PrimaryToWorker, { type: 'boot' }>): Promis
   const hooks: Hooks = hooksOf(settings);
   const logging = new Logging(settings);
   const log = logging.logger('dwi.error');
+  exitOnUncaught(
+    () => log,
+    () => logging.close(),
+  );
   const worker: WorkerView = { id: message.workerId, pid: process.pid, log, settings };
   const server = { pid: message.primaryPid, settings, log };
   await runHook(hooks, 'post_fork', log, server, worker);
