@@ -14,6 +14,7 @@ export const ERROR_CODES = {
   unsupported_media_type: { status: 415, message: 'Unsupported content type' },
   rate_limited: { status: 429, message: 'Too many requests' },
   internal: { status: 500, message: 'Internal error' },
+  engine_error: { status: 502, message: 'The Docker engine refused the request' },
   engine_unavailable: { status: 503, message: 'The Docker engine is unavailable' },
   not_ready: { status: 503, message: 'The server is not ready' },
 } as const satisfies Record<string, { status: number; message: string }>;

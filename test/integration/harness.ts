@@ -7,7 +7,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { request as httpRequest, type IncomingHttpHeaders } from 'node:http';
 import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
-import { afterAll } from 'vitest';
+import { afterAll, inject } from 'vitest';
 
 export const CLI = fileURLToPath(new URL('../../dist/server/cli.js', import.meta.url));
 export const FIXTURES = fileURLToPath(new URL('../fixtures/', import.meta.url));
@@ -112,7 +112,7 @@ export function childPids(pid: number): number[] {
 
 export interface StartOptions {
   env?: Record<string, string>;
-  /** Wait until GET /api/health answers on this base URL (default: the first TCP bind). */
+  /** Wait until GET /api/ready says ready (engine connected) on this base URL (default: the first TCP bind). */
   waitUrl?: string | null;
   cwd?: string;
 }
@@ -138,7 +138,11 @@ export class Dwi {
   static async start(args: string[], options: StartOptions = {}): Promise<Dwi> {
     const child = spawn(process.execPath, [CLI, ...args], {
       cwd: options.cwd,
-      env: { PATH: process.env.PATH ?? '/usr/bin:/bin', ...options.env },
+      env: {
+        PATH: process.env.PATH ?? '/usr/bin:/bin',
+        DWI_DOCKER_HOST: inject('dockerHost'),
+        ...options.env,
+      },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     started.add(child);
@@ -149,7 +153,7 @@ export class Dwi {
         if (child.exitCode !== null)
           throw new Error(`dwi exited early (${child.exitCode}): ${dwi.stderr}`);
         try {
-          return (await request(`${url}/api/health`, { timeoutMs: 1000 })).status === 200;
+          return (await request(`${url}/api/ready`, { timeoutMs: 1000 })).status === 200;
         } catch {
           return false;
         }

@@ -101,7 +101,7 @@ describe('replies', () => {
     expect(ready.status).toBe(200);
     expect(ready.json()).toEqual({
       status: 'success',
-      data: { ready: true, checks: { worker: { ok: true } } },
+      data: { ready: true, checks: { worker: { ok: true }, engine: { ok: true } } },
     });
     await dwi.stop();
   });

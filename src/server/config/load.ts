@@ -153,6 +153,11 @@ function crossChecks(settings: Settings): string[] {
   } catch (err) {
     errors.push(err instanceof SettingError ? err.message : String(err));
   }
+  if (settings.docker_tls_verify && settings.docker_cert_path === null) {
+    errors.push(
+      'docker_tls_verify needs docker_cert_path (DOCKER_CERT_PATH): the directory of ca.pem, cert.pem, key.pem',
+    );
+  }
   for (const name of ['certfile', 'keyfile'] as const) {
     const path = settings[name];
     if (path === null) continue;

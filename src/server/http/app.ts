@@ -9,11 +9,15 @@ import Fastify, {
   type FastifyServerFactory,
 } from 'fastify';
 import type { Logger } from 'pino';
-import { codeForStatus, type ErrorCode } from '../../shared/errors.js';
+import { codeForStatus, ERROR_CODES, type ErrorCode } from '../../shared/errors.js';
+import type { Engine } from '../engine/engine.js';
+import { EngineError, type EngineErrorKind } from '../engine/errors.js';
 import type { Readiness } from '../../shared/health.js';
 import { compileAccessFormat, type AccessInfo } from '../logging/access.js';
 import { ApiError, errorReply } from './errors.js';
 import { adminRoutes, type LogLevelControl } from './routes/admin.js';
+import { containerRoutes } from './routes/containers.js';
+import { imageRoutes } from './routes/images.js';
 import { healthRoutes } from './routes/health.js';
 import { rootRoutes } from './routes/root.js';
 
@@ -49,6 +53,8 @@ export interface AppOptions {
   keepAliveTimeoutMs?: number;
   readiness: () => Readiness;
   logLevels: LogLevelControl;
+  /** The Docker engine; the container and image routes exist only with one. */
+  engine?: Engine;
   hooks?: RequestHooks;
   /** Called after each response, e.g. to count requests for max_requests. */
   onResponse?: () => void;
@@ -56,6 +62,14 @@ export interface AppOptions {
   /** True while answers should end their connection (draining, or keepalive 0). */
   closeConnections?: () => boolean;
 }
+
+const ENGINE_ERROR_CODES: Record<EngineErrorKind, ErrorCode> = {
+  not_found: 'not_found',
+  conflict: 'conflict',
+  bad_request: 'bad_request',
+  unavailable: 'engine_unavailable',
+  engine: 'engine_error',
+};
 
 const SAFE_REQUEST_ID = /^[\w.:@/+=-]{1,200}$/;
 
@@ -106,7 +120,10 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   app.setErrorHandler((error: FastifyError | ApiError, request, reply) => {
     let code: ErrorCode;
     let message: string;
-    if (error instanceof ApiError) {
+    if (error instanceof EngineError) {
+      code = ENGINE_ERROR_CODES[error.kind];
+      message = error.message;
+    } else if (error instanceof ApiError) {
       code = error.code;
       message = error.message;
     } else if (error.validation !== undefined) {
@@ -129,7 +146,10 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
         `unhandled error on ${request.method} ${request.url}: ${error.message}`,
       );
     }
-    const status = error instanceof ApiError ? error.statusCode : statusFor(code, error.statusCode);
+    const status =
+      error instanceof ApiError || error instanceof EngineError
+        ? ERROR_CODES[code].status
+        : statusFor(code, error.statusCode);
     return reply.code(status).send(errorReply(code, message, request.id));
   });
 
@@ -152,6 +172,10 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     readiness: options.readiness,
   });
   await app.register(adminRoutes, { logLevels: options.logLevels });
+  if (options.engine !== undefined) {
+    await app.register(containerRoutes, { engine: options.engine });
+    await app.register(imageRoutes, { engine: options.engine });
+  }
   return app;
 }
 

@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs';
 import { Socket } from 'node:net';
 import { loadHooksFromFile } from '../config/load.js';
 import { defaultSettings, type Settings } from '../config/settings.js';
+import { Engine } from '../engine/engine.js';
 import { buildApp } from '../http/app.js';
 import type { LogLevelChange } from '../http/routes/admin.js';
 import { HttpConnections } from '../http/server.js';
@@ -89,6 +90,8 @@ async function boot(message: Extract<PrimaryToWorker, { type: 'boot' }>): Promis
   });
 
   const accessLog = logging.accessWriter();
+  const engine = new Engine(settings, logging.logger('dwi.error').child({ module: 'engine' }));
+  engine.start();
   const applyLevel = (change: LogLevelChange) => {
     const name = logging.setLevel(change);
     log.info(
@@ -102,12 +105,15 @@ async function boot(message: Extract<PrimaryToWorker, { type: 'boot' }>): Promis
     version: VERSION,
     workerId: worker.id,
     forwardedAllowIps: settings.forwarded_allow_ips,
-    readiness: () => ({
-      ready: !connections.isDraining,
-      checks: {
+    readiness: () => {
+      const status = engine.status();
+      const checks = {
         worker: connections.isDraining ? { ok: false, detail: 'shutting down' } : { ok: true },
-      },
-    }),
+        engine: status.connected ? { ok: true } : { ok: false, detail: status.detail },
+      };
+      return { ready: checks.worker.ok && checks.engine.ok, checks };
+    },
+    engine,
     logLevels: {
       levels: () => logging.levels(),
       isKnownLogger: (name) => logging.isKnownLogger(name),
@@ -139,6 +145,7 @@ async function boot(message: Extract<PrimaryToWorker, { type: 'boot' }>): Promis
     if (stopping) return;
     stopping = true;
     await connections.close({ timeoutMs, closeIdle });
+    engine.stop();
     await app.close();
     await runHook(hooks, 'worker_exit', log, server, worker);
     logging.close();

@@ -152,6 +152,26 @@ export const serverSettings = [
       }
       return value;
     },
-    doc: 'Docker engine to talk to (DOCKER_HOST also works; TLS from DOCKER_TLS_VERIFY/DOCKER_CERT_PATH).',
+    doc: 'Docker engine to talk to: unix://PATH or tcp://HOST:PORT (DOCKER_HOST works too).',
+  }),
+  defineSetting({
+    name: 'docker_tls_verify',
+    section,
+    flags: ['--docker-tls-verify'],
+    switch: true,
+    env: ['DWI_DOCKER_TLS_VERIFY', 'DOCKER_TLS_VERIFY'],
+    default: false,
+    convert: toBool,
+    doc: 'Talk TLS to a tcp:// engine and verify its certificate (DOCKER_TLS_VERIFY works too).',
+  }),
+  defineSetting({
+    name: 'docker_cert_path',
+    section,
+    flags: ['--docker-cert-path'],
+    metavar: 'DIR',
+    env: ['DWI_DOCKER_CERT_PATH', 'DOCKER_CERT_PATH'],
+    default: null as string | null,
+    convert: toOptionalStr,
+    doc: 'Directory with ca.pem, cert.pem and key.pem for a TLS engine (DOCKER_CERT_PATH works too).',
   }),
 ];

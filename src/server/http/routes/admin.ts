@@ -1,5 +1,6 @@
-import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
+import type { FastifyPluginAsync } from 'fastify';
 import { ApiError } from '../errors.js';
+import { isLoopback } from './loopback.js';
 
 export interface LogLevelChange {
   logger: string;
@@ -40,14 +41,6 @@ const putSchema = {
     },
   },
 } as const;
-
-function isLoopback(request: FastifyRequest): boolean {
-  // Judged on the socket itself: a proxy on loopback must not make every client local.
-  if (request.headers['x-forwarded-for'] !== undefined) return false;
-  const address = request.raw.socket.remoteAddress;
-  if (address === undefined) return true; // unix socket: local by definition
-  return address === '::1' || address.startsWith('127.') || address.startsWith('::ffff:127.');
-}
 
 /** Run-time verbosity, per logger, optionally for a while. Loopback only until auth exists. */
 export const adminRoutes: FastifyPluginAsync<{ logLevels: LogLevelControl }> = async (

@@ -1,0 +1,80 @@
+/**
+ * Docker's multiplexed log stream (non-TTY containers): frames of an 8-byte header
+ * [stream, 0, 0, 0, size as uint32 big-endian] then `size` bytes. TTY containers send raw bytes.
+ */
+
+export type StreamName = 'stdout' | 'stderr';
+
+export interface Frame {
+  stream: StreamName;
+  data: Buffer;
+}
+
+const HEADER = 8;
+
+/** Decodes frames from chunks that may split a header or a payload anywhere. */
+export class FrameDecoder {
+  private pending: Buffer = Buffer.alloc(0);
+
+  push(chunk: Buffer): Frame[] {
+    this.pending = this.pending.length === 0 ? chunk : Buffer.concat([this.pending, chunk]);
+    const frames: Frame[] = [];
+    let offset = 0;
+    while (this.pending.length - offset >= HEADER) {
+      const size = this.pending.readUInt32BE(offset + 4);
+      if (this.pending.length - offset - HEADER < size) break;
+      const kind = this.pending[offset];
+      frames.push({
+        stream: kind === 2 ? 'stderr' : 'stdout',
+        data: this.pending.subarray(offset + HEADER, offset + HEADER + size),
+      });
+      offset += HEADER + size;
+    }
+    this.pending = this.pending.subarray(offset);
+    return frames;
+  }
+
+  /** Bytes of a frame not yet complete. */
+  get buffered(): number {
+    return this.pending.length;
+  }
+}
+
+/** Splits text into lines, holding a partial last line until its newline arrives. */
+export class LineBuffer {
+  private partial = '';
+
+  push(text: string): string[] {
+    const combined = this.partial + text;
+    const lines = combined.split('\n');
+    this.partial = lines.pop() ?? '';
+    return lines.map((l) => (l.endsWith('\r') ? l.slice(0, -1) : l));
+  }
+
+  /** The unterminated last line, if any (at the end of a stream). */
+  flush(): string[] {
+    const rest = this.partial;
+    this.partial = '';
+    return rest === '' ? [] : [rest];
+  }
+}
+
+/** A whole (non-follow) log read as lines, demultiplexed unless the container has a TTY. */
+export function logLines(body: Buffer, tty: boolean): Array<{ stream: StreamName; line: string }> {
+  const out: Array<{ stream: StreamName; line: string }> = [];
+  if (tty) {
+    const lines = new LineBuffer();
+    for (const line of [...lines.push(body.toString('utf8')), ...lines.flush()])
+      out.push({ stream: 'stdout', line });
+    return out;
+  }
+  const buffers = { stdout: new LineBuffer(), stderr: new LineBuffer() };
+  for (const frame of new FrameDecoder().push(body)) {
+    for (const line of buffers[frame.stream].push(frame.data.toString('utf8')))
+      out.push({ stream: frame.stream, line });
+  }
+  for (const stream of ['stdout', 'stderr'] as const) {
+    for (const line of buffers[stream].flush()) out.push({ stream, line });
+  }
+  return out;
+}

@@ -1,0 +1,402 @@
+/**
+ * The one place that talks to Docker. Keeps an in-memory model of containers current from
+ * one list and the event stream; survives the engine going away and coming back; and runs
+ * the operations routes ask for, turning engine errors into EngineErrors.
+ */
+import type Docker from 'dockerode';
+import type { Logger } from 'pino';
+import type { Container, ContainerAction, Image } from '../../shared/containers.js';
+import { createClient, type EngineSettings } from './client.js';
+import { logLines } from './demux.js';
+import { EngineError, fromDockerError } from './errors.js';
+import {
+  AppliedEvents,
+  eventTimeMs,
+  LineSplitter,
+  parseEvent,
+  sinceParam,
+  type EngineEvent,
+} from './events.js';
+import { ContainerModel } from './model.js';
+import {
+  maskEnv,
+  maskLabels,
+  stateOf,
+  toContainer,
+  toImage,
+  type EngineContainer,
+  type EngineImage,
+} from './normalize.js';
+
+const MAX_BACKOFF_MS = 5000;
+
+/** Container events that change nothing we show. */
+const IGNORED_ACTIONS =
+  /^(exec_|attach|detach|resize|top|commit|copy|export|archive-path|extract-to-dir)/;
+
+export interface EngineStatus {
+  connected: boolean;
+  detail: string;
+  containers: number;
+  events_applied: number;
+  reconnects: number;
+  /** Engine event time to model update, last event. */
+  last_event_lag_ms: number | null;
+}
+
+export interface LogOptions {
+  tail: number | 'all';
+  since?: number;
+  until?: number;
+  timestamps: boolean;
+  stdout: boolean;
+  stderr: boolean;
+}
+
+export class Engine {
+  readonly containers = new ContainerModel();
+  private readonly docker: Docker;
+  private readonly applied = new AppliedEvents();
+  private readonly imageTags = new Map<string, string>();
+  /** Per container: events seen, so a slow refresh cannot overwrite a newer event's state. */
+  private readonly eventCount = new Map<string, number>();
+  /**
+   * Per container: the status its last state event implied. The engine's list can lag its own
+   * events by a moment, so a refresh right after an event keeps this status over the list's.
+   */
+  private readonly eventStatus = new Map<string, string>();
+  private connected = false;
+  private detail = 'connecting';
+  private stopped = false;
+  private since: string | undefined;
+  private stream: NodeJS.ReadableStream | undefined;
+  private eventsApplied = 0;
+  private reconnects = 0;
+  private lastLagMs: number | null = null;
+  private wake: () => void = () => {};
+
+  constructor(
+    settings: EngineSettings,
+    private readonly log: Logger,
+  ) {
+    this.docker = createClient(settings);
+  }
+
+  start(): void {
+    void this.run();
+  }
+
+  stop(): void {
+    this.stopped = true;
+    this.stream?.removeAllListeners();
+    (this.stream as { destroy?: () => void } | undefined)?.destroy?.();
+    this.wake();
+  }
+
+  status(): EngineStatus {
+    return {
+      connected: this.connected,
+      detail: this.detail,
+      containers: this.containers.size,
+      events_applied: this.eventsApplied,
+      reconnects: this.reconnects,
+      last_event_lag_ms: this.lastLagMs,
+    };
+  }
+
+  /** Fails fast with 503 material when the engine is known to be away. */
+  ensureConnected(): void {
+    if (!this.connected)
+      throw new EngineError('unavailable', `the Docker engine is unavailable (${this.detail})`);
+  }
+
+  // --- the model: one list, then events ------------------------------------------------
+
+  private async run(): Promise<void> {
+    let backoff = 100;
+    while (!this.stopped) {
+      try {
+        await this.session();
+        backoff = 100;
+      } catch (err) {
+        const failure = fromDockerError(err);
+        if (this.connected || this.detail === 'connecting') {
+          this.log.error(`Docker engine unavailable: ${failure.message}; retrying`);
+        }
+        this.setConnected(false, failure.message);
+      }
+      if (this.stopped) return;
+      await new Promise<void>((resolve) => {
+        this.wake = resolve;
+        setTimeout(resolve, backoff).unref();
+      });
+      backoff = Math.min(backoff * 2, MAX_BACKOFF_MS);
+      this.reconnects += 1;
+    }
+  }
+
+  /** One connection: subscribe (resuming where the last one stopped), list, then follow. */
+  private async session(): Promise<void> {
+    const options: Record<string, unknown> = { filters: { type: ['container', 'image'] } };
+    if (this.since !== undefined) options.since = this.since;
+    const stream = (await this.docker.getEvents(options)) as NodeJS.ReadableStream;
+    this.stream = stream;
+    const early: EngineEvent[] = [];
+    let listed = false;
+    const lines = new LineSplitter();
+    const ended = new Promise<void>((resolve, reject) => {
+      stream.on('data', (chunk: Buffer) => {
+        for (const line of lines.push(chunk.toString('utf8'))) {
+          const event = parseEvent(line);
+          if (event === undefined) continue;
+          if (listed) this.handle(event);
+          else early.push(event);
+        }
+      });
+      stream.on('error', reject);
+      stream.on('end', () => reject(new EngineError('unavailable', 'the event stream ended')));
+      stream.on('close', () => reject(new EngineError('unavailable', 'the event stream closed')));
+    });
+    ended.catch(() => {}); // awaited below; listing may fail first
+    await this.resync();
+    listed = true;
+    // Events that raced the list: applying them in order leaves each container at its latest.
+    for (const event of early) this.handle(event);
+    if (!this.connected) this.log.info('Docker engine connected');
+    this.setConnected(true, 'connected');
+    await ended;
+  }
+
+  private setConnected(connected: boolean, detail: string): void {
+    this.connected = connected;
+    this.detail = detail;
+  }
+
+  private async resync(): Promise<void> {
+    const [containers, images] = await Promise.all([
+      this.docker.listContainers({ all: true }),
+      this.docker.listImages({ all: false }),
+    ]);
+    this.setImages(images as EngineImage[]);
+    this.eventStatus.clear();
+    this.containers.replaceAll(
+      containers.map((c) => this.toContainer(c as unknown as EngineContainer)),
+    );
+  }
+
+  private setImages(images: EngineImage[]): void {
+    this.imageTags.clear();
+    for (const image of images) {
+      const tag = (image.RepoTags ?? []).find((t) => t !== '<none>:<none>');
+      if (tag !== undefined) this.imageTags.set(image.Id, tag);
+    }
+  }
+
+  private toContainer(raw: EngineContainer): Container {
+    return toContainer(raw, (id) => this.imageTags.get(id));
+  }
+
+  private handle(event: EngineEvent): void {
+    this.since = sinceParam(event.timeNano);
+    if (!this.applied.firstTime(event)) return;
+    this.eventsApplied += 1;
+    if (event.type === 'image') {
+      void this.refreshImages();
+      return;
+    }
+    if (event.type !== 'container' || IGNORED_ACTIONS.test(event.action)) return;
+    this.eventCount.set(event.id, (this.eventCount.get(event.id) ?? 0) + 1);
+    const current = this.containers.find(event.id);
+    const status = statusAfter(event.action);
+    if (status !== undefined) this.eventStatus.set(event.id, status);
+    if (event.action === 'destroy') {
+      this.containers.remove(event.id);
+      this.eventCount.delete(event.id);
+      this.eventStatus.delete(event.id);
+    } else if (current !== undefined && status !== undefined) {
+      // The state is known from the event itself: shown now, details refreshed after.
+      this.containers.upsert({ ...current, status, state: stateOf(status) });
+    }
+    this.lastLagMs = Date.now() - eventTimeMs(event);
+    if (event.action !== 'destroy') void this.refresh(event.id);
+  }
+
+  /** Re-reads one container (ports, names, labels) unless a newer event overtook the read. */
+  private async refresh(id: string): Promise<void> {
+    const seen = this.eventCount.get(id);
+    try {
+      const [raw] = await this.docker.listContainers({ all: true, filters: { id: [id] } });
+      if (this.eventCount.get(id) !== seen) return;
+      if (raw === undefined) {
+        this.containers.remove(id);
+        return;
+      }
+      const container = this.toContainer(raw as unknown as EngineContainer);
+      const status = this.eventStatus.get(id);
+      this.containers.upsert(
+        status === undefined ? container : { ...container, status, state: stateOf(status) },
+      );
+    } catch (err) {
+      this.log.debug(
+        `refresh of container ${id.slice(0, 12)} failed: ${fromDockerError(err).message}`,
+      );
+    }
+  }
+
+  private async refreshImages(): Promise<void> {
+    try {
+      this.setImages((await this.docker.listImages({ all: false })) as EngineImage[]);
+    } catch (err) {
+      this.log.debug(`image refresh failed: ${fromDockerError(err).message}`);
+    }
+  }
+
+  // --- operations ----------------------------------------------------------------------
+
+  private resolve(ref: string): Container {
+    this.ensureConnected();
+    const container = this.containers.find(ref);
+    if (container === undefined) throw new EngineError('not_found', `No such container: ${ref}`);
+    return container;
+  }
+
+  async inspect(
+    ref: string,
+    { unmasked }: { unmasked: boolean },
+  ): Promise<Record<string, unknown>> {
+    const { id } = this.resolve(ref);
+    try {
+      const info = (await this.docker.getContainer(id).inspect()) as unknown as {
+        Config?: { Env?: string[]; Labels?: Record<string, string> };
+      } & Record<string, unknown>;
+      if (!unmasked && info.Config !== undefined) {
+        info.Config = {
+          ...info.Config,
+          Env: maskEnv(info.Config.Env),
+          Labels: maskLabels(info.Config.Labels),
+        };
+      }
+      return info;
+    } catch (err) {
+      throw fromDockerError(err);
+    }
+  }
+
+  async logs(
+    ref: string,
+    options: LogOptions,
+  ): Promise<Array<{ stream: 'stdout' | 'stderr'; line: string }>> {
+    const { id } = this.resolve(ref);
+    try {
+      const container = this.docker.getContainer(id);
+      const info = await container.inspect();
+      const body = (await container.logs({
+        follow: false,
+        stdout: options.stdout,
+        stderr: options.stderr,
+        timestamps: options.timestamps,
+        // The engine takes tail=all too; the types know only numbers.
+        tail: options.tail as number,
+        ...(options.since !== undefined ? { since: options.since } : {}),
+        ...(options.until !== undefined ? { until: options.until } : {}),
+      })) as unknown as Buffer;
+      return logLines(Buffer.isBuffer(body) ? body : Buffer.from(String(body)), info.Config.Tty);
+    } catch (err) {
+      throw fromDockerError(err);
+    }
+  }
+
+  /** Runs an action; resolves with what happened, in a sentence. */
+  async act(
+    ref: string,
+    action: Exclude<ContainerAction, 'rebuild'>,
+    options: { timeout?: number; force?: boolean } = {},
+  ): Promise<string> {
+    const container = this.resolve(ref);
+    const handle = this.docker.getContainer(container.id);
+    const t = options.timeout;
+    try {
+      switch (action) {
+        case 'start':
+          await handle.start();
+          return `Container ${container.name} started`;
+        case 'stop':
+          await handle.stop(t === undefined ? {} : { t });
+          return `Container ${container.name} stopped`;
+        case 'restart':
+          await handle.restart(t === undefined ? {} : { t });
+          return `Container ${container.name} restarted`;
+        case 'kill':
+          await handle.kill();
+          return `Container ${container.name} killed`;
+        case 'pause':
+          await handle.pause();
+          return `Container ${container.name} paused`;
+        case 'unpause':
+          await handle.unpause();
+          return `Container ${container.name} unpaused`;
+        case 'delete':
+          if (container.state !== 'stopped' && !options.force) {
+            throw new EngineError(
+              'conflict',
+              `Container ${container.name} is ${container.status}: stop it first, or delete with force=true`,
+            );
+          }
+          await handle.remove({ force: options.force === true });
+          return `Container ${container.name} deleted`;
+      }
+    } catch (err) {
+      // 304 Not Modified: already in the asked state; the original treated that as success.
+      if ((err as { statusCode?: number }).statusCode === 304) {
+        return `Container ${container.name} was already ${pastTense(action)}`;
+      }
+      throw fromDockerError(err);
+    }
+  }
+
+  async images(): Promise<Image[]> {
+    this.ensureConnected();
+    try {
+      const images = (await this.docker.listImages({ all: false })) as EngineImage[];
+      return images.map(toImage);
+    } catch (err) {
+      throw fromDockerError(err);
+    }
+  }
+
+  async removeImage(ref: string, force: boolean): Promise<Array<Record<string, string>>> {
+    this.ensureConnected();
+    try {
+      return (await this.docker.getImage(ref).remove({ force })) as Array<Record<string, string>>;
+    } catch (err) {
+      throw fromDockerError(err);
+    }
+  }
+}
+
+/** The status a container has after an event, when the event alone tells it. */
+function statusAfter(action: string): string | undefined {
+  switch (action) {
+    case 'start':
+    case 'unpause':
+      return 'running';
+    case 'die':
+      return 'exited';
+    case 'pause':
+      return 'paused';
+    default:
+      return undefined;
+  }
+}
+
+function pastTense(action: string): string {
+  const words: Record<string, string> = {
+    start: 'started',
+    stop: 'stopped',
+    pause: 'paused',
+    unpause: 'unpaused',
+    restart: 'restarted',
+    kill: 'killed',
+  };
+  return words[action] ?? action;
+}

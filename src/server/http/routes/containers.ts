@@ -1,0 +1,170 @@
+import type { FastifyPluginAsync } from 'fastify';
+import { CONTAINER_ACTIONS, type ContainerAction } from '../../../shared/containers.js';
+import type { Engine } from '../../engine/engine.js';
+import { ApiError } from '../errors.js';
+import { isLoopback } from './loopback.js';
+
+/** A container id (or unique prefix) or name, as the engine accepts them. */
+const CONTAINER_REF = '^[A-Za-z0-9][A-Za-z0-9_.-]{0,254}$';
+
+const refParams = {
+  type: 'object',
+  required: ['id'],
+  properties: { id: { type: 'string', pattern: CONTAINER_REF } },
+} as const;
+
+const listQuery = {
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    project: { type: 'string', maxLength: 255 },
+    state: { type: 'string', enum: ['running', 'paused', 'restarting', 'stopped'] },
+    name: { type: 'string', maxLength: 255 },
+  },
+} as const;
+
+const logsQuery = {
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    tail: {
+      anyOf: [
+        { type: 'integer', minimum: 0, maximum: 1_000_000 },
+        { type: 'string', enum: ['all'] },
+      ],
+    },
+    since: { type: 'string', maxLength: 40 },
+    until: { type: 'string', maxLength: 40 },
+    timestamps: { type: 'boolean' },
+    stdout: { type: 'boolean' },
+    stderr: { type: 'boolean' },
+  },
+} as const;
+
+const actionQuery = {
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    timeout: { type: 'integer', minimum: 0, maximum: 3600 },
+    force: { type: 'boolean' },
+  },
+} as const;
+
+/** Unix seconds (may have a fraction) or an RFC 3339 time, as `docker logs --since` takes them. */
+function toSeconds(value: string | undefined, name: string): number | undefined {
+  if (value === undefined) return undefined;
+  if (/^\d+(\.\d+)?$/.test(value)) return Number(value);
+  const ms = Date.parse(value);
+  if (Number.isNaN(ms))
+    throw new ApiError(
+      'bad_request',
+      `${name} must be unix seconds or an RFC 3339 time, got "${value}"`,
+    );
+  return ms / 1000;
+}
+
+export const containerRoutes: FastifyPluginAsync<{ engine: Engine }> = async (app, { engine }) => {
+  app.get('/api/containers', { schema: { querystring: listQuery } }, async (request) => {
+    const { project, state, name } = request.query as {
+      project?: string;
+      state?: string;
+      name?: string;
+    };
+    const needle = name?.toLowerCase();
+    engine.ensureConnected();
+    const list = engine.containers
+      .list()
+      .filter((c) => project === undefined || c.compose_project === project)
+      .filter((c) => state === undefined || c.state === state)
+      .filter((c) => needle === undefined || c.name.toLowerCase().includes(needle))
+      .sort((a, b) => a.name.localeCompare(b.name));
+    return { status: 'success', data: list };
+  });
+
+  app.get(
+    '/api/containers/:id',
+    {
+      schema: {
+        params: refParams,
+        querystring: {
+          type: 'object',
+          properties: { secrets: { type: 'string', enum: ['show'] } },
+        },
+      },
+    },
+    async (request) => {
+      const { id } = request.params as { id: string };
+      const { secrets } = request.query as { secrets?: 'show' };
+      if (secrets === 'show' && !isLoopback(request)) {
+        throw new ApiError(
+          'forbidden',
+          'secret values can only be shown to the server host (loopback) until authentication exists',
+        );
+      }
+      return {
+        status: 'success',
+        data: await engine.inspect(id, { unmasked: secrets === 'show' }),
+      };
+    },
+  );
+
+  app.get(
+    '/api/containers/:id/logs',
+    { schema: { params: refParams, querystring: logsQuery } },
+    async (request) => {
+      const { id } = request.params as { id: string };
+      const query = request.query as {
+        tail?: number | 'all';
+        since?: string;
+        until?: string;
+        timestamps?: boolean;
+        stdout?: boolean;
+        stderr?: boolean;
+      };
+      const since = toSeconds(query.since, 'since');
+      const until = toSeconds(query.until, 'until');
+      const lines = await engine.logs(id, {
+        tail: query.tail ?? 100,
+        timestamps: query.timestamps ?? true,
+        stdout: query.stdout ?? true,
+        stderr: query.stderr ?? true,
+        ...(since !== undefined ? { since } : {}),
+        ...(until !== undefined ? { until } : {}),
+      });
+      return {
+        status: 'success',
+        data: { logs: lines.map((l) => `${l.line}\n`).join(''), lines: lines.length },
+      };
+    },
+  );
+
+  app.post(
+    '/api/containers/:id/:action',
+    {
+      schema: {
+        params: {
+          type: 'object',
+          required: ['id', 'action'],
+          properties: { id: refParams.properties.id, action: { type: 'string', maxLength: 64 } },
+        },
+        querystring: actionQuery,
+      },
+    },
+    async (request) => {
+      const { id, action } = request.params as { id: string; action: string };
+      const { timeout, force } = request.query as { timeout?: number; force?: boolean };
+      if (!(CONTAINER_ACTIONS as readonly string[]).includes(action)) {
+        throw new ApiError(
+          'bad_request',
+          `Invalid action: ${action} (one of ${CONTAINER_ACTIONS.join(', ')})`,
+        );
+      }
+      if (action === 'rebuild') throw new ApiError('bad_request', 'rebuild is not available yet');
+      const message = await engine.act(id, action as Exclude<ContainerAction, 'rebuild'>, {
+        ...(timeout !== undefined ? { timeout } : {}),
+        ...(force !== undefined ? { force } : {}),
+      });
+      return { status: 'success', data: { message, action, container: id } };
+    },
+  );
+};

@@ -1,0 +1,36 @@
+import type { FastifyPluginAsync } from 'fastify';
+import type { Engine } from '../../engine/engine.js';
+
+/** An image id, short id or reference (repo/name:tag, name@sha256:...). */
+const IMAGE_REF = /^[A-Za-z0-9][A-Za-z0-9_.:/@+-]{0,511}$/;
+
+export const imageRoutes: FastifyPluginAsync<{ engine: Engine }> = async (app, { engine }) => {
+  app.get('/api/images', async () => {
+    const images = await engine.images();
+    images.sort((a, b) => b.created.localeCompare(a.created));
+    return { status: 'success', data: images };
+  });
+
+  app.delete(
+    '/api/images/*',
+    {
+      schema: {
+        params: {
+          type: 'object',
+          properties: { '*': { type: 'string', pattern: IMAGE_REF.source } },
+        },
+        querystring: {
+          type: 'object',
+          additionalProperties: false,
+          properties: { force: { type: 'boolean' } },
+        },
+      },
+    },
+    async (request) => {
+      const ref = (request.params as { '*': string })['*'];
+      const { force } = request.query as { force?: boolean };
+      const removed = await engine.removeImage(ref, force ?? false);
+      return { status: 'success', data: { message: `Image ${ref} deleted`, removed } };
+    },
+  );
+};

@@ -1,0 +1,258 @@
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { dockerCli, TEST_IMAGE } from '../engine/engine.js';
+import { Dwi, freePort, request, until } from './harness.js';
+
+const engine = { host: inject('dockerHost') };
+const docker = (...args: string[]) => dockerCli(engine, args);
+const suffix = Math.random().toString(36).slice(2, 7);
+const names = {
+  web: `web-${suffix}`,
+  db: `db-${suffix}`,
+  solo: `solo-${suffix}`,
+  talker: `talker-${suffix}`,
+};
+
+let dwi: Dwi;
+let base: string;
+let hostPort: number;
+
+function run(name: string, args: string[], command: string[] = ['sleep', '600']): string {
+  return docker('run', '-d', '--init', '--name', name, ...args, TEST_IMAGE, ...command);
+}
+
+async function api(path: string, options: Parameters<typeof request>[1] = {}) {
+  return request(`${base}${path}`, options);
+}
+
+async function containerByName(name: string) {
+  const list = (await api('/api/containers')).json().data as Array<Record<string, unknown>>;
+  return list.find((c) => c.name === name);
+}
+
+beforeAll(async () => {
+  hostPort = await freePort();
+  run(names.web, [
+    '-p',
+    `127.0.0.1:${hostPort}:80`,
+    '--label',
+    'com.docker.compose.project=my-proj',
+    '--label',
+    'com.docker.compose.service=web',
+    '-e',
+    'API_TOKEN=abc123',
+    '-e',
+    'PLAIN=visible',
+  ]);
+  run(names.db, [
+    '--label',
+    'com.docker.compose.project=my-proj',
+    '--label',
+    'com.docker.compose.service=db',
+  ]);
+  run(names.solo, []);
+  run(
+    names.talker,
+    [],
+    [
+      'sh',
+      '-c', // The engine reads stdout and stderr apart: a pause keeps their order in its log.
+      'for i in $(seq 1 150); do echo "line $i"; done; sleep 0.3; echo "to stderr" >&2; sleep 600',
+    ],
+  );
+  const port = await freePort();
+  base = `http://127.0.0.1:${port}`;
+  dwi = await Dwi.start(['-b', `127.0.0.1:${port}`]);
+  await until(
+    'the model to hold the test containers',
+    async () => (await containerByName(names.talker)) !== undefined,
+  );
+});
+
+afterAll(async () => {
+  await dwi?.stop();
+  for (const name of Object.values(names)) {
+    try {
+      docker('rm', '-f', name);
+    } catch {
+      // Deleted by a test.
+    }
+  }
+});
+
+describe('GET /api/containers', () => {
+  it('lists containers in the original shape, compose projects raw', async () => {
+    const web = await containerByName(names.web);
+    expect(web).toMatchObject({
+      name: names.web,
+      image: TEST_IMAGE,
+      status: 'running',
+      state: 'running',
+      ports: `${hostPort}->80/tcp`,
+      compose_project: 'my-proj',
+      compose_service: 'web',
+      compose_project_display: 'Docker Compose: My Proj',
+    });
+    expect(web?.id).toMatch(/^[0-9a-f]{64}$/);
+    expect(new Date(String(web?.created)).toISOString()).toBe(web?.created);
+    const solo = await containerByName(names.solo);
+    expect(solo).toMatchObject({
+      ports: '',
+      compose_project: null,
+      compose_project_display: 'Standalone Containers',
+    });
+  });
+
+  it('filters by project, state and name', async () => {
+    const project = (await api('/api/containers?project=my-proj')).json().data as Array<{
+      name: string;
+    }>;
+    expect(project.map((c) => c.name).sort()).toEqual([names.db, names.web].sort());
+    const byName = (await api(`/api/containers?name=SOLO-${suffix}`)).json().data as Array<{
+      name: string;
+    }>;
+    expect(byName.map((c) => c.name)).toEqual([names.solo]);
+    const bad = await api('/api/containers?state=sleeping');
+    expect(bad.status).toBe(400);
+    expect(bad.json().code).toBe('bad_request');
+  });
+});
+
+describe('GET /api/containers/:id', () => {
+  it('inspects with secret-looking values masked', async () => {
+    const reply = await api(`/api/containers/${names.web}`);
+    expect(reply.status).toBe(200);
+    const env = reply.json().data.Config.Env as string[];
+    expect(env).toContain('API_TOKEN=********');
+    expect(env).toContain('PLAIN=visible');
+  });
+
+  it('shows secrets only to the host itself when asked', async () => {
+    const local = await api(`/api/containers/${names.web}?secrets=show`);
+    expect(local.json().data.Config.Env).toContain('API_TOKEN=abc123');
+    const proxied = await api(`/api/containers/${names.web}?secrets=show`, {
+      headers: { 'x-forwarded-for': '203.0.113.5' },
+    });
+    expect(proxied.status).toBe(403);
+  });
+
+  it('answers 404 for an unknown container and 400 for a malformed id', async () => {
+    const missing = await api('/api/containers/no-such-container');
+    expect(missing.status).toBe(404);
+    expect(missing.json()).toMatchObject({ status: 'error', code: 'not_found' });
+    const bad = await api('/api/containers/..%2Fetc');
+    expect(bad.status).toBe(400);
+  });
+});
+
+describe('GET /api/containers/:id/logs', () => {
+  it('gives the last 100 lines, each with its RFC 3339 timestamp, stderr included', async () => {
+    const talker = await until('all lines', async () => {
+      const reply = await api(`/api/containers/${names.talker}/logs`);
+      return reply.json().data.logs.includes('to stderr') ? reply : undefined;
+    });
+    const lines = talker.json().data.logs.trimEnd().split('\n') as string[];
+    expect(lines).toHaveLength(100);
+    for (const line of lines) expect(line).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d+Z /);
+    expect(lines.at(-1)).toMatch(/ to stderr$/);
+    expect(lines[0]).toMatch(/ line 52$/);
+  });
+
+  it('takes tail, timestamps and stream choices', async () => {
+    // The engine counts the tail over both streams, then leaves out stderr.
+    const reply = await api(
+      `/api/containers/${names.talker}/logs?tail=4&timestamps=false&stderr=false`,
+    );
+    expect(reply.json().data.logs).toBe('line 148\nline 149\nline 150\n');
+    const bad = await api(`/api/containers/${names.talker}/logs?tail=lots`);
+    expect(bad.status).toBe(400);
+    const badSince = await api(`/api/containers/${names.talker}/logs?since=yesterday`);
+    expect(badSince.status).toBe(400);
+    expect(badSince.json().error).toMatch(/since must be unix seconds or an RFC 3339 time/);
+  });
+});
+
+describe('POST /api/containers/:id/:action', () => {
+  async function act(name: string, action: string, query = '') {
+    return api(`/api/containers/${name}/${action}${query}`, { method: 'POST' });
+  }
+  async function stateOf(name: string, wanted: string) {
+    return until(`${name} to be ${wanted}`, async () =>
+      (await containerByName(name))?.state === wanted ? true : undefined,
+    );
+  }
+
+  it('stop, start, pause, unpause, restart, kill: each shows in the list', async () => {
+    expect((await act(names.solo, 'stop', '?timeout=1')).json()).toMatchObject({
+      status: 'success',
+      data: { message: `Container ${names.solo} stopped` },
+    });
+    await stateOf(names.solo, 'stopped');
+    expect((await act(names.solo, 'start')).status).toBe(200);
+    await stateOf(names.solo, 'running');
+    expect((await act(names.solo, 'pause')).status).toBe(200);
+    await stateOf(names.solo, 'paused');
+    expect((await act(names.solo, 'unpause')).status).toBe(200);
+    await stateOf(names.solo, 'running');
+    expect((await act(names.solo, 'restart', '?timeout=1')).status).toBe(200);
+    await stateOf(names.solo, 'running');
+    expect((await act(names.solo, 'kill')).status).toBe(200);
+    await stateOf(names.solo, 'stopped');
+  });
+
+  it('starting a running container is not an error', async () => {
+    const reply = await act(names.db, 'start');
+    expect(reply.status).toBe(200);
+    expect(reply.json().data.message).toBe(`Container ${names.db} was already started`);
+  });
+
+  it('refuses unknown actions, conflicting ones, and unknown containers in the error shape', async () => {
+    const unknown = await act(names.db, 'explode');
+    expect(unknown.status).toBe(400);
+    expect(unknown.json().error).toBe(
+      'Invalid action: explode (one of start, stop, restart, kill, pause, unpause, rebuild, delete)',
+    );
+    const conflict = await act(names.db, 'unpause');
+    expect(conflict.status).toBe(409);
+    expect(conflict.json().code).toBe('conflict');
+    const running = await act(names.db, 'delete');
+    expect(running.status).toBe(409);
+    expect(running.json().error).toMatch(/is running: stop it first, or delete with force=true/);
+    const missing = await act('no-such-container', 'start');
+    expect(missing.status).toBe(404);
+  });
+
+  it('delete with force removes it, and the list follows', async () => {
+    expect((await act(names.db, 'delete', '?force=true')).status).toBe(200);
+    await until('the container gone', async () =>
+      (await containerByName(names.db)) === undefined ? true : undefined,
+    );
+    expect((await api(`/api/containers/${names.db}`)).status).toBe(404);
+  });
+});
+
+describe('images', () => {
+  it('lists images in the original shape', async () => {
+    const images = (await api('/api/images')).json().data as Array<Record<string, unknown>>;
+    const test = images.find((i) => (i.tags as string[]).includes(TEST_IMAGE));
+    expect(test).toMatchObject({
+      id: expect.stringMatching(/^sha256:[0-9a-f]{64}$/),
+      repo_digests: [],
+      labels: null,
+    });
+    expect(test?.size_bytes).toBeGreaterThan(100_000);
+    expect(test?.size).toBe(Math.round(((test?.size_bytes as number) / 1048576) * 100) / 100);
+  });
+
+  it('deletes an unused tag, refuses an image in use, 404s an unknown one', async () => {
+    const tag = `dwi-test/extra:${suffix}`;
+    docker('tag', TEST_IMAGE, tag);
+    const removed = await api(`/api/images/${tag}`, { method: 'DELETE' });
+    expect(removed.status).toBe(200);
+    expect(removed.json().data.removed).toContainEqual({ Untagged: tag });
+    const inUse = await api(`/api/images/${TEST_IMAGE}?force=false`, { method: 'DELETE' });
+    expect(inUse.status).toBe(409);
+    expect(inUse.json().code).toBe('conflict');
+    const missing = await api('/api/images/nothing-here:1', { method: 'DELETE' });
+    expect(missing.status).toBe(404);
+  });
+});
