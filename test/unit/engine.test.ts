@@ -1,0 +1,212 @@
+import { describe, expect, it } from 'vitest';
+import { FrameDecoder, LineBuffer, logLines } from '../../src/server/engine/demux.js';
+import { fromDockerError } from '../../src/server/engine/errors.js';
+import { AppliedEvents, parseEvent, sinceParam } from '../../src/server/engine/events.js';
+import { ContainerModel } from '../../src/server/engine/model.js';
+import {
+  displayProject,
+  formatPorts,
+  maskEnv,
+  maskLabels,
+  toContainer,
+  toImage,
+} from '../../src/server/engine/normalize.js';
+
+function frame(stream: 1 | 2, text: string): Buffer {
+  const body = Buffer.from(text);
+  const header = Buffer.alloc(8);
+  header[0] = stream;
+  header.writeUInt32BE(body.length, 4);
+  return Buffer.concat([header, body]);
+}
+
+describe('log demultiplexing', () => {
+  it('decodes frames split anywhere, headers included', () => {
+    const bytes = Buffer.concat([
+      frame(1, 'out one\n'),
+      frame(2, 'err one\n'),
+      frame(1, 'out two\n'),
+    ]);
+    for (let cut = 1; cut < bytes.length; cut++) {
+      const decoder = new FrameDecoder();
+      const frames = [
+        ...decoder.push(bytes.subarray(0, cut)),
+        ...decoder.push(bytes.subarray(cut)),
+      ];
+      expect(frames.map((f) => `${f.stream}:${f.data.toString()}`)).toEqual([
+        'stdout:out one\n',
+        'stderr:err one\n',
+        'stdout:out two\n',
+      ]);
+      expect(decoder.buffered).toBe(0);
+    }
+  });
+
+  it('joins a line split over frames and keeps a partial last line', () => {
+    const lines = logLines(
+      Buffer.concat([frame(1, 'hel'), frame(1, 'lo\nwor'), frame(1, 'ld')]),
+      false,
+    );
+    expect(lines).toEqual([
+      { stream: 'stdout', line: 'hello' },
+      { stream: 'stdout', line: 'world' },
+    ]);
+  });
+
+  it('reads TTY output raw, CRLF included', () => {
+    expect(logLines(Buffer.from('a\r\nb\n'), true)).toEqual([
+      { stream: 'stdout', line: 'a' },
+      { stream: 'stdout', line: 'b' },
+    ]);
+    const buffer = new LineBuffer();
+    expect(buffer.push('x\ny')).toEqual(['x']);
+    expect(buffer.flush()).toEqual(['y']);
+  });
+});
+
+describe('events', () => {
+  const line =
+    '{"status":"start","id":"abc","Type":"container","Action":"start","Actor":{"ID":"abc","Attributes":{"name":"web"}},"scope":"local","time":1795555430,"timeNano":1795555430787393359}';
+
+  it('parse with the exact nanosecond time', () => {
+    expect(parseEvent(line)).toEqual({
+      type: 'container',
+      action: 'start',
+      id: 'abc',
+      timeNano: '1795555430787393359',
+      attributes: { name: 'web' },
+    });
+    expect(parseEvent('not json')).toBeUndefined();
+    expect(parseEvent('{"Type":"container"}')).toBeUndefined();
+  });
+
+  it('resume with since in seconds.nanoseconds', () => {
+    expect(sinceParam('1795555430787393359')).toBe('1795555430.787393359');
+  });
+
+  it('are applied once, replays skipped', () => {
+    const applied = new AppliedEvents(2);
+    const event = parseEvent(line)!;
+    expect(applied.firstTime(event)).toBe(true);
+    expect(applied.firstTime(event)).toBe(false);
+    expect(applied.firstTime({ ...event, action: 'die' })).toBe(true);
+  });
+});
+
+describe('normalising', () => {
+  const raw = {
+    Id: 'f'.repeat(64),
+    Names: ['/web-1'],
+    Image: 'sha256:' + 'a'.repeat(64),
+    ImageID: 'sha256:' + 'a'.repeat(64),
+    Created: 1795555430,
+    State: 'running',
+    Ports: [
+      { PrivatePort: 80, PublicPort: 18080, Type: 'tcp', IP: '0.0.0.0' },
+      { PrivatePort: 80, PublicPort: 18080, Type: 'tcp', IP: '::' },
+      { PrivatePort: 81, PublicPort: 18081, Type: 'udp' },
+      { PrivatePort: 9000, Type: 'tcp' },
+    ],
+    Labels: { 'com.docker.compose.project': 'my_proj-x', 'com.docker.compose.service': 'web' },
+  };
+
+  it('gives the REST container, with the image tag for a bare sha', () => {
+    expect(toContainer(raw, () => 'nginx:1')).toMatchObject({
+      id: raw.Id,
+      name: 'web-1',
+      image: 'nginx:1',
+      status: 'running',
+      state: 'running',
+      created: new Date(1795555430 * 1000).toISOString(),
+      ports: '18080->80/tcp, 18081->81/udp',
+      compose_project: 'my_proj-x',
+      compose_service: 'web',
+      compose_project_display: 'Docker Compose: My Proj X',
+    });
+    expect(toContainer({ ...raw, State: 'exited', Labels: null }, () => undefined)).toMatchObject({
+      state: 'stopped',
+      compose_project: null,
+      compose_project_display: 'Standalone Containers',
+    });
+    expect(formatPorts([])).toBe('');
+    expect(displayProject(null)).toBe('Standalone Containers');
+  });
+
+  it('gives the REST image, size in MB with 2 decimals', () => {
+    expect(
+      toImage({
+        Id: 'sha256:1',
+        RepoTags: ['<none>:<none>'],
+        RepoDigests: null,
+        Size: 1572864,
+        Created: 0,
+        ParentId: '',
+        Labels: null,
+      }),
+    ).toEqual({
+      id: 'sha256:1',
+      tags: [],
+      size: 1.5,
+      size_bytes: 1572864,
+      created: '1970-01-01T00:00:00.000Z',
+      repo_digests: [],
+      parent_id: '',
+      labels: null,
+    });
+  });
+
+  it('masks secret-looking env values and labels', () => {
+    expect(
+      maskEnv(['DB_PASSWORD=x', 'API_TOKEN=y', 'aws_secret_key=z', 'HOME=/root', 'NOVALUE']),
+    ).toEqual([
+      'DB_PASSWORD=********',
+      'API_TOKEN=********',
+      'aws_secret_key=********',
+      'HOME=/root',
+      'NOVALUE',
+    ]);
+    expect(maskLabels({ 'traefik.api.key': 'k', app: 'web' })).toEqual({
+      'traefik.api.key': '********',
+      app: 'web',
+    });
+  });
+});
+
+describe('the container model', () => {
+  const container = toContainer(
+    { Id: 'abc123456789def', Names: ['/one'], Image: 'x', Created: 0, State: 'running' },
+    () => undefined,
+  );
+
+  it('finds by id, unique prefix or name, and tells subscribers of real changes only', () => {
+    const model = new ContainerModel();
+    const changes: string[] = [];
+    model.subscribe((c) => changes.push(`${c.kind}:${c.container.status}`));
+    model.upsert(container);
+    model.upsert({ ...container });
+    model.upsert({ ...container, status: 'exited', state: 'stopped' });
+    expect(model.find('abc1234')?.name).toBe('one');
+    expect(model.find('one')?.id).toBe(container.id);
+    expect(model.find('zzz')).toBeUndefined();
+    model.replaceAll([]);
+    expect(changes).toEqual(['upsert:running', 'upsert:exited', 'remove:exited']);
+  });
+});
+
+describe('engine errors', () => {
+  it('map statuses and socket failures', () => {
+    expect(
+      fromDockerError({ statusCode: 404, json: { message: 'No such container: x' } }),
+    ).toMatchObject({ kind: 'not_found', message: 'No such container: x' });
+    expect(fromDockerError({ statusCode: 409, json: { message: 'in use' } }).kind).toBe('conflict');
+    expect(
+      fromDockerError({ statusCode: 500, json: { message: 'Container abc is not paused' } }).kind,
+    ).toBe('conflict');
+    expect(fromDockerError({ statusCode: 500, json: { message: 'driver failed' } }).kind).toBe(
+      'engine',
+    );
+    expect(
+      fromDockerError({ code: 'ECONNREFUSED', message: 'connect ECONNREFUSED' }),
+    ).toMatchObject({ kind: 'unavailable' });
+  });
+});
