@@ -87,38 +87,7 @@ export async function startTestEngine(): Promise<TestEngine> {
   execFileSync('ip', ['link', 'add', bridge, 'type', 'bridge']);
   execFileSync('ip', ['addr', 'add', `10.231.${subnet}.1/24`, 'dev', bridge]);
   execFileSync('ip', ['link', 'set', bridge, 'up']);
-  const log = openSync(join(dir, 'dockerd.log'), 'a');
-  const child = spawn(
-    'dockerd',
-    [
-      '--host',
-      engine.host,
-      '--data-root',
-      join(dir, 'data'),
-      '--exec-root',
-      join(dir, 'exec'),
-      '--pidfile',
-      engine.pidfile,
-      '--bridge',
-      bridge,
-      '--iptables=false',
-      '--ip-masq=false',
-      '--ip6tables=false',
-    ],
-    { stdio: ['ignore', log, log], detached: true },
-  );
-  child.unref();
-  const deadline = Date.now() + 60_000;
-  while (!(await ping(engine.socket))) {
-    if (child.exitCode !== null || Date.now() > deadline) {
-      const text = existsSync(join(dir, 'dockerd.log'))
-        ? readFileSync(join(dir, 'dockerd.log'), 'utf8')
-        : '';
-      await stopTestEngine(engine);
-      throw new Error(`the test engine did not start:\n${text.slice(-3000)}`);
-    }
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
+  await startDaemon(engine);
   try {
     buildTestImage(engine);
   } catch (err) {
@@ -147,7 +116,44 @@ function buildTestImage(engine: TestEngine): void {
   ]);
 }
 
-export async function stopTestEngine(engine: TestEngine): Promise<void> {
+/** Starts dockerd on the engine's own socket, dirs and bridge; resolves once it answers. */
+export async function startDaemon(engine: TestEngine): Promise<void> {
+  const log = openSync(join(engine.dir, 'dockerd.log'), 'a');
+  const child = spawn(
+    'dockerd',
+    [
+      '--host',
+      engine.host,
+      '--data-root',
+      join(engine.dir, 'data'),
+      '--exec-root',
+      join(engine.dir, 'exec'),
+      '--pidfile',
+      engine.pidfile,
+      '--bridge',
+      engine.bridge,
+      '--iptables=false',
+      '--ip-masq=false',
+      '--ip6tables=false',
+    ],
+    { stdio: ['ignore', log, log], detached: true },
+  );
+  child.unref();
+  const deadline = Date.now() + 60_000;
+  while (!(await ping(engine.socket))) {
+    if (child.exitCode !== null || Date.now() > deadline) {
+      const text = existsSync(join(engine.dir, 'dockerd.log'))
+        ? readFileSync(join(engine.dir, 'dockerd.log'), 'utf8')
+        : '';
+      await stopTestEngine(engine);
+      throw new Error(`the test engine did not start:\n${text.slice(-3000)}`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+/** Stops dockerd by the PID in its pidfile, keeping its data for a restart. */
+export async function stopDaemon(engine: TestEngine): Promise<void> {
   if (existsSync(engine.pidfile)) {
     const pid = Number(readFileSync(engine.pidfile, 'utf8').trim());
     if (Number.isInteger(pid) && pid > 0) {
@@ -164,6 +170,10 @@ export async function stopTestEngine(engine: TestEngine): Promise<void> {
       }
     }
   }
+}
+
+export async function stopTestEngine(engine: TestEngine): Promise<void> {
+  await stopDaemon(engine);
   try {
     execFileSync('ip', ['link', 'del', engine.bridge]);
   } catch {
