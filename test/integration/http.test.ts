@@ -99,9 +99,13 @@ describe('replies', () => {
     });
     const ready = await request(`http://127.0.0.1:${port}/api/ready`);
     expect(ready.status).toBe(200);
-    expect(ready.json()).toEqual({
+    expect(ready.json()).toMatchObject({
       status: 'success',
-      data: { ready: true, checks: { worker: { ok: true }, engine: { ok: true } } },
+      data: {
+        ready: true,
+        checks: { worker: { ok: true }, engine: { ok: true } },
+        engine: { connected: true, detail: 'connected' },
+      },
     });
     await dwi.stop();
   });

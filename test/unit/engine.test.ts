@@ -1,7 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { FrameDecoder, LineBuffer, logLines } from '../../src/server/engine/demux.js';
 import { fromDockerError } from '../../src/server/engine/errors.js';
-import { AppliedEvents, parseEvent, sinceParam } from '../../src/server/engine/events.js';
+import {
+  AppliedEvents,
+  parseEvent,
+  sinceFromClock,
+  sinceParam,
+} from '../../src/server/engine/events.js';
 import { ContainerModel } from '../../src/server/engine/model.js';
 import {
   displayProject,
@@ -82,6 +87,12 @@ describe('events', () => {
 
   it('resume with since in seconds.nanoseconds', () => {
     expect(sinceParam('1795555430787393359')).toBe('1795555430.787393359');
+    expect(sinceFromClock('2026-11-24T21:31:49.123456789Z')).toBe(
+      `${Date.UTC(2026, 10, 24, 21, 31, 49) / 1000}.123456789`,
+    );
+    expect(sinceFromClock('2026-11-24T21:31:49Z')).toBe(
+      `${Date.UTC(2026, 10, 24, 21, 31, 49) / 1000}.000000000`,
+    );
   });
 
   it('are applied once, replays skipped', () => {

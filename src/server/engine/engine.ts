@@ -6,6 +6,7 @@
 import type Docker from 'dockerode';
 import type { Logger } from 'pino';
 import type { Container, ContainerAction, Image } from '../../shared/containers.js';
+import type { EngineStatus } from '../../shared/health.js';
 import { createClient, type EngineSettings } from './client.js';
 import { logLines } from './demux.js';
 import { EngineError, fromDockerError } from './errors.js';
@@ -14,6 +15,7 @@ import {
   eventTimeMs,
   LineSplitter,
   parseEvent,
+  sinceFromClock,
   sinceParam,
   type EngineEvent,
 } from './events.js';
@@ -33,16 +35,6 @@ const MAX_BACKOFF_MS = 5000;
 /** Container events that change nothing we show. */
 const IGNORED_ACTIONS =
   /^(exec_|attach|detach|resize|top|commit|copy|export|archive-path|extract-to-dir)/;
-
-export interface EngineStatus {
-  connected: boolean;
-  detail: string;
-  containers: number;
-  events_applied: number;
-  reconnects: number;
-  /** Engine event time to model update, last event. */
-  last_event_lag_ms: number | null;
-}
 
 export interface LogOptions {
   tail: number | 'all';
@@ -113,30 +105,42 @@ export class Engine {
   // --- the model: one list, then events ------------------------------------------------
 
   private async run(): Promise<void> {
-    let backoff = 100;
+    let backoff = 0;
     while (!this.stopped) {
+      const startedAt = Date.now();
       try {
         await this.session();
-        backoff = 100;
+        // The stream was lost while the engine answered: resubscribe at once (with since),
+        // unless streams keep dying young, which a retry at full speed would not mend.
+        if (!this.stopped) this.log.info('Docker event stream lost; resubscribing');
+        backoff =
+          Date.now() - startedAt < 1000 ? Math.min(Math.max(backoff * 2, 100), MAX_BACKOFF_MS) : 0;
       } catch (err) {
+        // Subscribing or listing failed: the engine is away until a later try succeeds.
         const failure = fromDockerError(err);
         if (this.connected || this.detail === 'connecting') {
           this.log.error(`Docker engine unavailable: ${failure.message}; retrying`);
         }
         this.setConnected(false, failure.message);
+        backoff = Math.min(Math.max(backoff * 2, 100), MAX_BACKOFF_MS);
       }
       if (this.stopped) return;
       await new Promise<void>((resolve) => {
         this.wake = resolve;
         setTimeout(resolve, backoff).unref();
       });
-      backoff = Math.min(backoff * 2, MAX_BACKOFF_MS);
       this.reconnects += 1;
     }
   }
 
   /** One connection: subscribe (resuming where the last one stopped), list, then follow. */
   private async session(): Promise<void> {
+    if (this.since === undefined) {
+      // A baseline on the engine's own clock, so a stream lost before its first event still
+      // resumes from here rather than from whenever the next subscription happens to start.
+      const info = (await this.docker.info()) as { SystemTime?: string };
+      if (info.SystemTime !== undefined) this.since = sinceFromClock(info.SystemTime);
+    }
     const options: Record<string, unknown> = { filters: { type: ['container', 'image'] } };
     if (this.since !== undefined) options.since = this.since;
     const stream = (await this.docker.getEvents(options)) as NodeJS.ReadableStream;
@@ -144,7 +148,7 @@ export class Engine {
     const early: EngineEvent[] = [];
     let listed = false;
     const lines = new LineSplitter();
-    const ended = new Promise<void>((resolve, reject) => {
+    const ended = new Promise<void>((resolve) => {
       stream.on('data', (chunk: Buffer) => {
         for (const line of lines.push(chunk.toString('utf8'))) {
           const event = parseEvent(line);
@@ -153,11 +157,11 @@ export class Engine {
           else early.push(event);
         }
       });
-      stream.on('error', reject);
-      stream.on('end', () => reject(new EngineError('unavailable', 'the event stream ended')));
-      stream.on('close', () => reject(new EngineError('unavailable', 'the event stream closed')));
+      // However it ends, the session is over; the next one says whether the engine is there.
+      stream.on('error', () => resolve());
+      stream.on('end', () => resolve());
+      stream.on('close', () => resolve());
     });
-    ended.catch(() => {}); // awaited below; listing may fail first
     await this.resync();
     listed = true;
     // Events that raced the list: applying them in order leaves each container at its latest.

@@ -39,6 +39,13 @@ export function sinceParam(timeNano: string): string {
   return `${padded.slice(0, -9)}.${padded.slice(-9)}`;
 }
 
+/** The engine's RFC 3339 clock reading (GET /info SystemTime) as a `since` value. */
+export function sinceFromClock(rfc3339: string): string {
+  const seconds = Math.floor(Date.parse(rfc3339) / 1000);
+  const fraction = /\.(\d+)/.exec(rfc3339)?.[1] ?? '0';
+  return `${seconds}.${fraction.padEnd(9, '0').slice(0, 9)}`;
+}
+
 /** Milliseconds since the epoch of an event (for lag figures). */
 export function eventTimeMs(event: EngineEvent): number {
   return Number(event.timeNano.slice(0, -6) || '0');

@@ -111,7 +111,7 @@ async function boot(message: Extract<PrimaryToWorker, { type: 'boot' }>): Promis
         worker: connections.isDraining ? { ok: false, detail: 'shutting down' } : { ok: true },
         engine: status.connected ? { ok: true } : { ok: false, detail: status.detail },
       };
-      return { ready: checks.worker.ok && checks.engine.ok, checks };
+      return { ready: checks.worker.ok && checks.engine.ok, checks, engine: status };
     },
     engine,
     logLevels: {

@@ -1,0 +1,145 @@
+import { mkdtempSync } from 'node:fs';
+import { connect, createServer, type Server, type Socket } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { dockerCli, TEST_IMAGE } from '../engine/engine.js';
+import { Dwi, freePort, request, until } from './harness.js';
+
+const engine = { host: inject('dockerHost') };
+const docker = (...args: string[]) => dockerCli(engine, args);
+const suffix = Math.random().toString(36).slice(2, 7);
+const names = [0, 1, 2].map((i) => `cut-${suffix}-${i}`);
+
+/** A unix-socket proxy in front of the engine whose connections the test can cut. */
+class CuttableProxy {
+  readonly path = join(mkdtempSync(join(tmpdir(), 'dwi-proxy-')), 'docker.sock');
+  private readonly open = new Set<Socket>();
+  private server: Server | undefined;
+
+  async start(target: string): Promise<void> {
+    this.server = createServer((client) => {
+      const upstream = connect(target);
+      this.open.add(client);
+      client.once('close', () => this.open.delete(client));
+      client.pipe(upstream).pipe(client);
+      client.on('error', () => upstream.destroy());
+      upstream.on('error', () => client.destroy());
+      upstream.once('close', () => client.destroy());
+      client.once('close', () => upstream.destroy());
+    });
+    await new Promise<void>((resolve) => this.server!.listen(this.path, resolve));
+  }
+
+  /** Drops every connection through the proxy, the event stream among them. */
+  cut(): number {
+    const count = this.open.size;
+    for (const socket of this.open) socket.destroy();
+    return count;
+  }
+
+  close(): void {
+    this.cut();
+    this.server?.close();
+  }
+}
+
+const proxy = new CuttableProxy();
+let dwi: Dwi;
+let base: string;
+
+async function status() {
+  return (await request(`${base}/api/ready`)).json().data.engine as {
+    events_applied: number;
+    reconnects: number;
+  };
+}
+
+beforeAll(async () => {
+  await proxy.start(engine.host.replace('unix://', ''));
+  for (const name of names) docker('create', '--init', '--name', name, TEST_IMAGE, 'sleep', '600');
+  const port = await freePort();
+  base = `http://127.0.0.1:${port}`;
+  dwi = await Dwi.start(['-b', `127.0.0.1:${port}`], {
+    env: { DWI_DOCKER_HOST: `unix://${proxy.path}` },
+  });
+});
+
+afterAll(async () => {
+  await dwi?.stop();
+  proxy.close();
+  for (const name of names) {
+    try {
+      docker('rm', '-f', name);
+    } catch {
+      // Gone.
+    }
+  }
+});
+
+describe('the event stream cut while containers change', () => {
+  it('catches up: the model equals the engine, and no event is applied twice', async () => {
+    const before = (await status()).events_applied;
+    const since = docker('info', '--format', '{{.SystemTime}}');
+    for (let round = 0; round < 4; round++) {
+      const { reconnects } = await status();
+      docker('start', names[round % 3]!);
+      expect(proxy.cut()).toBeGreaterThan(0);
+      // Changes while dwi has no stream: it must learn of them when it resubscribes.
+      docker('stop', '-t', '0', names[round % 3]!);
+      docker('start', names[(round + 1) % 3]!);
+      await until('dwi to resubscribe', async () =>
+        (await status()).reconnects > reconnects ? true : undefined,
+      );
+    }
+    docker('pause', names[1]!);
+    const until_ = docker('info', '--format', '{{.SystemTime}}');
+
+    const truth = () =>
+      Object.fromEntries(
+        docker(
+          'ps',
+          '-a',
+          '--no-trunc',
+          '--filter',
+          `name=cut-${suffix}`,
+          '--format',
+          '{{.ID}} {{.State}}',
+        )
+          .split('\n')
+          .filter(Boolean)
+          .map((l) => l.split(' ') as [string, string]),
+      );
+    await until('the model to equal the engine', async () => {
+      const list = (await request(`${base}/api/containers?name=cut-${suffix}`)).json()
+        .data as Array<{ id: string; status: string }>;
+      const ours = Object.fromEntries(list.map((c) => [c.id, c.status]));
+      return (
+        JSON.stringify(Object.entries(ours).sort()) ===
+        JSON.stringify(Object.entries(truth()).sort())
+      );
+    });
+
+    const engineEvents = docker(
+      'events',
+      '--since',
+      since,
+      '--until',
+      until_,
+      '--filter',
+      'type=container',
+      '--filter',
+      'type=image',
+      '--format',
+      '{{.Action}}',
+    )
+      .split('\n')
+      .filter(Boolean);
+    const applied = await until('every event applied', async () => {
+      const now = (await status()).events_applied - before;
+      return now >= engineEvents.length ? now : undefined;
+    });
+    expect(applied).toBe(engineEvents.length);
+    expect((await status()).reconnects).toBeGreaterThanOrEqual(4);
+  });
+});
