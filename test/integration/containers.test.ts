@@ -230,6 +230,39 @@ describe('POST /api/containers/:id/:action', () => {
   });
 });
 
+describe('compose projects', () => {
+  it('groups containers by project, standalone last', async () => {
+    const groups = (await api('/api/projects')).json().data as Array<{
+      name: string | null;
+      display: string;
+      counts: { total: number };
+      containers: Array<{ name: string }>;
+    }>;
+    const mine = groups.find((g) => g.name === 'my-proj');
+    expect(mine?.display).toBe('Docker Compose: My Proj');
+    expect(mine?.containers.map((c) => c.name)).toContain(names.web);
+    expect(groups.at(-1)?.name).toBeNull();
+    expect(groups.at(-1)?.display).toBe('Standalone Containers');
+  });
+
+  it('stops and starts a whole project, per container results', async () => {
+    const stopped = await api('/api/projects/my-proj/stop', { method: 'POST' });
+    expect(stopped.status).toBe(200);
+    expect(stopped.json().data).toMatchObject({ project: 'my-proj', action: 'stop', failed: 0 });
+    await until('the project stopped', async () => {
+      const list = (await api('/api/containers?project=my-proj')).json().data as Array<{
+        state: string;
+      }>;
+      return list.every((c) => c.state === 'stopped') ? true : undefined;
+    });
+    expect((await api('/api/projects/my-proj/start', { method: 'POST' })).json().data.failed).toBe(
+      0,
+    );
+    expect((await api('/api/projects/my-proj/explode', { method: 'POST' })).status).toBe(400);
+    expect((await api('/api/projects/no-such-project/start', { method: 'POST' })).status).toBe(404);
+  });
+});
+
 describe('images', () => {
   it('lists images in the original shape', async () => {
     const images = (await api('/api/images')).json().data as Array<Record<string, unknown>>;

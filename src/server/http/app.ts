@@ -18,6 +18,7 @@ import { ApiError, errorReply } from './errors.js';
 import { adminRoutes, type LogLevelControl } from './routes/admin.js';
 import { containerRoutes } from './routes/containers.js';
 import { imageRoutes } from './routes/images.js';
+import { projectRoutes } from './routes/projects.js';
 import { healthRoutes } from './routes/health.js';
 import { rootRoutes } from './routes/root.js';
 
@@ -175,6 +176,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   if (options.engine !== undefined) {
     await app.register(containerRoutes, { engine: options.engine });
     await app.register(imageRoutes, { engine: options.engine });
+    await app.register(projectRoutes, { engine: options.engine });
   }
   return app;
 }

@@ -1,0 +1,95 @@
+import type { FastifyPluginAsync } from 'fastify';
+import type { Container } from '../../../shared/containers.js';
+import type { Engine } from '../../engine/engine.js';
+import { EngineError } from '../../engine/errors.js';
+import { displayProject } from '../../engine/normalize.js';
+import { ApiError } from '../errors.js';
+
+const BULK_ACTIONS = ['start', 'stop', 'restart'] as const;
+type BulkAction = (typeof BULK_ACTIONS)[number];
+
+export interface ProjectGroup {
+  /** The com.docker.compose.project label; null for standalone containers. */
+  name: string | null;
+  display: string;
+  counts: { total: number; running: number; paused: number; stopped: number };
+  containers: Container[];
+}
+
+function group(containers: Container[]): ProjectGroup[] {
+  const groups = new Map<string | null, Container[]>();
+  for (const container of containers) {
+    const list = groups.get(container.compose_project) ?? [];
+    list.push(container);
+    groups.set(container.compose_project, list);
+  }
+  return [...groups]
+    .map(([name, list]) => ({
+      name,
+      display: displayProject(name),
+      counts: {
+        total: list.length,
+        running: list.filter((c) => c.state === 'running').length,
+        paused: list.filter((c) => c.state === 'paused').length,
+        stopped: list.filter((c) => c.state === 'stopped').length,
+      },
+      containers: list.sort((a, b) => a.name.localeCompare(b.name)),
+    }))
+    .sort((a, b) => (a.name === null ? 1 : b.name === null ? -1 : a.name.localeCompare(b.name)));
+}
+
+/** Compose projects: containers grouped by their project label, with bulk actions. */
+export const projectRoutes: FastifyPluginAsync<{ engine: Engine }> = async (app, { engine }) => {
+  app.get('/api/projects', async () => {
+    engine.ensureConnected();
+    return { status: 'success', data: group(engine.containers.list()) };
+  });
+
+  app.post(
+    '/api/projects/:name/:action',
+    {
+      schema: {
+        params: {
+          type: 'object',
+          required: ['name', 'action'],
+          properties: {
+            name: { type: 'string', minLength: 1, maxLength: 255 },
+            action: { type: 'string', maxLength: 64 },
+          },
+        },
+      },
+    },
+    async (request) => {
+      const { name, action } = request.params as { name: string; action: string };
+      if (!(BULK_ACTIONS as readonly string[]).includes(action)) {
+        throw new ApiError(
+          'bad_request',
+          `Invalid project action: ${action} (one of ${BULK_ACTIONS.join(', ')})`,
+        );
+      }
+      engine.ensureConnected();
+      const members = engine.containers.list().filter((c) => c.compose_project === name);
+      if (members.length === 0) throw new ApiError('not_found', `No compose project named ${name}`);
+      const results = await Promise.all(
+        members.map(async (c) => {
+          try {
+            return {
+              id: c.id,
+              name: c.name,
+              ok: true,
+              message: await engine.act(c.id, action as BulkAction),
+            };
+          } catch (err) {
+            const message = err instanceof EngineError ? err.message : String(err);
+            return { id: c.id, name: c.name, ok: false, message };
+          }
+        }),
+      );
+      const failed = results.filter((r) => !r.ok).length;
+      return {
+        status: 'success',
+        data: { project: name, action, succeeded: results.length - failed, failed, results },
+      };
+    },
+  );
+};
