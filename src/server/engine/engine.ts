@@ -21,6 +21,13 @@ import {
 } from './events.js';
 import { ContainerModel } from './model.js';
 import {
+  prune,
+  prunePreview,
+  type PruneKind,
+  type PruneOptions,
+  type PruneResult,
+} from './prune.js';
+import {
   maskEnv,
   maskLabels,
   stateOf,
@@ -363,6 +370,18 @@ export class Engine {
     try {
       const images = (await this.docker.listImages({ all: false })) as EngineImage[];
       return images.map(toImage);
+    } catch (err) {
+      throw fromDockerError(err);
+    }
+  }
+
+  /** Prunes, or with dryRun lists what would go and the space it would free. */
+  async prune(kind: PruneKind, options: PruneOptions & { dryRun: boolean }): Promise<PruneResult> {
+    this.ensureConnected();
+    try {
+      return options.dryRun
+        ? await prunePreview(this.docker, kind, options)
+        : await prune(this.docker, kind, options);
     } catch (err) {
       throw fromDockerError(err);
     }

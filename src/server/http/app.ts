@@ -19,6 +19,7 @@ import { adminRoutes, type LogLevelControl } from './routes/admin.js';
 import { containerRoutes } from './routes/containers.js';
 import { imageRoutes } from './routes/images.js';
 import { projectRoutes } from './routes/projects.js';
+import { pruneRoutes } from './routes/prune.js';
 import { healthRoutes } from './routes/health.js';
 import { rootRoutes } from './routes/root.js';
 
@@ -177,6 +178,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     await app.register(containerRoutes, { engine: options.engine });
     await app.register(imageRoutes, { engine: options.engine });
     await app.register(projectRoutes, { engine: options.engine });
+    await app.register(pruneRoutes, { engine: options.engine });
   }
   return app;
 }
