@@ -41,7 +41,14 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await dwi?.stop();
-  if (engine !== undefined) await stopTestEngine(engine);
+  if (engine === undefined) return;
+  // A network left by a failed test would leave its bridge on the host after the engine stops.
+  try {
+    docker('network', 'rm', 'unused-net');
+  } catch {
+    // Pruned, as it should be.
+  }
+  await stopTestEngine(engine);
 });
 
 async function prune(path: string) {
