@@ -162,6 +162,29 @@ describe('replies', () => {
     expect(dwi.stderr).not.toMatch(/\[ERROR\]/);
   });
 
+  it('publishes an OpenAPI 3 document of every route, with the error shape', async () => {
+    const port = await freePort();
+    const dwi = await Dwi.start(['-b', `127.0.0.1:${port}`]);
+    const doc = (await request(`http://127.0.0.1:${port}/api/openapi.json`)).json();
+    expect(doc.openapi).toMatch(/^3\./);
+    for (const path of [
+      '/api/containers',
+      '/api/containers/{id}/logs',
+      '/api/images',
+      '/api/projects',
+      '/api/docker/prune/{kind}',
+    ]) {
+      expect(Object.keys(doc.paths)).toContain(path);
+    }
+    for (const operations of Object.values(doc.paths) as Array<
+      Record<string, { responses: Record<string, unknown> }>
+    >) {
+      for (const operation of Object.values(operations))
+        expect(Object.keys(operation.responses)).toContain('4XX');
+    }
+    await dwi.stop();
+  });
+
   it('keeps a sane X-Request-ID and replaces one that is not', async () => {
     const port = await freePort();
     const dwi = await Dwi.start(['-b', `127.0.0.1:${port}`]);

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import swagger from '@fastify/swagger';
 import Fastify, {
   LogController,
   type FastifyBaseLogger,
@@ -14,7 +15,7 @@ import type { Engine } from '../engine/engine.js';
 import { EngineError, type EngineErrorKind } from '../engine/errors.js';
 import type { Readiness } from '../../shared/health.js';
 import { compileAccessFormat, type AccessInfo } from '../logging/access.js';
-import { ApiError, errorReply } from './errors.js';
+import { ApiError, errorReply, errorReplySchema } from './errors.js';
 import { adminRoutes, type LogLevelControl } from './routes/admin.js';
 import { containerRoutes } from './routes/containers.js';
 import { imageRoutes } from './routes/images.js';
@@ -167,6 +168,30 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       ),
   );
 
+  // The OpenAPI document is generated from the route schemas registered after this.
+  await app.register(swagger, {
+    openapi: {
+      info: {
+        title: 'docker-web-interface',
+        version: options.version,
+        description:
+          'Replies are {status: "success", data} or {status: "error", error, code, request_id}.',
+      },
+    },
+    // Every route can fail in the one error shape; said once here rather than on each route.
+    transform: ({ schema, url }) => ({
+      schema: {
+        ...schema,
+        response: {
+          ...(schema?.response as object),
+          '4XX': errorReplySchema,
+          '5XX': errorReplySchema,
+        },
+      },
+      url,
+    }),
+  });
+  app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   await app.register(rootRoutes);
   await app.register(healthRoutes, {
     version: options.version,
