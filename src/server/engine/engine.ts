@@ -271,26 +271,44 @@ export class Engine {
     return container;
   }
 
+  /** Calls made to the engine by operation and outcome, for /metrics. */
+  readonly calls = new Map<string, { ok: number; failed: number; seconds: number }>();
+
+  /** Runs one engine operation: counted, timed, its failure turned into an EngineError. */
+  private async call<T>(operation: string, work: () => Promise<T>): Promise<T> {
+    const started = performance.now();
+    const tally = this.calls.get(operation) ?? { ok: 0, failed: 0, seconds: 0 };
+    this.calls.set(operation, tally);
+    try {
+      const result = await work();
+      tally.ok += 1;
+      return result;
+    } catch (err) {
+      tally.failed += 1;
+      throw fromDockerError(err);
+    } finally {
+      tally.seconds += (performance.now() - started) / 1000;
+    }
+  }
+
   async inspect(
     ref: string,
     { unmasked }: { unmasked: boolean },
   ): Promise<Record<string, unknown>> {
     const { id } = this.resolve(ref);
-    try {
-      const info = (await this.docker.getContainer(id).inspect()) as unknown as {
+    const info = await this.call('inspect', async () => {
+      return (await this.docker.getContainer(id).inspect()) as unknown as {
         Config?: { Env?: string[]; Labels?: Record<string, string> };
       } & Record<string, unknown>;
-      if (!unmasked && info.Config !== undefined) {
-        info.Config = {
-          ...info.Config,
-          Env: maskEnv(info.Config.Env),
-          Labels: maskLabels(info.Config.Labels),
-        };
-      }
-      return info;
-    } catch (err) {
-      throw fromDockerError(err);
+    });
+    if (!unmasked && info.Config !== undefined) {
+      info.Config = {
+        ...info.Config,
+        Env: maskEnv(info.Config.Env),
+        Labels: maskLabels(info.Config.Labels),
+      };
     }
+    return info;
   }
 
   async logs(
@@ -298,7 +316,7 @@ export class Engine {
     options: LogOptions,
   ): Promise<Array<{ stream: 'stdout' | 'stderr'; line: string }>> {
     const { id } = this.resolve(ref);
-    try {
+    return this.call('logs', async () => {
       const container = this.docker.getContainer(id);
       const info = await container.inspect();
       const body = (await container.logs({
@@ -312,9 +330,7 @@ export class Engine {
         ...(options.until !== undefined ? { until: options.until } : {}),
       })) as unknown as Buffer;
       return logLines(Buffer.isBuffer(body) ? body : Buffer.from(String(body)), info.Config.Tty);
-    } catch (err) {
-      throw fromDockerError(err);
-    }
+    });
   }
 
   /** Runs an action; resolves with what happened, in a sentence. */
@@ -324,76 +340,57 @@ export class Engine {
     options: { timeout?: number; force?: boolean } = {},
   ): Promise<string> {
     const container = this.resolve(ref);
-    const handle = this.docker.getContainer(container.id);
-    const t = options.timeout;
-    try {
-      switch (action) {
-        case 'start':
-          await handle.start();
-          return `Container ${container.name} started`;
-        case 'stop':
-          await handle.stop(t === undefined ? {} : { t });
-          return `Container ${container.name} stopped`;
-        case 'restart':
-          await handle.restart(t === undefined ? {} : { t });
-          return `Container ${container.name} restarted`;
-        case 'kill':
-          await handle.kill();
-          return `Container ${container.name} killed`;
-        case 'pause':
-          await handle.pause();
-          return `Container ${container.name} paused`;
-        case 'unpause':
-          await handle.unpause();
-          return `Container ${container.name} unpaused`;
-        case 'delete':
-          if (container.state !== 'stopped' && !options.force) {
-            throw new EngineError(
-              'conflict',
-              `Container ${container.name} is ${container.status}: stop it first, or delete with force=true`,
-            );
-          }
-          await handle.remove({ force: options.force === true });
-          return `Container ${container.name} deleted`;
-      }
-    } catch (err) {
-      // 304 Not Modified: already in the asked state; the original treated that as success.
-      if ((err as { statusCode?: number }).statusCode === 304) {
-        return `Container ${container.name} was already ${pastTense(action)}`;
-      }
-      throw fromDockerError(err);
+    if (action === 'delete' && container.state !== 'stopped' && !options.force) {
+      throw new EngineError(
+        'conflict',
+        `Container ${container.name} is ${container.status}: stop it first, or delete with force=true`,
+      );
     }
+    const handle = this.docker.getContainer(container.id);
+    const t = options.timeout === undefined ? {} : { t: options.timeout };
+    const run: Record<typeof action, () => Promise<unknown>> = {
+      start: () => handle.start(),
+      stop: () => handle.stop(t),
+      restart: () => handle.restart(t),
+      kill: () => handle.kill(),
+      pause: () => handle.pause(),
+      unpause: () => handle.unpause(),
+      delete: () => handle.remove({ force: options.force === true }),
+    };
+    const changed = await this.call(action, async () => {
+      try {
+        await run[action]();
+        return true;
+      } catch (err) {
+        // 304 Not Modified: already in the asked state; the original treated that as success.
+        if ((err as { statusCode?: number }).statusCode === 304) return false;
+        throw err;
+      }
+    });
+    return changed
+      ? `Container ${container.name} ${pastTense(action)}`
+      : `Container ${container.name} was already ${pastTense(action)}`;
   }
 
   async images(): Promise<Image[]> {
     this.ensureConnected();
-    try {
-      const images = (await this.docker.listImages({ all: false })) as EngineImage[];
-      return images.map(toImage);
-    } catch (err) {
-      throw fromDockerError(err);
-    }
+    const images = await this.call('images', () => this.docker.listImages({ all: false }));
+    return (images as EngineImage[]).map(toImage);
   }
 
   /** Prunes, or with dryRun lists what would go and the space it would free. */
   async prune(kind: PruneKind, options: PruneOptions & { dryRun: boolean }): Promise<PruneResult> {
     this.ensureConnected();
-    try {
-      return options.dryRun
-        ? await prunePreview(this.docker, kind, options)
-        : await prune(this.docker, kind, options);
-    } catch (err) {
-      throw fromDockerError(err);
-    }
+    return this.call(options.dryRun ? 'prune_preview' : 'prune', () =>
+      options.dryRun ? prunePreview(this.docker, kind, options) : prune(this.docker, kind, options),
+    );
   }
 
   async removeImage(ref: string, force: boolean): Promise<Array<Record<string, string>>> {
     this.ensureConnected();
-    try {
+    return this.call('remove_image', async () => {
       return (await this.docker.getImage(ref).remove({ force })) as Array<Record<string, string>>;
-    } catch (err) {
-      throw fromDockerError(err);
-    }
+    });
   }
 }
 
@@ -420,6 +417,7 @@ function pastTense(action: string): string {
     unpause: 'unpaused',
     restart: 'restarted',
     kill: 'killed',
+    delete: 'deleted',
   };
   return words[action] ?? action;
 }
