@@ -185,6 +185,28 @@ describe('replies', () => {
     await dwi.stop();
   });
 
+  it('serves Prometheus metrics added up over every worker', async () => {
+    const port = await freePort();
+    const base = `http://127.0.0.1:${port}`;
+    const dwi = await Dwi.start(['-b', `127.0.0.1:${port}`, '-w', '2']);
+    const pids = new Set<number>();
+    for (let i = 0; i < 10; i++) pids.add((await request(`${base}/api/health`)).json().data.pid);
+    await request(`${base}/api/containers`);
+    const reply = await request(`${base}/metrics`);
+    expect(reply.status).toBe(200);
+    expect(reply.headers['content-type']).toMatch(/^text\/plain/);
+    expect(reply.body).toContain(
+      'dwi_http_requests_total{method="GET",route="/api/health",status="200"} 10',
+    );
+    expect(reply.body).toMatch(/^dwi_engine_connected 1$/m);
+    expect(reply.body).toMatch(/^dwi_engine_model_containers \d+$/m);
+    expect(reply.body).toMatch(
+      /^dwi_http_request_duration_seconds_count\{method="GET",route="\/api\/health"\} 10$/m,
+    );
+    expect(reply.body).toMatch(/^process_cpu_seconds_total \d/m);
+    await dwi.stop();
+  });
+
   it('keeps a sane X-Request-ID and replaces one that is not', async () => {
     const port = await freePort();
     const dwi = await Dwi.start(['-b', `127.0.0.1:${port}`]);

@@ -19,6 +19,7 @@ import { ApiError, errorReply, errorReplySchema } from './errors.js';
 import { adminRoutes, type LogLevelControl } from './routes/admin.js';
 import { containerRoutes } from './routes/containers.js';
 import { imageRoutes } from './routes/images.js';
+import { metricsRoutes, type MetricsSource } from './routes/metrics.js';
 import { projectRoutes } from './routes/projects.js';
 import { pruneRoutes } from './routes/prune.js';
 import { healthRoutes } from './routes/health.js';
@@ -58,6 +59,10 @@ export interface AppOptions {
   logLevels: LogLevelControl;
   /** The Docker engine; the container and image routes exist only with one. */
   engine?: Engine;
+  /** Prometheus metrics: GET /metrics, and a count of every answered request. */
+  metrics?: MetricsSource & {
+    observeRequest(method: string, route: string, status: number, seconds: number): void;
+  };
   hooks?: RequestHooks;
   /** Called after each response, e.g. to count requests for max_requests. */
   onResponse?: () => void;
@@ -110,9 +115,15 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   });
 
   const accessFormat = compileAccessFormat(options.accessLogFormat);
-  const { accessLog, onResponse } = options;
+  const { accessLog, onResponse, metrics } = options;
   app.addHook('onResponse', (request, reply, done) => {
     onResponse?.();
+    metrics?.observeRequest(
+      request.method,
+      request.routeOptions.url ?? 'unmatched',
+      reply.statusCode,
+      reply.elapsedTime / 1000,
+    );
     if (accessLog !== undefined)
       accessLog(accessFormat(new FinishedRequest(request, reply)), request.id);
     if (postRequest === undefined) return done();
@@ -199,6 +210,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     readiness: options.readiness,
   });
   await app.register(adminRoutes, { logLevels: options.logLevels });
+  if (metrics !== undefined) await app.register(metricsRoutes, { metrics });
   if (options.engine !== undefined) {
     await app.register(containerRoutes, { engine: options.engine });
     await app.register(imageRoutes, { engine: options.engine });

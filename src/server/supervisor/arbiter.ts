@@ -9,6 +9,7 @@ import { parseBind, bindUrl } from '../config/bind.js';
 import type { LoadedConfig } from '../config/load.js';
 import type { Settings } from '../config/settings.js';
 import { Logging, type Logger } from '../logging/index.js';
+import { createClusterMetrics } from '../metrics.js';
 import { VERSION } from '../version.js';
 import { exitOnUncaught } from './crash.js';
 import { hooksOf, runHook, type Hooks } from './hooks.js';
@@ -82,6 +83,7 @@ export class Arbiter {
   private exitCode = 0;
   private readonly signalHandlers = new Map<NodeJS.Signals, () => void>();
   private readonly router = new ConnectionRouter(() => this.routeTargets());
+  private readonly metrics = createClusterMetrics();
   private readonly listeners = new Listeners((socket) => this.router.route(socket));
 
   /** `reloadConfig` reads every source afresh, as at start (SIGHUP, --reload). */
@@ -292,6 +294,15 @@ export class Arbiter {
         return;
       case 'accepted':
         this.router.accepted(message.id);
+        return;
+      case 'metrics-request':
+        this.metrics.collect().then(
+          (text) => this.send(state, { type: 'metrics', id: message.id, text }),
+          (err: Error) => {
+            this.log.warn(`metrics collection failed: ${err.message}`);
+            this.send(state, { type: 'metrics', id: message.id, text: '' });
+          },
+        );
         return;
       case 'heartbeat':
         return;

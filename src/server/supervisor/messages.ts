@@ -17,7 +17,8 @@ export type PrimaryToWorker =
   | { type: 'retire'; closeIdle: boolean }
   | { type: 'log-level'; change: LogLevelChange }
   /** Sent with an accepted socket as the handle. */
-  | { type: 'connection'; id: number };
+  | { type: 'connection'; id: number }
+  | { type: 'metrics'; id: number; text: string };
 
 export type WorkerToPrimary =
   /** Sent once the worker listens for messages; earlier ones would be lost. */
@@ -29,7 +30,9 @@ export type WorkerToPrimary =
   | { type: 'boot-failed'; reason: string }
   /** max_requests reached: start a replacement, then retire me. */
   | { type: 'retire-me'; reason: string }
-  | { type: 'log-level'; change: LogLevelChange };
+  | { type: 'log-level'; change: LogLevelChange }
+  /** A scrape landed here: the primary collects every worker's metrics. */
+  | { type: 'metrics-request'; id: number };
 
 /** Exit code of a worker that could not boot; the primary halts instead of respawning. */
 export const WORKER_BOOT_ERROR = 3;

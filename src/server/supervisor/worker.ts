@@ -8,6 +8,7 @@ import { loadHooksFromFile } from '../config/load.js';
 import { defaultSettings, type Settings } from '../config/settings.js';
 import { Engine } from '../engine/engine.js';
 import { buildApp } from '../http/app.js';
+import { createWorkerMetrics, METRICS_CONTENT_TYPE } from '../metrics.js';
 import type { LogLevelChange } from '../http/routes/admin.js';
 import { HttpConnections } from '../http/server.js';
 import { Logging, type Logger } from '../logging/index.js';
@@ -92,6 +93,24 @@ async function boot(message: Extract<PrimaryToWorker, { type: 'boot' }>): Promis
   const accessLog = logging.accessWriter();
   const engine = new Engine(settings, logging.logger('dwi.error').child({ module: 'engine' }));
   engine.start();
+  const metrics = createWorkerMetrics(engine);
+  const scrapes = new Map<number, (text: string) => void>();
+  let nextScrape = 1;
+  const scrape = (): Promise<string> =>
+    new Promise((resolve) => {
+      const id = nextScrape++;
+      // Alone (the primary is gone or slow), a worker still answers with its own figures.
+      const timer = setTimeout(() => {
+        scrapes.delete(id);
+        resolve(metrics.registry.metrics());
+      }, 5000);
+      scrapes.set(id, (text) => {
+        clearTimeout(timer);
+        scrapes.delete(id);
+        resolve(text === '' ? metrics.registry.metrics() : text);
+      });
+      send({ type: 'metrics-request', id });
+    });
   const applyLevel = (change: LogLevelChange) => {
     const name = logging.setLevel(change);
     log.info(
@@ -114,6 +133,11 @@ async function boot(message: Extract<PrimaryToWorker, { type: 'boot' }>): Promis
       return { ready: checks.worker.ok && checks.engine.ok, checks, engine: status };
     },
     engine,
+    metrics: {
+      contentType: METRICS_CONTENT_TYPE,
+      scrape,
+      observeRequest: (...args) => metrics.observeRequest(...args),
+    },
     logLevels: {
       levels: () => logging.levels(),
       isKnownLogger: (name) => logging.isKnownLogger(name),
@@ -164,6 +188,7 @@ async function boot(message: Extract<PrimaryToWorker, { type: 'boot' }>): Promis
       send({ type: 'accepted', id: msg.id });
     } else if (msg.type === 'retire') void graceful(msg.closeIdle);
     else if (msg.type === 'log-level') applyLevel(msg.change);
+    else if (msg.type === 'metrics') scrapes.get(msg.id)?.(msg.text);
   });
   process.on('SIGTERM', () => void graceful(true));
   process.on('SIGINT', () => void quick());

@@ -1,0 +1,128 @@
+/**
+ * Prometheus metrics: each worker keeps its own (HTTP, engine calls, event lag, model size,
+ * process), and a scrape of any worker answers for all of them, added up in the primary.
+ */
+import {
+  AggregatorRegistry,
+  collectDefaultMetrics,
+  Counter,
+  Gauge,
+  Histogram,
+  Registry,
+} from 'prom-client';
+import type { EngineStatus } from '../shared/health.js';
+
+export const METRICS_CONTENT_TYPE = Registry.PROMETHEUS_CONTENT_TYPE;
+
+export interface WorkerMetrics {
+  registry: Registry;
+  observeRequest(method: string, route: string, status: number, seconds: number): void;
+}
+
+export interface EngineView {
+  status(): EngineStatus;
+  readonly calls: ReadonlyMap<string, { ok: number; failed: number; seconds: number }>;
+}
+
+/** A worker's registry. Creating it also makes the worker answer the primary's collection. */
+export function createWorkerMetrics(engine: EngineView): WorkerMetrics {
+  const registry = new Registry();
+  AggregatorRegistry.setRegistries([registry]);
+  // Answers the primary's requests for this worker's metrics.
+  new AggregatorRegistry();
+  collectDefaultMetrics({ register: registry });
+
+  const requests = new Counter({
+    name: 'dwi_http_requests_total',
+    help: 'HTTP requests answered, by method, route and status.',
+    labelNames: ['method', 'route', 'status'] as const,
+    registers: [registry],
+  });
+  const duration = new Histogram({
+    name: 'dwi_http_request_duration_seconds',
+    help: 'Time to answer an HTTP request.',
+    labelNames: ['method', 'route'] as const,
+    buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+    registers: [registry],
+  });
+  new Gauge({
+    name: 'dwi_engine_connected',
+    help: 'Whether the Docker engine is connected (lowest over workers).',
+    aggregator: 'min',
+    registers: [registry],
+    collect() {
+      this.set(engine.status().connected ? 1 : 0);
+    },
+  });
+  new Gauge({
+    name: 'dwi_engine_model_containers',
+    help: 'Containers in the in-memory model.',
+    aggregator: 'max',
+    registers: [registry],
+    collect() {
+      this.set(engine.status().containers);
+    },
+  });
+  new Gauge({
+    name: 'dwi_engine_events_applied',
+    help: 'Engine events applied to the model since start (each worker applies all; highest shown).',
+    aggregator: 'max',
+    registers: [registry],
+    collect() {
+      this.set(engine.status().events_applied);
+    },
+  });
+  new Gauge({
+    name: 'dwi_engine_reconnects',
+    help: 'Event stream resubscriptions since start (sum over workers).',
+    registers: [registry],
+    collect() {
+      this.set(engine.status().reconnects);
+    },
+  });
+  new Gauge({
+    name: 'dwi_engine_event_lag_seconds',
+    help: 'From the engine event to the model update, last event (highest over workers).',
+    aggregator: 'max',
+    registers: [registry],
+    collect() {
+      const lag = engine.status().last_event_lag_ms;
+      this.set(lag === null ? 0 : lag / 1000);
+    },
+  });
+  new Gauge({
+    name: 'dwi_engine_calls',
+    help: 'Calls made to the engine since start, by operation and outcome.',
+    labelNames: ['operation', 'outcome'] as const,
+    registers: [registry],
+    collect() {
+      for (const [operation, tally] of engine.calls) {
+        this.set({ operation, outcome: 'ok' }, tally.ok);
+        this.set({ operation, outcome: 'failed' }, tally.failed);
+      }
+    },
+  });
+  new Gauge({
+    name: 'dwi_engine_call_seconds',
+    help: 'Time spent in engine calls since start, by operation.',
+    labelNames: ['operation'] as const,
+    registers: [registry],
+    collect() {
+      for (const [operation, tally] of engine.calls) this.set({ operation }, tally.seconds);
+    },
+  });
+
+  return {
+    registry,
+    observeRequest(method, route, status, seconds) {
+      requests.inc({ method, route, status: String(status) });
+      duration.observe({ method, route }, seconds);
+    },
+  };
+}
+
+/** In the primary: collects every worker's metrics and adds them up. */
+export function createClusterMetrics(): { collect(): Promise<string> } {
+  const registry = new AggregatorRegistry();
+  return { collect: () => registry.clusterMetrics() };
+}
