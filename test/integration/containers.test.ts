@@ -230,6 +230,97 @@ describe('POST /api/containers/:id/:action', () => {
   });
 });
 
+describe('rebuild', () => {
+  const rebuilt = `rebuild-${suffix}`;
+  const network = `net-${suffix}`;
+  const volume = `vol-${suffix}`;
+
+  afterAll(() => {
+    for (const args of [
+      ['rm', '-f', rebuilt],
+      ['network', 'rm', network],
+      ['volume', 'rm', volume],
+    ]) {
+      try {
+        docker(...args);
+      } catch {
+        // Not there.
+      }
+    }
+  });
+
+  it('re-creates a container with its name, networks, mounts, labels and restart policy', async () => {
+    docker(
+      'network',
+      'create',
+      '--internal',
+      '--subnet',
+      `10.233.${Math.floor(Math.random() * 200) + 1}.0/24`,
+      network,
+    );
+    run(rebuilt, [
+      '--label',
+      'team=blue',
+      '--restart',
+      'unless-stopped',
+      '-v',
+      `${volume}:/data`,
+      '-v',
+      '/anon',
+    ]);
+    docker('network', 'connect', '--alias', 'db-alias', network, rebuilt);
+    docker('exec', rebuilt, 'sh', '-c', 'echo named > /data/f; echo anonymous > /anon/f');
+    const oldId = docker('inspect', '--format', '{{.Id}}', rebuilt);
+    await until('the model to see it', async () =>
+      (await containerByName(rebuilt)) ? true : undefined,
+    );
+
+    const reply = await api(`/api/containers/${rebuilt}/rebuild?timeout=1`, { method: 'POST' });
+    expect(reply.status).toBe(200);
+    const data = reply.json().data;
+    expect(data).toMatchObject({
+      message: `Container ${rebuilt} rebuilt`,
+      old_id: oldId,
+      name: rebuilt,
+    });
+    expect(data.new_id).not.toBe(oldId);
+    expect(data.steps).toContain('removed the old container');
+
+    const info = JSON.parse(docker('inspect', rebuilt))[0];
+    expect(info.Id).toBe(data.new_id);
+    expect(info.State.Running).toBe(true);
+    expect(info.Config.Labels.team).toBe('blue');
+    expect(info.HostConfig.RestartPolicy.Name).toBe('unless-stopped');
+    expect(Object.keys(info.NetworkSettings.Networks).sort()).toEqual(['bridge', network].sort());
+    expect(info.NetworkSettings.Networks[network].Aliases).toContain('db-alias');
+    expect(docker('exec', rebuilt, 'cat', '/data/f', '/anon/f')).toBe('named\nanonymous');
+    await until('the list to show the new id', async () =>
+      (await containerByName(rebuilt))?.id === data.new_id ? true : undefined,
+    );
+    expect(
+      docker('ps', '-a', '--format', '{{.Names}}')
+        .split('\n')
+        .filter((n) => n.startsWith(rebuilt)),
+    ).toEqual([rebuilt]);
+  });
+
+  it('says clearly when it cannot pull, and changes nothing', async () => {
+    const before = docker('inspect', '--format', '{{.Id}}', rebuilt);
+    const reply = await api(`/api/containers/${rebuilt}/rebuild?pull=true`, {
+      method: 'POST',
+      timeoutMs: 60_000,
+    });
+    expect(reply.status).toBe(502);
+    expect(reply.json()).toMatchObject({ status: 'error', code: 'engine_error' });
+    expect(reply.json().error).toMatch(
+      new RegExp(
+        `^cannot rebuild ${rebuilt}: pulling ${TEST_IMAGE} failed .*; nothing was changed$`,
+      ),
+    );
+    expect(docker('inspect', '--format', '{{.Id}}', rebuilt)).toBe(before);
+  }, 90_000);
+});
+
 describe('compose projects', () => {
   it('groups containers by project, standalone last', async () => {
     const groups = (await api('/api/projects')).json().data as Array<{

@@ -8,6 +8,7 @@ import {
   sinceParam,
 } from '../../src/server/engine/events.js';
 import { ContainerModel } from '../../src/server/engine/model.js';
+import { recreateSpec } from '../../src/server/engine/rebuild.js';
 import {
   displayProject,
   formatPorts,
@@ -219,5 +220,46 @@ describe('engine errors', () => {
     expect(
       fromDockerError({ code: 'ECONNREFUSED', message: 'connect ECONNREFUSED' }),
     ).toMatchObject({ kind: 'unavailable' });
+  });
+});
+
+describe('rebuild spec', () => {
+  it('reproduces the container, keeping anonymous volumes and dropping engine-made names', () => {
+    const id = 'abcdef1234567890';
+    const info = {
+      Id: id,
+      Name: '/web',
+      Config: {
+        Hostname: id.slice(0, 12),
+        Image: 'nginx:1',
+        Labels: { team: 'blue' },
+        Env: ['A=1'],
+      },
+      HostConfig: {
+        Binds: ['data:/data'],
+        NetworkMode: 'front',
+        RestartPolicy: { Name: 'always' },
+      },
+      Mounts: [
+        { Type: 'volume', Name: 'data', Destination: '/data', RW: true },
+        { Type: 'volume', Name: 'f00d', Destination: '/cache', RW: false },
+      ],
+      NetworkSettings: {
+        Networks: {
+          front: { Aliases: [id.slice(0, 12), 'web'], IPAMConfig: null },
+          back: { Aliases: ['api'] },
+        },
+      },
+    } as unknown as Parameters<typeof recreateSpec>[0];
+    const { create, extraNetworks } = recreateSpec(info);
+    expect(create).toMatchObject({
+      name: 'web',
+      Image: 'nginx:1',
+      Labels: { team: 'blue' },
+      HostConfig: { Binds: ['data:/data', 'f00d:/cache:ro'], RestartPolicy: { Name: 'always' } },
+      NetworkingConfig: { EndpointsConfig: { front: { Aliases: ['web'] } } },
+    });
+    expect(create).not.toHaveProperty('Hostname');
+    expect(extraNetworks).toEqual([{ name: 'back', config: { Aliases: ['api'] } }]);
   });
 });

@@ -20,6 +20,7 @@ import {
   type EngineEvent,
 } from './events.js';
 import { ContainerModel } from './model.js';
+import { rebuild, type RebuildOptions, type RebuildResult } from './rebuild.js';
 import {
   prune,
   prunePreview,
@@ -370,6 +371,12 @@ export class Engine {
     return changed
       ? `Container ${container.name} ${pastTense(action)}`
       : `Container ${container.name} was already ${pastTense(action)}`;
+  }
+
+  /** Re-creates a container from its current configuration (see rebuild.ts). */
+  async rebuild(ref: string, options: RebuildOptions): Promise<RebuildResult> {
+    const { id } = this.resolve(ref);
+    return this.call('rebuild', () => rebuild(this.docker, id, options));
   }
 
   async images(): Promise<Image[]> {

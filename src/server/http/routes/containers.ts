@@ -47,6 +47,7 @@ const actionQuery = {
   properties: {
     timeout: { type: 'integer', minimum: 0, maximum: 3600 },
     force: { type: 'boolean' },
+    pull: { type: 'boolean' },
   },
 } as const;
 
@@ -152,14 +153,27 @@ export const containerRoutes: FastifyPluginAsync<{ engine: Engine }> = async (ap
     },
     async (request) => {
       const { id, action } = request.params as { id: string; action: string };
-      const { timeout, force } = request.query as { timeout?: number; force?: boolean };
+      const { timeout, force, pull } = request.query as {
+        timeout?: number;
+        force?: boolean;
+        pull?: boolean;
+      };
       if (!(CONTAINER_ACTIONS as readonly string[]).includes(action)) {
         throw new ApiError(
           'bad_request',
           `Invalid action: ${action} (one of ${CONTAINER_ACTIONS.join(', ')})`,
         );
       }
-      if (action === 'rebuild') throw new ApiError('bad_request', 'rebuild is not available yet');
+      if (action === 'rebuild') {
+        const result = await engine.rebuild(id, {
+          pull: pull ?? false,
+          ...(timeout !== undefined ? { timeout } : {}),
+        });
+        return {
+          status: 'success',
+          data: { message: `Container ${result.name} rebuilt`, action, container: id, ...result },
+        };
+      }
       const message = await engine.act(id, action as Exclude<ContainerAction, 'rebuild'>, {
         ...(timeout !== undefined ? { timeout } : {}),
         ...(force !== undefined ? { force } : {}),
