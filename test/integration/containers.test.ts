@@ -230,6 +230,31 @@ describe('POST /api/containers/:id/:action', () => {
   });
 });
 
+describe('stats', () => {
+  it('samples one container: CPU, memory, network, block I/O, pids', async () => {
+    const reply = await api(`/api/containers/${names.talker}/cpu-stats`);
+    expect(reply.status).toBe(200);
+    const stats = reply.json().data;
+    expect(stats).toMatchObject({
+      name: names.talker,
+      cpu_percent: expect.any(Number),
+      pids: expect.any(Number),
+    });
+    expect(stats.memory.usage_bytes).toBeGreaterThan(0);
+    expect(stats.memory.limit_bytes).toBeGreaterThan(stats.memory.usage_bytes);
+    expect(stats.network).toEqual({ rx_bytes: expect.any(Number), tx_bytes: expect.any(Number) });
+    expect((await api('/api/containers/no-such-container/cpu-stats')).status).toBe(404);
+  });
+
+  it('samples every running container with totals', async () => {
+    const { data } = (await api('/api/resource-usage-metrics')).json();
+    const listed = data.containers.map((c: { name: string }) => c.name);
+    expect(listed).toContain(names.talker);
+    expect(data.totals.containers).toBe(data.containers.length);
+    expect(data.totals.memory_bytes).toBeGreaterThan(0);
+  });
+});
+
 describe('rebuild', () => {
   const rebuilt = `rebuild-${suffix}`;
   const network = `net-${suffix}`;

@@ -9,6 +9,7 @@ import {
 } from '../../src/server/engine/events.js';
 import { ContainerModel } from '../../src/server/engine/model.js';
 import { recreateSpec } from '../../src/server/engine/rebuild.js';
+import { decodeStats } from '../../src/server/engine/stats.js';
 import {
   displayProject,
   formatPorts,
@@ -261,5 +262,39 @@ describe('rebuild spec', () => {
     });
     expect(create).not.toHaveProperty('Hostname');
     expect(extraNetworks).toEqual([{ name: 'back', config: { Aliases: ['api'] } }]);
+  });
+});
+
+describe('stats decoding', () => {
+  it('computes CPU %, memory without page cache, network and block I/O sums', () => {
+    const stats = decodeStats({
+      read: '2026-11-24T21:00:00Z',
+      cpu_stats: {
+        cpu_usage: { total_usage: 3_000_000 },
+        system_cpu_usage: 20_000_000,
+        online_cpus: 2,
+      },
+      precpu_stats: { cpu_usage: { total_usage: 1_000_000 }, system_cpu_usage: 10_000_000 },
+      memory_stats: { usage: 150, limit: 1000, stats: { inactive_file: 50 } },
+      networks: { eth0: { rx_bytes: 10, tx_bytes: 20 }, eth1: { rx_bytes: 1, tx_bytes: 2 } },
+      blkio_stats: {
+        io_service_bytes_recursive: [
+          { op: 'Read', value: 7 },
+          { op: 'Write', value: 9 },
+          { op: 'read', value: 1 },
+        ],
+      },
+      pids_stats: { current: 3 },
+    });
+    expect(stats).toEqual({
+      cpu_percent: 40,
+      online_cpus: 2,
+      memory: { usage_bytes: 100, limit_bytes: 1000, percent: 10 },
+      network: { rx_bytes: 11, tx_bytes: 22 },
+      block_io: { read_bytes: 8, write_bytes: 9 },
+      pids: 3,
+      read: '2026-11-24T21:00:00Z',
+    });
+    expect(decodeStats({}).cpu_percent).toBe(0);
   });
 });

@@ -20,6 +20,7 @@ import {
   type EngineEvent,
 } from './events.js';
 import { ContainerModel } from './model.js';
+import { decodeStats, type ContainerStats, type RawStats } from './stats.js';
 import { rebuild, type RebuildOptions, type RebuildResult } from './rebuild.js';
 import {
   prune,
@@ -371,6 +372,15 @@ export class Engine {
     return changed
       ? `Container ${container.name} ${pastTense(action)}`
       : `Container ${container.name} was already ${pastTense(action)}`;
+  }
+
+  /** One stats sample (the engine takes about a second: CPU needs two readings). */
+  async stats(ref: string): Promise<ContainerStats & { id: string; name: string }> {
+    const { id, name } = this.resolve(ref);
+    const raw = await this.call('stats', () =>
+      this.docker.getContainer(id).stats({ stream: false }),
+    );
+    return { id, name, ...decodeStats(raw as RawStats) };
   }
 
   /** Re-creates a container from its current configuration (see rebuild.ts). */

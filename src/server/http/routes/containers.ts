@@ -139,6 +139,38 @@ export const containerRoutes: FastifyPluginAsync<{ engine: Engine }> = async (ap
     },
   );
 
+  app.get('/api/containers/:id/cpu-stats', { schema: { params: refParams } }, async (request) => {
+    const { id } = request.params as { id: string };
+    return { status: 'success', data: await engine.stats(id) };
+  });
+
+  // Every running container's usage, sampled in parallel, with totals.
+  app.get('/api/resource-usage-metrics', async () => {
+    engine.ensureConnected();
+    const running = engine.containers.list().filter((c) => c.state === 'running');
+    const samples = await Promise.all(
+      running.map((c) => engine.stats(c.id).catch(() => undefined)),
+    );
+    const containers = samples
+      .filter((s) => s !== undefined)
+      .sort((a, b) => a.name.localeCompare(b.name));
+    const sum = (pick: (s: (typeof containers)[number]) => number) =>
+      containers.reduce((total, s) => total + pick(s), 0);
+    return {
+      status: 'success',
+      data: {
+        containers,
+        totals: {
+          containers: containers.length,
+          cpu_percent: Math.round(sum((s) => s.cpu_percent) * 100) / 100,
+          memory_bytes: sum((s) => s.memory.usage_bytes),
+          network_rx_bytes: sum((s) => s.network.rx_bytes),
+          network_tx_bytes: sum((s) => s.network.tx_bytes),
+        },
+      },
+    };
+  });
+
   app.post(
     '/api/containers/:id/:action',
     {
