@@ -171,6 +171,63 @@ describe('GET /api/containers/:id/logs', () => {
   });
 });
 
+describe('log pages and search', () => {
+  it('pages back with a cursor, no line twice', async () => {
+    const first = (await api(`/api/containers/${names.talker}/logs?tail=100`)).json().data;
+    expect(first.lines).toBe(100);
+    expect(first.cursor.before).toMatch(/^\d+\.\d{9}$/);
+    const second = (
+      await api(`/api/containers/${names.talker}/logs?tail=100&until=${first.cursor.before}`)
+    ).json().data;
+    expect(second.lines).toBe(51);
+    expect(second.cursor.before).toBeNull();
+    const all = `${second.logs}${first.logs}`
+      .trimEnd()
+      .split('\n')
+      .map((l: string) => l.replace(/^\S+ /, ''));
+    expect(all).toHaveLength(151);
+    expect(all.slice(0, 3)).toEqual(['line 1', 'line 2', 'line 3']);
+    expect(new Set(all).size).toBe(151);
+  });
+
+  it('searches the whole log on the server, page by page with a cursor', async () => {
+    const found: string[] = [];
+    let since = '';
+    for (let page = 0; page < 20; page++) {
+      const reply = await api(
+        `/api/containers/${names.talker}/logs/search?q=LINE%201&limit=25${since}`,
+      );
+      expect(reply.status).toBe(200);
+      const data = reply.json().data;
+      for (const match of data.matches) {
+        expect(match.timestamp).toMatch(/^\d{4}-\d{2}-\d{2}T/);
+        found.push(match.line);
+      }
+      if (data.cursor === null) break;
+      since = `&since=${data.cursor}`;
+    }
+    // "line 1", "line 10".."line 19", "line 100".."line 150"
+    expect(found).toHaveLength(62);
+    expect(new Set(found).size).toBe(62);
+    const regex = (
+      await api(
+        `/api/containers/${names.talker}/logs/search?q=${encodeURIComponent('^line 1[0-9]$')}&regex=true`,
+      )
+    ).json().data;
+    expect(regex.matches.map((m: { line: string }) => m.line)).toEqual(
+      Array.from({ length: 10 }, (_, i) => `line 1${i}`),
+    );
+    expect(regex.cursor).toBeNull();
+    expect(regex.scanned).toBe(151);
+    const bad = await api(
+      `/api/containers/${names.talker}/logs/search?q=${encodeURIComponent('(')}&regex=true`,
+    );
+    expect(bad.status).toBe(400);
+    expect(bad.json().error).toMatch(/^q is not a valid regular expression/);
+    expect((await api(`/api/containers/${names.talker}/logs/search`)).status).toBe(400);
+  });
+});
+
 describe('POST /api/containers/:id/:action', () => {
   async function act(name: string, action: string, query = '') {
     return api(`/api/containers/${name}/${action}${query}`, { method: 'POST' });

@@ -1,5 +1,6 @@
+import { Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { FrameDecoder, LineBuffer, logLines } from '../../src/server/engine/demux.js';
+import { FrameDecoder, LineBuffer } from '../../src/server/engine/demux.js';
 import { fromDockerError } from '../../src/server/engine/errors.js';
 import {
   AppliedEvents,
@@ -7,6 +8,14 @@ import {
   sinceFromClock,
   sinceParam,
 } from '../../src/server/engine/events.js';
+import {
+  justAfter,
+  justBefore,
+  lastLines,
+  lineMatcher,
+  searchStream,
+  splitTimestamp,
+} from '../../src/server/engine/logsearch.js';
 import { ContainerModel } from '../../src/server/engine/model.js';
 import { recreateSpec } from '../../src/server/engine/rebuild.js';
 import { decodeStats } from '../../src/server/engine/stats.js';
@@ -49,22 +58,20 @@ describe('log demultiplexing', () => {
     }
   });
 
-  it('joins a line split over frames and keeps a partial last line', () => {
-    const lines = logLines(
-      Buffer.concat([frame(1, 'hel'), frame(1, 'lo\nwor'), frame(1, 'ld')]),
-      false,
-    );
-    expect(lines).toEqual([
+  it('joins a line split over frames and keeps a partial last line', async () => {
+    const bytes = Buffer.concat([frame(1, 'hel'), frame(1, 'lo\nwor'), frame(1, 'ld')]);
+    expect(await lastLines(Readable.from([bytes]), false, 10)).toEqual([
       { stream: 'stdout', line: 'hello' },
       { stream: 'stdout', line: 'world' },
     ]);
   });
 
-  it('reads TTY output raw, CRLF included', () => {
-    expect(logLines(Buffer.from('a\r\nb\n'), true)).toEqual([
-      { stream: 'stdout', line: 'a' },
+  it('reads TTY output raw, CRLF included, and keeps only the last lines asked for', async () => {
+    expect(await lastLines(Readable.from([Buffer.from('a\r\nb\nc\n')]), true, 2)).toEqual([
       { stream: 'stdout', line: 'b' },
+      { stream: 'stdout', line: 'c' },
     ]);
+    expect(await lastLines(Readable.from([Buffer.from('a\nb\n')]), true, Infinity)).toHaveLength(2);
     const buffer = new LineBuffer();
     expect(buffer.push('x\ny')).toEqual(['x']);
     expect(buffer.flush()).toEqual(['y']);
@@ -296,5 +303,49 @@ describe('stats decoding', () => {
       read: '2026-11-24T21:00:00Z',
     });
     expect(decodeStats({}).cpu_percent).toBe(0);
+  });
+});
+
+describe('log search', () => {
+  const timestamped = (i: number) =>
+    `2026-11-24T21:00:00.${String(i).padStart(9, '0')}Z entry ${i}\n`;
+
+  it('matches streamed frames, stops at the limit with a cursor after the last line read', async () => {
+    const chunks = Array.from({ length: 10 }, (_, i) => frame(i % 2 === 0 ? 1 : 2, timestamped(i)));
+    const result = await searchStream(Readable.from([Buffer.concat(chunks)]), {
+      tty: false,
+      matches: lineMatcher('ENTRY', false),
+      limit: 3,
+    });
+    expect(result.matches.map((m) => `${m.stream}:${m.line}`)).toEqual([
+      'stdout:entry 0',
+      'stderr:entry 1',
+      'stdout:entry 2',
+    ]);
+    expect(result.scanned).toBe(3);
+    expect(result.cursor).toBe(`${Date.UTC(2026, 10, 24, 21) / 1000}.000000003`);
+  });
+
+  it('reads to the end with no cursor when the limit is not reached', async () => {
+    const result = await searchStream(
+      Readable.from([Buffer.from(timestamped(1) + timestamped(22))]),
+      {
+        tty: true,
+        matches: lineMatcher('entry 2\\d$', true),
+        limit: 10,
+      },
+    );
+    expect(result.matches.map((m) => m.line)).toEqual(['entry 22']);
+    expect(result.cursor).toBeNull();
+  });
+
+  it('moves cursors by one nanosecond across a second', () => {
+    const base = Date.UTC(2026, 10, 24, 21) / 1000;
+    expect(justAfter('2026-11-24T21:00:00.999999999Z')).toBe(`${base + 1}.000000000`);
+    expect(justBefore('2026-11-24T21:00:00Z')).toBe(`${base - 1}.999999999`);
+    expect(splitTimestamp('2026-11-24T21:00:00Z a b')).toEqual({
+      timestamp: '2026-11-24T21:00:00Z',
+      text: 'a b',
+    });
   });
 });

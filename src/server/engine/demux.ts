@@ -58,23 +58,3 @@ export class LineBuffer {
     return rest === '' ? [] : [rest];
   }
 }
-
-/** A whole (non-follow) log read as lines, demultiplexed unless the container has a TTY. */
-export function logLines(body: Buffer, tty: boolean): Array<{ stream: StreamName; line: string }> {
-  const out: Array<{ stream: StreamName; line: string }> = [];
-  if (tty) {
-    const lines = new LineBuffer();
-    for (const line of [...lines.push(body.toString('utf8')), ...lines.flush()])
-      out.push({ stream: 'stdout', line });
-    return out;
-  }
-  const buffers = { stdout: new LineBuffer(), stderr: new LineBuffer() };
-  for (const frame of new FrameDecoder().push(body)) {
-    for (const line of buffers[frame.stream].push(frame.data.toString('utf8')))
-      out.push({ stream: frame.stream, line });
-  }
-  for (const stream of ['stdout', 'stderr'] as const) {
-    for (const line of buffers[stream].flush()) out.push({ stream, line });
-  }
-  return out;
-}

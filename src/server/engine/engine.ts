@@ -8,7 +8,6 @@ import type { Logger } from 'pino';
 import type { Container, ContainerAction, Image } from '../../shared/containers.js';
 import type { EngineStatus } from '../../shared/health.js';
 import { createClient, type EngineSettings } from './client.js';
-import { logLines } from './demux.js';
 import { EngineError, fromDockerError } from './errors.js';
 import {
   AppliedEvents,
@@ -19,6 +18,7 @@ import {
   sinceParam,
   type EngineEvent,
 } from './events.js';
+import { lastLines, lineMatcher, searchStream, type SearchResult } from './logsearch.js';
 import { ContainerModel } from './model.js';
 import { decodeStats, type ContainerStats, type RawStats } from './stats.js';
 import { rebuild, type RebuildOptions, type RebuildResult } from './rebuild.js';
@@ -47,8 +47,9 @@ const IGNORED_ACTIONS =
 
 export interface LogOptions {
   tail: number | 'all';
-  since?: number;
-  until?: number;
+  /** Unix seconds, as a number or as text with nanoseconds (a cursor). */
+  since?: number | string;
+  until?: number | string;
   timestamps: boolean;
   stdout: boolean;
   stderr: boolean;
@@ -319,19 +320,45 @@ export class Engine {
   ): Promise<Array<{ stream: 'stdout' | 'stderr'; line: string }>> {
     const { id } = this.resolve(ref);
     return this.call('logs', async () => {
-      const container = this.docker.getContainer(id);
-      const info = await container.inspect();
-      const body = (await container.logs({
-        follow: false,
+      const { Config } = await this.docker.getContainer(id).inspect();
+      const query: Record<string, string | number | boolean> = {
         stdout: options.stdout,
         stderr: options.stderr,
         timestamps: options.timestamps,
-        // The engine takes tail=all too; the types know only numbers.
-        tail: options.tail as number,
-        ...(options.since !== undefined ? { since: options.since } : {}),
-        ...(options.until !== undefined ? { until: options.until } : {}),
-      })) as unknown as Buffer;
-      return logLines(Buffer.isBuffer(body) ? body : Buffer.from(String(body)), info.Config.Tty);
+      };
+      if (options.since !== undefined) query.since = options.since;
+      if (options.until !== undefined) query.until = options.until;
+      // The engine applies tail before until, so a page before a cursor is read from the
+      // start and only its last lines kept; without until, the engine's tail does it.
+      if (options.until !== undefined && options.tail !== 'all') {
+        return lastLines(await this.logStream(id, query), Config.Tty, options.tail);
+      }
+      query.tail = options.tail;
+      return lastLines(
+        await this.logStream(id, query),
+        Config.Tty,
+        options.tail === 'all' ? Infinity : options.tail,
+      );
+    });
+  }
+
+  /** A log read as a stream (dockerode streams only followed logs; the modem streams any). */
+  private logStream(
+    id: string,
+    query: Record<string, string | number | boolean>,
+  ): Promise<NodeJS.ReadableStream> {
+    return new Promise((resolve, reject) => {
+      this.docker.modem.dial(
+        {
+          path: `/containers/${id}/logs?`,
+          method: 'GET',
+          options: query,
+          isStream: true,
+          statusCodes: { 200: true, 404: 'no such container', 500: 'server error' },
+        },
+        (err: unknown, stream: unknown) =>
+          err ? reject(err) : resolve(stream as NodeJS.ReadableStream),
+      );
     });
   }
 
@@ -372,6 +399,37 @@ export class Engine {
     return changed
       ? `Container ${container.name} ${pastTense(action)}`
       : `Container ${container.name} was already ${pastTense(action)}`;
+  }
+
+  /**
+   * Searches the container's whole log (or since/until) on the server, streamed: see
+   * logsearch.ts. `since` may be a cursor from a previous page.
+   */
+  async searchLogs(
+    ref: string,
+    options: {
+      q: string;
+      regex: boolean;
+      since?: number | string;
+      until?: number | string;
+      limit: number;
+    },
+  ): Promise<SearchResult> {
+    const { id } = this.resolve(ref);
+    const matches = lineMatcher(options.q, options.regex);
+    return this.call('log_search', async () => {
+      const info = await this.docker.getContainer(id).inspect();
+      const query: Record<string, string | number | boolean> = {
+        stdout: true,
+        stderr: true,
+        timestamps: true,
+      };
+      if (options.since !== undefined) query.since = options.since;
+      if (options.until !== undefined) query.until = options.until;
+      // dockerode streams only followed logs; the modem streams a whole read too.
+      const stream = await this.logStream(id, query);
+      return searchStream(stream, { tty: info.Config.Tty, matches, limit: options.limit });
+    });
   }
 
   /** One stats sample (the engine takes about a second: CPU needs two readings). */

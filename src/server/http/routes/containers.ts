@@ -1,6 +1,7 @@
 import type { FastifyPluginAsync } from 'fastify';
 import { CONTAINER_ACTIONS, type ContainerAction } from '../../../shared/containers.js';
 import type { Engine } from '../../engine/engine.js';
+import { justBefore, splitTimestamp } from '../../engine/logsearch.js';
 import { ApiError } from '../errors.js';
 import { isLoopback } from './loopback.js';
 
@@ -41,6 +42,19 @@ const logsQuery = {
   },
 } as const;
 
+const searchQuery = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['q'],
+  properties: {
+    q: { type: 'string', minLength: 1, maxLength: 500 },
+    regex: { type: 'boolean' },
+    since: { type: 'string', maxLength: 40 },
+    until: { type: 'string', maxLength: 40 },
+    limit: { type: 'integer', minimum: 1, maximum: 10_000 },
+  },
+} as const;
+
 const actionQuery = {
   type: 'object',
   additionalProperties: false,
@@ -52,9 +66,10 @@ const actionQuery = {
 } as const;
 
 /** Unix seconds (may have a fraction) or an RFC 3339 time, as `docker logs --since` takes them. */
-function toSeconds(value: string | undefined, name: string): number | undefined {
+/** Unix seconds (kept as text: a cursor's nanoseconds must survive), or RFC 3339 as seconds. */
+function toSeconds(value: string | undefined, name: string): number | string | undefined {
   if (value === undefined) return undefined;
-  if (/^\d+(\.\d+)?$/.test(value)) return Number(value);
+  if (/^\d+(\.\d+)?$/.test(value)) return value;
   const ms = Date.parse(value);
   if (Number.isNaN(ms))
     throw new ApiError(
@@ -124,18 +139,64 @@ export const containerRoutes: FastifyPluginAsync<{ engine: Engine }> = async (ap
       };
       const since = toSeconds(query.since, 'since');
       const until = toSeconds(query.until, 'until');
+      const tail = query.tail ?? 100;
+      // Timestamps are always read: the oldest line's is the cursor to the page before.
       const lines = await engine.logs(id, {
-        tail: query.tail ?? 100,
-        timestamps: query.timestamps ?? true,
+        tail,
+        timestamps: true,
         stdout: query.stdout ?? true,
         stderr: query.stderr ?? true,
         ...(since !== undefined ? { since } : {}),
         ...(until !== undefined ? { until } : {}),
       });
+      const oldest = lines[0] === undefined ? undefined : splitTimestamp(lines[0].line).timestamp;
+      const keep = query.timestamps ?? true;
       return {
         status: 'success',
-        data: { logs: lines.map((l) => `${l.line}\n`).join(''), lines: lines.length },
+        data: {
+          logs: lines.map((l) => `${keep ? l.line : splitTimestamp(l.line).text}\n`).join(''),
+          lines: lines.length,
+          // A full page may have more before it: ask again with until=cursor.before.
+          cursor: {
+            before: tail !== 'all' && lines.length >= tail && oldest ? justBefore(oldest) : null,
+          },
+        },
       };
+    },
+  );
+
+  app.get(
+    '/api/containers/:id/logs/search',
+    { schema: { params: refParams, querystring: searchQuery } },
+    async (request) => {
+      const { id } = request.params as { id: string };
+      const query = request.query as {
+        q: string;
+        regex?: boolean;
+        since?: string;
+        until?: string;
+        limit?: number;
+      };
+      if (query.regex) {
+        try {
+          new RegExp(query.q);
+        } catch (err) {
+          throw new ApiError(
+            'bad_request',
+            `q is not a valid regular expression: ${(err as Error).message}`,
+          );
+        }
+      }
+      const since = toSeconds(query.since, 'since');
+      const until = toSeconds(query.until, 'until');
+      const result = await engine.searchLogs(id, {
+        q: query.q,
+        regex: query.regex ?? false,
+        limit: query.limit ?? 100,
+        ...(since !== undefined ? { since } : {}),
+        ...(until !== undefined ? { until } : {}),
+      });
+      return { status: 'success', data: { q: query.q, regex: query.regex ?? false, ...result } };
     },
   );
 

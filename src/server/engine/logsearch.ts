@@ -1,0 +1,155 @@
+/**
+ * Searching a container's whole log on the server, streamed: lines are read, matched and
+ * dropped as they come, so memory stays flat however big the log is, and reading stops as
+ * soon as enough matches are found.
+ */
+import { FrameDecoder, LineBuffer, type StreamName } from './demux.js';
+
+export interface LogMatch {
+  timestamp: string;
+  stream: StreamName;
+  line: string;
+}
+
+export interface SearchResult {
+  matches: LogMatch[];
+  /** Lines read to find them. */
+  scanned: number;
+  /** Pass as `since` to continue after the last line read; null when the log was read to its end. */
+  cursor: string | null;
+}
+
+/** Lines longer than this are matched on their first part only: a guard for slow patterns. */
+const MATCH_LIMIT = 64 * 1024;
+
+/** A plain text (case-insensitive) or a regular expression matcher. */
+export function lineMatcher(q: string, regex: boolean): (line: string) => boolean {
+  if (!regex) {
+    const needle = q.toLowerCase();
+    return (line) => line.toLowerCase().includes(needle);
+  }
+  const pattern = new RegExp(q, 'i');
+  return (line) => pattern.test(line.length > MATCH_LIMIT ? line.slice(0, MATCH_LIMIT) : line);
+}
+
+/** Splits "2026-11-24T21:00:00.123456789Z text" into its timestamp and text. */
+export function splitTimestamp(line: string): { timestamp: string; text: string } {
+  const space = line.indexOf(' ');
+  if (space === -1) return { timestamp: line, text: '' };
+  return { timestamp: line.slice(0, space), text: line.slice(space + 1) };
+}
+
+/** A timestamp of a log line ("2026-11-24T21:00:00.123456789Z") as seconds and nanoseconds. */
+function parts(timestamp: string): [seconds: number, nanos: number] | undefined {
+  const match = /^(.*T\d{2}:\d{2}:\d{2})(?:\.(\d+))?(Z|[+-]\d{2}:\d{2})$/.exec(timestamp);
+  if (match === null) return undefined;
+  const [, whole = '', fraction = '', zone = 'Z'] = match;
+  return [
+    Math.floor(Date.parse(`${whole}${zone}`) / 1000),
+    Number(fraction.padEnd(9, '0').slice(0, 9)),
+  ];
+}
+
+function shifted(timestamp: string, deltaNanos: number): string {
+  const split = parts(timestamp);
+  if (split === undefined) return timestamp;
+  let [seconds, nanos] = split;
+  nanos += deltaNanos;
+  if (nanos >= 1_000_000_000) {
+    seconds += 1;
+    nanos -= 1_000_000_000;
+  } else if (nanos < 0) {
+    seconds -= 1;
+    nanos += 1_000_000_000;
+  }
+  return `${seconds}.${String(nanos).padStart(9, '0')}`;
+}
+
+/** The `since` just after a line already read (the engine's `since` includes its instant). */
+export const justAfter = (timestamp: string) => shifted(timestamp, 1);
+
+/** The `until` just before a line already read (the engine's `until` includes its instant). */
+export const justBefore = (timestamp: string) => shifted(timestamp, -1);
+
+/**
+ * Reads a log stream line by line (demultiplexed unless TTY). `onLine` returns false to stop:
+ * the stream is then destroyed. Resolves true when the log was read to its end.
+ */
+export function readLines(
+  stream: NodeJS.ReadableStream & { destroy?: () => void },
+  tty: boolean,
+  onLine: (stream: StreamName, line: string) => boolean,
+): Promise<boolean> {
+  return new Promise((resolve, reject) => {
+    const decoder = new FrameDecoder();
+    const lines = { stdout: new LineBuffer(), stderr: new LineBuffer() };
+    let done = false;
+    const stop = () => {
+      done = true;
+      stream.removeAllListeners('data');
+      stream.destroy?.();
+      resolve(false);
+    };
+    const feed = (name: StreamName, text: string) => {
+      for (const line of lines[name].push(text)) if (!done && !onLine(name, line)) return stop();
+    };
+    stream.on('data', (chunk: Buffer) => {
+      if (done) return;
+      if (tty) return feed('stdout', chunk.toString('utf8'));
+      for (const frame of decoder.push(chunk)) {
+        if (done) return;
+        feed(frame.stream, frame.data.toString('utf8'));
+      }
+    });
+    stream.on('end', () => {
+      if (done) return;
+      done = true;
+      for (const name of ['stdout', 'stderr'] as const)
+        for (const line of lines[name].flush()) onLine(name, line);
+      resolve(true);
+    });
+    stream.on('error', (err: Error) => (done ? undefined : reject(err)));
+  });
+}
+
+/** Collects up to `limit` matching lines; the cursor points just after the last line read. */
+export async function searchStream(
+  stream: NodeJS.ReadableStream & { destroy?: () => void },
+  options: { tty: boolean; matches: (line: string) => boolean; limit: number },
+): Promise<SearchResult> {
+  const result: SearchResult = { matches: [], scanned: 0, cursor: null };
+  let lastTimestamp: string | null = null;
+  const complete = await readLines(stream, options.tty, (name, raw) => {
+    const { timestamp, text } = splitTimestamp(raw);
+    result.scanned += 1;
+    lastTimestamp = timestamp;
+    if (options.matches(text)) result.matches.push({ timestamp, stream: name, line: text });
+    // Past the limit, lines are left for the next page (the cursor stops before them).
+    return result.matches.length < options.limit;
+  });
+  result.cursor = complete || lastTimestamp === null ? null : justAfter(lastTimestamp);
+  return result;
+}
+
+/** The last `count` lines of a stream, in a ring: memory bounded by the page, not the log. */
+export async function lastLines(
+  stream: NodeJS.ReadableStream,
+  tty: boolean,
+  count: number,
+): Promise<Array<{ stream: StreamName; line: string }>> {
+  if (!Number.isFinite(count)) {
+    const all: Array<{ stream: StreamName; line: string }> = [];
+    await readLines(stream, tty, (name, line) => all.push({ stream: name, line }) > 0);
+    return all;
+  }
+  const ring: Array<{ stream: StreamName; line: string }> = new Array(count);
+  let written = 0;
+  await readLines(stream, tty, (name, line) => {
+    ring[written % count] = { stream: name, line };
+    written += 1;
+    return true;
+  });
+  if (written <= count) return ring.slice(0, written);
+  const start = written % count;
+  return [...ring.slice(start), ...ring.slice(0, start)];
+}
