@@ -190,7 +190,8 @@ it('staleness: from the engine event to REST showing it', async () => {
     for (let round = 0; round < 40; round++) {
       const stop = round % 2 === 0;
       arrivals.clear();
-      await raw(`/containers/${id}/${stop ? 'stop?t=0' : 'start'}`, 'POST');
+      // Polled while the engine works: its reply comes well after its event.
+      const action = raw(`/containers/${id}/${stop ? 'stop?t=0' : 'start'}`, 'POST');
       let visible = 0;
       for (let poll = 0; poll < 5000 && visible === 0; poll++) {
         const list = JSON.parse(
@@ -200,6 +201,7 @@ it('staleness: from the engine event to REST showing it', async () => {
         };
         if (list.data[0]?.status === (stop ? 'exited' : 'running')) visible = performance.now();
       }
+      await action;
       const arrived = arrivals.get(`${id}:${stop ? 'die' : 'start'}`);
       if (arrived !== undefined) lags.push(Math.max(0, visible - arrived));
     }
