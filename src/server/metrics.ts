@@ -112,11 +112,25 @@ export function createWorkerMetrics(engine: EngineView): WorkerMetrics {
     },
   });
 
+  // Labelled children looked up once per combination: this runs on every request.
+  const children = new Map<
+    string,
+    { count: { inc(): void }; time: { observe(v: number): void } }
+  >();
   return {
     registry,
     observeRequest(method, route, status, seconds) {
-      requests.inc({ method, route, status: String(status) });
-      duration.observe({ method, route }, seconds);
+      const key = `${method} ${route} ${status}`;
+      let child = children.get(key);
+      if (child === undefined) {
+        child = {
+          count: requests.labels(method, route, String(status)),
+          time: duration.labels(method, route),
+        };
+        children.set(key, child);
+      }
+      child.count.inc();
+      child.time.observe(seconds);
     },
   };
 }

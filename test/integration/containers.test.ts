@@ -399,6 +399,17 @@ describe('rebuild', () => {
         `^cannot rebuild ${rebuilt}: pulling ${TEST_IMAGE} failed .*; nothing was changed$`,
       ),
     );
+    const streamed = await api(`/api/containers/${rebuilt}/rebuild?pull=true`, {
+      method: 'POST',
+      headers: { accept: 'application/x-ndjson' },
+      timeoutMs: 60_000,
+    });
+    const last = JSON.parse(streamed.body.trimEnd().split('\n').at(-1)!);
+    expect(last).toMatchObject({
+      status: 'error',
+      code: 'engine_error',
+      request_id: streamed.headers['x-request-id'],
+    });
     expect(docker('inspect', '--format', '{{.Id}}', rebuilt)).toBe(before);
   }, 90_000);
 });
@@ -428,9 +439,19 @@ describe('compose projects', () => {
       }>;
       return list.every((c) => c.state === 'stopped') ? true : undefined;
     });
-    expect((await api('/api/projects/my-proj/start', { method: 'POST' })).json().data.failed).toBe(
-      0,
-    );
+    const started = await api('/api/projects/my-proj/start', {
+      method: 'POST',
+      headers: { accept: 'application/x-ndjson' },
+    });
+    const lines = started.body
+      .trimEnd()
+      .split('\n')
+      .map((l) => JSON.parse(l));
+    expect(lines.slice(0, -1)).toContainEqual({ progress: `Container ${names.web} started` });
+    expect(lines.at(-1)).toMatchObject({
+      status: 'success',
+      data: { project: 'my-proj', failed: 0 },
+    });
     expect((await api('/api/projects/my-proj/explode', { method: 'POST' })).status).toBe(400);
     expect((await api('/api/projects/no-such-project/start', { method: 'POST' })).status).toBe(404);
   });

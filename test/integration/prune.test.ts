@@ -95,8 +95,25 @@ describe('prune', () => {
     expect(danglingOnly.images_deleted).toEqual([]);
     const preview = (await prune('images?dry_run=true&all=true')).json().data.result;
     expect(preview.images_deleted).toEqual([ids.unusedImage]);
-    const reply = await prune('all?all=true');
-    const { result } = reply.json().data;
+    // Asked for as NDJSON: a line per step as it happens, then the envelope.
+    const reply = await request(`${base}/api/docker/prune/all?all=true`, {
+      method: 'POST',
+      headers: { accept: 'application/x-ndjson' },
+    });
+    expect(reply.headers['content-type']).toBe('application/x-ndjson');
+    const lines = reply.body
+      .trimEnd()
+      .split('\n')
+      .map((l) => JSON.parse(l));
+    expect(lines.slice(0, -1)).toEqual([
+      { progress: 'pruned containers' },
+      { progress: 'pruned networks' },
+      { progress: 'pruned images' },
+      { progress: 'pruned volumes' },
+    ]);
+    const last = lines.at(-1);
+    expect(last.status).toBe('success');
+    const { result } = last.data;
     expect(result.volumes_deleted).toEqual(['unused']);
     expect(result.networks_deleted).toEqual(['unused-net']);
     expect(result.images_deleted).toContain(ids.unusedImage);

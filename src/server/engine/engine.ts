@@ -442,9 +442,13 @@ export class Engine {
   }
 
   /** Re-creates a container from its current configuration (see rebuild.ts). */
-  async rebuild(ref: string, options: RebuildOptions): Promise<RebuildResult> {
+  async rebuild(
+    ref: string,
+    options: RebuildOptions,
+    onStep?: (step: string) => void,
+  ): Promise<RebuildResult> {
     const { id } = this.resolve(ref);
-    return this.call('rebuild', () => rebuild(this.docker, id, options));
+    return this.call('rebuild', () => rebuild(this.docker, id, options, onStep));
   }
 
   async images(): Promise<Image[]> {
@@ -454,10 +458,16 @@ export class Engine {
   }
 
   /** Prunes, or with dryRun lists what would go and the space it would free. */
-  async prune(kind: PruneKind, options: PruneOptions & { dryRun: boolean }): Promise<PruneResult> {
+  async prune(
+    kind: PruneKind,
+    options: PruneOptions & { dryRun: boolean },
+    onStep?: (step: string) => void,
+  ): Promise<PruneResult> {
     this.ensureConnected();
     return this.call(options.dryRun ? 'prune_preview' : 'prune', () =>
-      options.dryRun ? prunePreview(this.docker, kind, options) : prune(this.docker, kind, options),
+      options.dryRun
+        ? prunePreview(this.docker, kind, options)
+        : prune(this.docker, kind, options, onStep),
     );
   }
 

@@ -56,6 +56,7 @@ export async function prune(
   docker: Docker,
   kind: PruneKind,
   options: PruneOptions,
+  onStep: (step: string) => void = () => {},
 ): Promise<PruneResult> {
   const result = empty();
   for (const k of kindsOf(kind)) {
@@ -87,6 +88,7 @@ export async function prune(
         break;
       }
     }
+    onStep(`pruned ${k}`);
   }
   return result;
 }

@@ -71,8 +71,13 @@ export async function rebuild(
   docker: Docker,
   id: string,
   options: RebuildOptions,
+  onStep: (step: string) => void = () => {},
 ): Promise<RebuildResult> {
   const steps: string[] = [];
+  const step = (text: string) => {
+    steps.push(text);
+    onStep(text);
+  };
   const old = docker.getContainer(id);
   const info = await old.inspect().catch((err: unknown) => {
     throw fromDockerError(err);
@@ -83,7 +88,7 @@ export async function rebuild(
   if (options.pull) {
     try {
       await pull(docker, image);
-      steps.push(`pulled ${image}`);
+      step(`pulled ${image}`);
     } catch (err) {
       throw new EngineError(
         'engine',
@@ -97,10 +102,10 @@ export async function rebuild(
     if (wasRunning) {
       if (info.State.Paused) await old.unpause();
       await old.stop(options.timeout === undefined ? {} : { t: options.timeout });
-      steps.push('stopped the old container');
+      step('stopped the old container');
     }
     await old.rename({ name: aside });
-    steps.push(`renamed the old container to ${aside}`);
+    step(`renamed the old container to ${aside}`);
   } catch (err) {
     throw new EngineError(
       'engine',
@@ -111,16 +116,16 @@ export async function rebuild(
   let created: Docker.Container | undefined;
   try {
     created = await docker.createContainer(create);
-    steps.push('created the new container');
+    step('created the new container');
     for (const network of extraNetworks) {
       await docker
         .getNetwork(network.name)
         .connect({ Container: created.id, EndpointConfig: network.config });
-      steps.push(`connected it to ${network.name}`);
+      step(`connected it to ${network.name}`);
     }
     if (wasRunning) {
       await created.start();
-      steps.push('started it');
+      step('started it');
     }
   } catch (err) {
     const failure = fromDockerError(err);
@@ -131,7 +136,7 @@ export async function rebuild(
     );
   }
   await old.remove({ force: true, v: false });
-  steps.push('removed the old container');
+  step('removed the old container');
   return { old_id: info.Id, new_id: created.id, name, steps };
 }
 

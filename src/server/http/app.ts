@@ -8,14 +8,14 @@ import Fastify, {
   type FastifyReply,
   type FastifyRequest,
   type FastifyServerFactory,
+  type onResponseHookHandler,
 } from 'fastify';
 import type { Logger } from 'pino';
 import { codeForStatus, ERROR_CODES, type ErrorCode } from '../../shared/errors.js';
 import type { Engine } from '../engine/engine.js';
-import { EngineError, type EngineErrorKind } from '../engine/errors.js';
 import type { Readiness } from '../../shared/health.js';
 import { compileAccessFormat, type AccessInfo } from '../logging/access.js';
-import { ApiError, errorReply, errorReplySchema } from './errors.js';
+import { errorReply, errorReplySchema, knownError } from './errors.js';
 import { adminRoutes, type LogLevelControl } from './routes/admin.js';
 import { containerRoutes } from './routes/containers.js';
 import { imageRoutes } from './routes/images.js';
@@ -71,14 +71,6 @@ export interface AppOptions {
   closeConnections?: () => boolean;
 }
 
-const ENGINE_ERROR_CODES: Record<EngineErrorKind, ErrorCode> = {
-  not_found: 'not_found',
-  conflict: 'conflict',
-  bad_request: 'bad_request',
-  unavailable: 'engine_unavailable',
-  engine: 'engine_error',
-};
-
 const SAFE_REQUEST_ID = /^[\w.:@/+=-]{1,200}$/;
 
 /** Builds the Fastify app without listening (server.ts owns sockets; tests can inject). */
@@ -116,14 +108,20 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
 
   const accessFormat = compileAccessFormat(options.accessLogFormat);
   const { accessLog, onResponse, metrics } = options;
+  if (metrics !== undefined) {
+    // Each route counts its own answers, its URL pattern known here: reading it per request
+    // (request.routeOptions) builds an object every time.
+    app.addHook('onRoute', (route) => {
+      const url = route.url;
+      const observe: onResponseHookHandler = (request, reply, done) => {
+        metrics.observeRequest(request.method, url, reply.statusCode, reply.elapsedTime / 1000);
+        done();
+      };
+      route.onResponse = [...[route.onResponse ?? []].flat(), observe];
+    });
+  }
   app.addHook('onResponse', (request, reply, done) => {
     onResponse?.();
-    metrics?.observeRequest(
-      request.method,
-      request.routeOptions.url ?? 'unmatched',
-      reply.statusCode,
-      reply.elapsedTime / 1000,
-    );
     if (accessLog !== undefined)
       accessLog(accessFormat(new FinishedRequest(request, reply)), request.id);
     if (postRequest === undefined) return done();
@@ -131,15 +129,13 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     guard(request, 'post_request', () => postRequest(hookRequest(request), res)).then(() => done());
   });
 
-  app.setErrorHandler((error: FastifyError | ApiError, request, reply) => {
+  app.setErrorHandler((error: FastifyError, request, reply) => {
     let code: ErrorCode;
     let message: string;
-    if (error instanceof EngineError) {
-      code = ENGINE_ERROR_CODES[error.kind];
-      message = error.message;
-    } else if (error instanceof ApiError) {
-      code = error.code;
-      message = error.message;
+    // ApiError and EngineError are raised on purpose; the rest are Fastify's or bugs.
+    const known = knownError(error);
+    if (known !== undefined) {
+      ({ code, message } = known);
     } else if (error.validation !== undefined) {
       code = 'bad_request';
       message = `invalid ${error.validationContext ?? 'request'}: ${error.validation
@@ -161,14 +157,13 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       );
     }
     const status =
-      error instanceof ApiError || error instanceof EngineError
-        ? ERROR_CODES[code].status
-        : statusFor(code, error.statusCode);
+      known !== undefined ? ERROR_CODES[code].status : statusFor(code, error.statusCode);
     return reply.code(status).send(errorReply(code, message, request.id));
   });
 
-  app.setNotFoundHandler((request, reply) =>
-    reply
+  app.setNotFoundHandler((request, reply) => {
+    metrics?.observeRequest(request.method, 'unmatched', 404, reply.elapsedTime / 1000);
+    return reply
       .code(404)
       .send(
         errorReply(
@@ -176,8 +171,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
           `no route for ${request.method} ${request.url.split('?')[0]}`,
           request.id,
         ),
-      ),
-  );
+      );
+  });
 
   // The OpenAPI document is generated from the route schemas registered after this.
   await app.register(swagger, {

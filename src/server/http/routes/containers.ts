@@ -3,6 +3,7 @@ import { CONTAINER_ACTIONS, type ContainerAction } from '../../../shared/contain
 import type { Engine } from '../../engine/engine.js';
 import { justBefore, splitTimestamp } from '../../engine/logsearch.js';
 import { ApiError } from '../errors.js';
+import { withProgress } from '../progress.js';
 import { isLoopback } from './loopback.js';
 
 /** A container id (or unique prefix) or name, as the engine accepts them. */
@@ -244,7 +245,7 @@ export const containerRoutes: FastifyPluginAsync<{ engine: Engine }> = async (ap
         querystring: actionQuery,
       },
     },
-    async (request) => {
+    async (request, reply) => {
       const { id, action } = request.params as { id: string; action: string };
       const { timeout, force, pull } = request.query as {
         timeout?: number;
@@ -258,14 +259,11 @@ export const containerRoutes: FastifyPluginAsync<{ engine: Engine }> = async (ap
         );
       }
       if (action === 'rebuild') {
-        const result = await engine.rebuild(id, {
-          pull: pull ?? false,
-          ...(timeout !== undefined ? { timeout } : {}),
+        return withProgress(request, reply, async (progress) => {
+          const options = { pull: pull ?? false, ...(timeout !== undefined ? { timeout } : {}) };
+          const result = await engine.rebuild(id, options, progress);
+          return { message: `Container ${result.name} rebuilt`, action, container: id, ...result };
         });
-        return {
-          status: 'success',
-          data: { message: `Container ${result.name} rebuilt`, action, container: id, ...result },
-        };
       }
       const message = await engine.act(id, action as Exclude<ContainerAction, 'rebuild'>, {
         ...(timeout !== undefined ? { timeout } : {}),

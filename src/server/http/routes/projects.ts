@@ -4,6 +4,7 @@ import type { Engine } from '../../engine/engine.js';
 import { EngineError } from '../../engine/errors.js';
 import { displayProject } from '../../engine/normalize.js';
 import { ApiError } from '../errors.js';
+import { withProgress } from '../progress.js';
 
 const BULK_ACTIONS = ['start', 'stop', 'restart'] as const;
 type BulkAction = (typeof BULK_ACTIONS)[number];
@@ -59,7 +60,7 @@ export const projectRoutes: FastifyPluginAsync<{ engine: Engine }> = async (app,
         },
       },
     },
-    async (request) => {
+    async (request, reply) => {
       const { name, action } = request.params as { name: string; action: string };
       if (!(BULK_ACTIONS as readonly string[]).includes(action)) {
         throw new ApiError(
@@ -70,26 +71,23 @@ export const projectRoutes: FastifyPluginAsync<{ engine: Engine }> = async (app,
       engine.ensureConnected();
       const members = engine.containers.list().filter((c) => c.compose_project === name);
       if (members.length === 0) throw new ApiError('not_found', `No compose project named ${name}`);
-      const results = await Promise.all(
-        members.map(async (c) => {
-          try {
-            return {
-              id: c.id,
-              name: c.name,
-              ok: true,
-              message: await engine.act(c.id, action as BulkAction),
-            };
-          } catch (err) {
-            const message = err instanceof EngineError ? err.message : String(err);
-            return { id: c.id, name: c.name, ok: false, message };
-          }
-        }),
-      );
-      const failed = results.filter((r) => !r.ok).length;
-      return {
-        status: 'success',
-        data: { project: name, action, succeeded: results.length - failed, failed, results },
-      };
+      return withProgress(request, reply, async (progress) => {
+        const results = await Promise.all(
+          members.map(async (c) => {
+            try {
+              const message = await engine.act(c.id, action as BulkAction);
+              progress(message);
+              return { id: c.id, name: c.name, ok: true, message };
+            } catch (err) {
+              const message = err instanceof EngineError ? err.message : String(err);
+              progress(`${c.name}: ${message}`);
+              return { id: c.id, name: c.name, ok: false, message };
+            }
+          }),
+        );
+        const failed = results.filter((r) => !r.ok).length;
+        return { project: name, action, succeeded: results.length - failed, failed, results };
+      });
     },
   );
 };

@@ -2,6 +2,7 @@ import type { FastifyPluginAsync } from 'fastify';
 import type { Engine } from '../../engine/engine.js';
 import { PRUNE_KINDS, pruneCommand, type PruneKind } from '../../engine/prune.js';
 import { ApiError } from '../errors.js';
+import { withProgress } from '../progress.js';
 
 /**
  * POST /api/docker/prune/{containers,images,volumes,networks,all}: the original's
@@ -24,7 +25,7 @@ export const pruneRoutes: FastifyPluginAsync<{ engine: Engine }> = async (app, {
         },
       },
     },
-    async (request) => {
+    async (request, reply) => {
       const { kind } = request.params as { kind: string };
       const { dry_run: dryRun = false, all = false } = request.query as {
         dry_run?: boolean;
@@ -37,20 +38,19 @@ export const pruneRoutes: FastifyPluginAsync<{ engine: Engine }> = async (app, {
         );
       }
       const options = { allImages: all, dryRun };
-      const result = await engine.prune(kind as PruneKind, options);
       const what = kind === 'all' ? 'Docker system' : kind.charAt(0).toUpperCase() + kind.slice(1);
-      const message = dryRun
-        ? `${what} prune would free ${result.space_reclaimed} bytes (dry run: nothing was removed)`
-        : `${what} pruned successfully`;
-      return {
-        status: 'success',
-        data: {
+      return withProgress(request, reply, async (progress) => {
+        const result = await engine.prune(kind as PruneKind, options, progress);
+        const message = dryRun
+          ? `${what} prune would free ${result.space_reclaimed} bytes (dry run: nothing was removed)`
+          : `${what} pruned successfully`;
+        return {
           message,
           command: pruneCommand(kind as PruneKind, options),
           dry_run: dryRun,
           result,
-        },
-      };
+        };
+      });
     },
   );
 };
