@@ -72,7 +72,7 @@ export function dockerCli(
   }).trim();
 }
 
-export async function startTestEngine(): Promise<TestEngine> {
+export async function startTestEngine(extraArgs: string[] = []): Promise<TestEngine> {
   const dir = mkdtempSync(join(tmpdir(), 'dwi-engine-'));
   const suffix = Math.random().toString(36).slice(2, 8);
   const bridge = `dwit${suffix}`;
@@ -87,7 +87,7 @@ export async function startTestEngine(): Promise<TestEngine> {
   execFileSync('ip', ['link', 'add', bridge, 'type', 'bridge']);
   execFileSync('ip', ['addr', 'add', `10.231.${subnet}.1/24`, 'dev', bridge]);
   execFileSync('ip', ['link', 'set', bridge, 'up']);
-  await startDaemon(engine);
+  await startDaemon(engine, extraArgs);
   try {
     buildTestImage(engine);
   } catch (err) {
@@ -117,7 +117,7 @@ function buildTestImage(engine: TestEngine): void {
 }
 
 /** Starts dockerd on the engine's own socket, dirs and bridge; resolves once it answers. */
-export async function startDaemon(engine: TestEngine): Promise<void> {
+export async function startDaemon(engine: TestEngine, extraArgs: string[] = []): Promise<void> {
   const log = openSync(join(engine.dir, 'dockerd.log'), 'a');
   const child = spawn(
     'dockerd',
@@ -135,6 +135,7 @@ export async function startDaemon(engine: TestEngine): Promise<void> {
       '--iptables=false',
       '--ip-masq=false',
       '--ip6tables=false',
+      ...extraArgs,
     ],
     { stdio: ['ignore', log, log], detached: true },
   );
