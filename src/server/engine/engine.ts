@@ -12,13 +12,13 @@ import { EngineError, fromDockerError } from './errors.js';
 import {
   AppliedEvents,
   eventTimeMs,
-  LineSplitter,
   parseEvent,
   sinceFromClock,
   sinceParam,
   type EngineEvent,
 } from './events.js';
 import { lastLines, lineMatcher, searchStream, type SearchResult } from './logsearch.js';
+import { LineBuffer } from './demux.js';
 import { ContainerModel } from './model.js';
 import { decodeStats, type ContainerStats, type RawStats } from './stats.js';
 import { rebuild, type RebuildOptions, type RebuildResult } from './rebuild.js';
@@ -157,7 +157,7 @@ export class Engine {
     this.stream = stream;
     const early: EngineEvent[] = [];
     let listed = false;
-    const lines = new LineSplitter();
+    const lines = new LineBuffer();
     const ended = new Promise<void>((resolve) => {
       stream.on('data', (chunk: Buffer) => {
         for (const line of lines.push(chunk.toString('utf8'))) {

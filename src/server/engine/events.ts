@@ -73,15 +73,3 @@ export class AppliedEvents {
     return true;
   }
 }
-
-/** Splits a byte stream into lines, keeping a partial last line for the next chunk. */
-export class LineSplitter {
-  private rest = '';
-
-  push(chunk: string): string[] {
-    const text = this.rest + chunk;
-    const lines = text.split('\n');
-    this.rest = lines.pop() ?? '';
-    return lines.filter((l) => l.trim() !== '');
-  }
-}

@@ -1,6 +1,6 @@
 import type { FastifyPluginAsync } from 'fastify';
 import type { Health, Readiness } from '../../../shared/health.js';
-import { errorReply } from '../errors.js';
+import { errorReply, successReplySchema } from '../errors.js';
 
 export interface HealthOptions {
   version: string;
@@ -8,24 +8,17 @@ export interface HealthOptions {
   readiness: () => Readiness;
 }
 
-const healthSchema = {
+const healthSchema = successReplySchema({
   type: 'object',
-  required: ['status', 'data'],
+  required: ['status', 'version', 'pid', 'worker', 'uptime_s'],
   properties: {
-    status: { type: 'string', enum: ['success'] },
-    data: {
-      type: 'object',
-      required: ['status', 'version', 'pid', 'worker', 'uptime_s'],
-      properties: {
-        status: { type: 'string', enum: ['ok'] },
-        version: { type: 'string' },
-        pid: { type: 'integer' },
-        worker: { type: 'integer' },
-        uptime_s: { type: 'integer' },
-      },
-    },
+    status: { type: 'string', enum: ['ok'] },
+    version: { type: 'string' },
+    pid: { type: 'integer' },
+    worker: { type: 'integer' },
+    uptime_s: { type: 'integer' },
   },
-} as const;
+});
 
 /** Liveness (the process answers) and readiness (it should get traffic). */
 export const healthRoutes: FastifyPluginAsync<HealthOptions> = async (app, options) => {

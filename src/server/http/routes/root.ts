@@ -1,17 +1,11 @@
 import type { FastifyPluginAsync } from 'fastify';
+import { successReplySchema } from '../errors.js';
 
-const statusSchema = {
+const statusSchema = successReplySchema({
   type: 'object',
-  required: ['status', 'data'],
-  properties: {
-    status: { type: 'string', enum: ['success'] },
-    data: {
-      type: 'object',
-      required: ['status'],
-      properties: { status: { type: 'string' } },
-    },
-  },
-} as const;
+  required: ['status'],
+  properties: { status: { type: 'string' } },
+});
 
 /** GET /: the original's "is it running" answer, kept word for word for its clients. */
 export const rootRoutes: FastifyPluginAsync = async (app) => {
