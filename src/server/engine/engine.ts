@@ -17,7 +17,7 @@ import {
   sinceParam,
   type EngineEvent,
 } from './events.js';
-import { lastLines, lineMatcher, searchStream, type SearchResult } from './logsearch.js';
+import { lastLines, lineMatcher, readLines, searchStream, type SearchResult } from './logsearch.js';
 import { LineBuffer } from './demux.js';
 import { ContainerModel } from './model.js';
 import { decodeStats, type ContainerStats, type RawStats } from './stats.js';
@@ -340,6 +340,26 @@ export class Engine {
         options.tail === 'all' ? Infinity : options.tail,
       );
     });
+  }
+
+  /**
+   * Follows a container's log from now on: each line (with its timestamp) as it comes.
+   * `ended` settles when the log ends (the container stopped) or `stop` was called.
+   */
+  async follow(
+    ref: string,
+    onLine: (line: string, stream: 'stdout' | 'stderr') => void,
+  ): Promise<{ stop: () => void; ended: Promise<boolean> }> {
+    const { id } = this.resolve(ref);
+    const { Config } = await this.call('inspect', () => this.docker.getContainer(id).inspect());
+    const stream = await this.call('logs_follow', () =>
+      this.logStream(id, { follow: true, stdout: true, stderr: true, timestamps: true, tail: 0 }),
+    );
+    const ended = readLines(stream, Config.Tty, (name, line) => {
+      onLine(line, name);
+      return true;
+    }).catch(() => false);
+    return { stop: () => (stream as { destroy?: () => void }).destroy?.(), ended };
   }
 
   /** A log read as a stream (dockerode streams only followed logs; the modem streams any). */

@@ -109,6 +109,12 @@ export function readLines(
       resolve(true);
     });
     stream.on('error', (err: Error) => (done ? undefined : reject(err)));
+    // Destroyed from outside (a followed stream stopped): over, not read to its end.
+    stream.on('close', () => {
+      if (done) return;
+      done = true;
+      resolve(false);
+    });
   });
 }
 

@@ -35,6 +35,12 @@ export class HttpConnections {
     return server;
   };
 
+  /** The server the app runs on, for what attaches beside it (Socket.IO). */
+  get httpServer(): Server {
+    if (this.server === undefined) throw new Error('the app was not built with this factory yet');
+    return this.server;
+  }
+
   get isDraining(): boolean {
     return this.draining;
   }

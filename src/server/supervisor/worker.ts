@@ -8,6 +8,7 @@ import { loadHooksFromFile } from '../config/load.js';
 import { defaultSettings, type Settings } from '../config/settings.js';
 import { Engine } from '../engine/engine.js';
 import { buildApp } from '../http/app.js';
+import { attachRealtime } from '../realtime/index.js';
 import { createWorkerMetrics, METRICS_CONTENT_TYPE } from '../metrics.js';
 import type { LogLevelChange } from '../http/routes/admin.js';
 import { HttpConnections } from '../http/server.js';
@@ -162,12 +163,19 @@ async function boot(message: Extract<PrimaryToWorker, { type: 'boot' }>): Promis
     closeConnections: () => connections.isDraining || settings.keepalive === 0,
   });
   await app.ready();
+  const realtime = attachRealtime(
+    connections.httpServer,
+    engine,
+    logging.logger('socketio.server'),
+  );
   await runHook(hooks, 'post_worker_init', log, worker);
 
   let stopping = false;
   const stop = async (closeIdle: boolean, timeoutMs: number) => {
     if (stopping) return;
     stopping = true;
+    // Socket.IO clients reconnect, to another worker when this one retires.
+    await realtime.close().catch(() => {});
     await connections.close({ timeoutMs, closeIdle });
     engine.stop();
     await app.close();

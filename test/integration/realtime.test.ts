@@ -1,0 +1,177 @@
+import { io, type Socket } from 'socket.io-client';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import type { ClientToServerEvents, ServerToClientEvents } from '../../src/shared/events.js';
+import { dockerCli, TEST_IMAGE } from '../engine/engine.js';
+import { Dwi, freePort, until } from './harness.js';
+
+type Client = Socket<ServerToClientEvents, ClientToServerEvents>;
+
+const engine = { host: inject('dockerHost') };
+const docker = (...args: string[]) => dockerCli(engine, args);
+const suffix = Math.random().toString(36).slice(2, 7);
+const ticker = `ticker-${suffix}`;
+const victim = `victim-${suffix}`;
+
+let dwi: Dwi;
+let url: string;
+const clients: Client[] = [];
+
+function connect(transports: Array<'websocket' | 'polling'> = ['websocket']): Client {
+  const client: Client = io(url, {
+    path: '/socket.io',
+    transports,
+    reconnection: false,
+    forceNew: true,
+  });
+  clients.push(client);
+  return client;
+}
+
+// Payloads are checked field by field below; any keeps those checks readable.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type Seen = Array<[string, any]>;
+
+/** Everything a client receives, in order, as [event, payload]. */
+function record(client: Client): Seen {
+  const seen: Seen = [];
+  client.onAny((event: string, payload: unknown) => seen.push([event, payload]));
+  return seen;
+}
+
+beforeAll(async () => {
+  docker(
+    'run',
+    '-d',
+    '--init',
+    '--name',
+    ticker,
+    TEST_IMAGE,
+    'sh',
+    '-c',
+    'i=0; while true; do i=$((i+1)); echo "tick $i"; sleep 0.02; done',
+  );
+  docker('run', '-d', '--init', '--name', victim, TEST_IMAGE, 'sleep', '600');
+  const port = await freePort();
+  url = `http://127.0.0.1:${port}`;
+  dwi = await Dwi.start(['-b', `127.0.0.1:${port}`]);
+});
+
+afterAll(async () => {
+  for (const client of clients) client.disconnect();
+  await dwi?.stop();
+  for (const name of [ticker, victim]) {
+    try {
+      docker('rm', '-f', name);
+    } catch {
+      // Gone.
+    }
+  }
+});
+
+describe('the Socket.IO contract', () => {
+  it('greets with connection_established, then initial_state keyed container_id', async () => {
+    const client = connect();
+    const seen = record(client);
+    await until('the initial state', () => seen.some(([event]) => event === 'initial_state'));
+    expect(seen[0]?.[0]).toBe('connection_established');
+    expect(seen[0]?.[1]).toEqual({ message: expect.any(String) });
+    const [, state] = seen.find(([event]) => event === 'initial_state')!;
+    const mine = state.containers.find((c: { name: string }) => c.name === victim);
+    expect(mine).toMatchObject({
+      name: victim,
+      state: 'running',
+      status: 'running',
+      image: TEST_IMAGE,
+    });
+    expect(mine.container_id).toBe(mine.id);
+  });
+
+  it('sends container_state_changed, flat, once per change, and "deleted" for a removed one', async () => {
+    const client = connect();
+    const seen = record(client);
+    await until('connected', () => seen.some(([event]) => event === 'initial_state'));
+    docker('stop', '-t', '0', victim);
+    await until('the stop', () =>
+      seen.some(
+        ([e, p]) => e === 'container_state_changed' && p.name === victim && p.state === 'stopped',
+      ),
+    );
+    docker('rm', victim);
+    await until('the removal', () =>
+      seen.some(
+        ([e, p]) => e === 'container_state_changed' && p.name === victim && p.state === 'deleted',
+      ),
+    );
+    const changes = seen
+      .filter(([e, p]) => e === 'container_state_changed' && p.name === victim)
+      .map(([, p]) => p);
+    expect(changes.map((c) => c.state)).toEqual(['stopped', 'deleted']);
+    expect(changes[0]).toMatchObject({
+      container_id: changes[0].id,
+      status: 'exited',
+      compose_project: null,
+    });
+  });
+
+  it('streams logs: the last 100 lines as one chunk, then one timestamped line per message, none twice', async () => {
+    await until(
+      'the ticker to have 100 lines',
+      () => docker('logs', '--tail', '120', ticker).split('\n').length >= 110,
+    );
+    const client = connect();
+    const seen = record(client);
+    const ack = await client
+      .timeout(10_000)
+      .emitWithAck('start_log_stream', { container_id: ticker });
+    expect(ack).toEqual({ status: 'stream_started' });
+    await until('live lines', () => seen.filter(([e]) => e === 'log_update').length >= 10);
+    const updates = seen.filter(([e]) => e === 'log_update').map(([, p]) => p);
+    expect(updates.every((u) => u.container_id === ticker)).toBe(true);
+    const first = updates[0].log.trimEnd().split('\n');
+    expect(first).toHaveLength(100);
+    for (const update of updates.slice(1))
+      expect(update.log).toMatch(/^\d{4}-\d{2}-\d{2}T[\d:.]+Z tick \d+\n$/);
+    const ticks = updates
+      .flatMap((u) => u.log.trimEnd().split('\n'))
+      .map((l: string) => Number(l.split(' tick ')[1]));
+    for (let i = 1; i < ticks.length; i++) expect(ticks[i]).toBe(ticks[i - 1]! + 1);
+
+    const stopped = await client
+      .timeout(5000)
+      .emitWithAck('stop_log_stream', { container_id: ticker });
+    expect(stopped).toEqual({ status: 'stream_stopped' });
+    await until('log_stream_stopped', () => seen.some(([e]) => e === 'log_stream_stopped'));
+    expect(seen.find(([e]) => e === 'log_stream_stopped')![1]).toEqual({
+      container_id: ticker,
+      message: 'Log stream stopped',
+    });
+    const count = seen.filter(([e]) => e === 'log_update').length;
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(seen.filter(([e]) => e === 'log_update').length).toBe(count);
+  });
+
+  it('answers an unknown container and a bad payload with an error ack and an error event', async () => {
+    const client = connect();
+    const seen = record(client);
+    const missing = await client
+      .timeout(5000)
+      .emitWithAck('start_log_stream', { container_id: 'no-such-container' });
+    expect(missing).toEqual({
+      status: 'error',
+      error: 'No such container: no-such-container',
+      code: 'not_found',
+    });
+    const bad = await client.timeout(5000).emitWithAck('start_log_stream', { id: 5 } as never);
+    expect(bad).toMatchObject({ status: 'error', code: 'bad_request' });
+    await until('two error events', () => seen.filter(([e]) => e === 'error').length === 2);
+  });
+
+  it('works over long-polling too', async () => {
+    const client = connect(['polling']);
+    const seen = record(client);
+    await until('the initial state over polling', () =>
+      seen.some(([event]) => event === 'initial_state'),
+    );
+    expect(client.io.engine.transport.name).toBe('polling');
+  });
+});
