@@ -24,8 +24,13 @@ export interface EngineView {
   readonly calls: ReadonlyMap<string, { ok: number; failed: number; seconds: number }>;
 }
 
+export interface LiveView {
+  sockets: number;
+  logStreams: number;
+}
+
 /** A worker's registry. Creating it also makes the worker answer the primary's collection. */
-export function createWorkerMetrics(engine: EngineView): WorkerMetrics {
+export function createWorkerMetrics(engine: EngineView, live: () => LiveView): WorkerMetrics {
   const registry = new Registry();
   AggregatorRegistry.setRegistries([registry]);
   // Answers the primary's requests for this worker's metrics.
@@ -88,6 +93,22 @@ export function createWorkerMetrics(engine: EngineView): WorkerMetrics {
     collect() {
       const lag = engine.status().last_event_lag_ms;
       this.set(lag === null ? 0 : lag / 1000);
+    },
+  });
+  new Gauge({
+    name: 'dwi_socketio_clients',
+    help: 'Socket.IO clients connected (sum over workers).',
+    registers: [registry],
+    collect() {
+      this.set(live().sockets);
+    },
+  });
+  new Gauge({
+    name: 'dwi_log_streams_open',
+    help: 'Engine log streams open for Socket.IO subscribers (sum over workers).',
+    registers: [registry],
+    collect() {
+      this.set(live().logStreams);
     },
   });
   new Gauge({

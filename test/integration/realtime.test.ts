@@ -2,7 +2,7 @@ import { io, type Socket } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { ClientToServerEvents, ServerToClientEvents } from '../../src/shared/events.js';
 import { dockerCli, TEST_IMAGE } from '../engine/engine.js';
-import { Dwi, freePort, until } from './harness.js';
+import { Dwi, freePort, request, until } from './harness.js';
 
 type Client = Socket<ServerToClientEvents, ClientToServerEvents>;
 
@@ -164,6 +164,25 @@ describe('the Socket.IO contract', () => {
     const bad = await client.timeout(5000).emitWithAck('start_log_stream', { id: 5 } as never);
     expect(bad).toMatchObject({ status: 'error', code: 'bad_request' });
     await until('two error events', () => seen.filter(([e]) => e === 'error').length === 2);
+  });
+
+  it('leaves no engine log stream open after 200 clients that subscribe and go away', async () => {
+    for (let round = 0; round < 200; round++) {
+      const client = connect();
+      if (round % 2 === 0) {
+        await client.timeout(10_000).emitWithAck('start_log_stream', { container_id: ticker });
+      } else {
+        // Gone before its stream is even open.
+        await new Promise((resolve) => client.once('connect', () => resolve(undefined)));
+        client.emit('start_log_stream', { container_id: ticker });
+      }
+      client.disconnect();
+    }
+    const metrics = await until('the streams closed', async () => {
+      const text = (await request(`${url}/metrics`)).body;
+      return /^dwi_log_streams_open 0$/m.test(text) ? text : undefined;
+    });
+    expect(metrics).toMatch(/^dwi_socketio_clients \d+$/m);
   });
 
   it('works over long-polling too', async () => {

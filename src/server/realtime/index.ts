@@ -72,7 +72,11 @@ export function attachRealtime(server: HttpServer, engine: Engine, log: Logger):
           stopped: (message) => socket.emit('log_stream_stopped', { container_id: ref, message }),
         })
         .then(
-          () => ack?.({ status: 'stream_started' }),
+          (containerId) => {
+            // Gone while the stream opened: its disconnect found nothing to drop yet.
+            if (socket.disconnected) logStreams.unsubscribe(containerId, socket.id);
+            else ack?.({ status: 'stream_started' });
+          },
           (err: unknown) => {
             const known = knownError(err);
             if (known === undefined)

@@ -8,7 +8,7 @@ import { loadHooksFromFile } from '../config/load.js';
 import { defaultSettings, type Settings } from '../config/settings.js';
 import { Engine } from '../engine/engine.js';
 import { buildApp } from '../http/app.js';
-import { attachRealtime } from '../realtime/index.js';
+import { attachRealtime, type Realtime } from '../realtime/index.js';
 import { createWorkerMetrics, METRICS_CONTENT_TYPE } from '../metrics.js';
 import type { LogLevelChange } from '../http/routes/admin.js';
 import { HttpConnections } from '../http/server.js';
@@ -94,7 +94,11 @@ async function boot(message: Extract<PrimaryToWorker, { type: 'boot' }>): Promis
   const accessLog = logging.accessWriter();
   const engine = new Engine(settings, logging.logger('dwi.error').child({ module: 'engine' }));
   engine.start();
-  const metrics = createWorkerMetrics(engine);
+  let realtime: Realtime | undefined;
+  const metrics = createWorkerMetrics(engine, () => ({
+    sockets: realtime?.io.engine.clientsCount ?? 0,
+    logStreams: realtime?.logStreams.open ?? 0,
+  }));
   const scrapes = new Map<number, (text: string) => void>();
   let nextScrape = 1;
   const scrape = (): Promise<string> =>
@@ -163,11 +167,7 @@ async function boot(message: Extract<PrimaryToWorker, { type: 'boot' }>): Promis
     closeConnections: () => connections.isDraining || settings.keepalive === 0,
   });
   await app.ready();
-  const realtime = attachRealtime(
-    connections.httpServer,
-    engine,
-    logging.logger('socketio.server'),
-  );
+  realtime = attachRealtime(connections.httpServer, engine, logging.logger('socketio.server'));
   await runHook(hooks, 'post_worker_init', log, worker);
 
   let stopping = false;
@@ -175,7 +175,7 @@ async function boot(message: Extract<PrimaryToWorker, { type: 'boot' }>): Promis
     if (stopping) return;
     stopping = true;
     // Socket.IO clients reconnect, to another worker when this one retires.
-    await realtime.close().catch(() => {});
+    await realtime?.close().catch(() => {});
     await connections.close({ timeoutMs, closeIdle });
     engine.stop();
     await app.close();
