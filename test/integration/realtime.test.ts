@@ -178,6 +178,13 @@ describe('the Socket.IO contract', () => {
       }
       client.disconnect();
     }
+    // While one client follows the ticker, one stream is open: the figure is real.
+    const watcher = connect();
+    await watcher.timeout(10_000).emitWithAck('start_log_stream', { container_id: ticker });
+    await until('one stream open', async () =>
+      /^dwi_log_streams_open 1$/m.test((await request(`${url}/metrics`)).body) ? true : undefined,
+    );
+    watcher.disconnect();
     const metrics = await until('the streams closed', async () => {
       const text = (await request(`${url}/metrics`)).body;
       return /^dwi_log_streams_open 0$/m.test(text) ? text : undefined;

@@ -94,10 +94,11 @@ async function boot(message: Extract<PrimaryToWorker, { type: 'boot' }>): Promis
   const accessLog = logging.accessWriter();
   const engine = new Engine(settings, logging.logger('dwi.error').child({ module: 'engine' }));
   engine.start();
-  let realtime: Realtime | undefined;
+  // Socket.IO attaches once the app's server exists, after the metrics are made.
+  const live: { realtime?: Realtime } = {};
   const metrics = createWorkerMetrics(engine, () => ({
-    sockets: realtime?.io.engine.clientsCount ?? 0,
-    logStreams: realtime?.logStreams.open ?? 0,
+    sockets: live.realtime?.io.engine.clientsCount ?? 0,
+    logStreams: live.realtime?.logStreams.open ?? 0,
   }));
   const scrapes = new Map<number, (text: string) => void>();
   let nextScrape = 1;
@@ -167,7 +168,12 @@ async function boot(message: Extract<PrimaryToWorker, { type: 'boot' }>): Promis
     closeConnections: () => connections.isDraining || settings.keepalive === 0,
   });
   await app.ready();
-  realtime = attachRealtime(connections.httpServer, engine, logging.logger('socketio.server'));
+  const realtime = attachRealtime(
+    connections.httpServer,
+    engine,
+    logging.logger('socketio.server'),
+  );
+  live.realtime = realtime;
   await runHook(hooks, 'post_worker_init', log, worker);
 
   let stopping = false;
@@ -175,7 +181,7 @@ async function boot(message: Extract<PrimaryToWorker, { type: 'boot' }>): Promis
     if (stopping) return;
     stopping = true;
     // Socket.IO clients reconnect, to another worker when this one retires.
-    await realtime?.close().catch(() => {});
+    await realtime.close().catch(() => {});
     await connections.close({ timeoutMs, closeIdle });
     engine.stop();
     await app.close();
