@@ -4,7 +4,7 @@ import { request as httpsRequest } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { Dwi, freePort, request } from './harness.js';
+import { Dwi, freePort, request, until } from './harness.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'dwi-http-'));
 
@@ -189,6 +189,10 @@ describe('replies', () => {
     const port = await freePort();
     const base = `http://127.0.0.1:${port}`;
     const dwi = await Dwi.start(['-b', `127.0.0.1:${port}`, '-w', '2']);
+    // Ready means one worker answered; wait for the other's engine too.
+    await until('both workers connected to the engine', async () =>
+      /^dwi_engine_connected 1$/m.test((await request(`${base}/metrics`)).body) ? true : undefined,
+    );
     const pids = new Set<number>();
     for (let i = 0; i < 10; i++) pids.add((await request(`${base}/api/health`)).json().data.pid);
     await request(`${base}/api/containers`);

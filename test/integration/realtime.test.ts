@@ -201,3 +201,57 @@ describe('the Socket.IO contract', () => {
     expect(client.io.engine.transport.name).toBe('polling');
   });
 });
+
+describe('with two workers', () => {
+  it('clients on each worker get the same state changes, over polling and websocket alike', async () => {
+    const port = await freePort();
+    const base = `http://127.0.0.1:${port}`;
+    const two = await Dwi.start(['-b', `127.0.0.1:${port}`, '-w', '2']);
+    try {
+      await until('2 workers', () => two.workerPids().length === 2);
+      const mover = `mover-${suffix}`;
+      docker('run', '-d', '--init', '--name', mover, TEST_IMAGE, 'sleep', '600');
+      const fleet = Array.from({ length: 9 }, (_, i) => {
+        // Polling only, websocket only, and the default (polling, then upgraded).
+        const transports: Array<'polling' | 'websocket'> =
+          i % 3 === 0 ? ['polling'] : i % 3 === 1 ? ['websocket'] : ['polling', 'websocket'];
+        const client: Client = io(base, {
+          path: '/socket.io',
+          transports,
+          reconnection: false,
+          forceNew: true,
+        });
+        clients.push(client);
+        return { client, seen: record(client) };
+      });
+      await until('every client to have its initial state', () =>
+        fleet.every(({ seen }) => seen.some(([event]) => event === 'initial_state')),
+      );
+      // Polling clients poll many times: every request must reach the worker of its session.
+      const logged = fleet[0]!.client;
+      for (let i = 0; i < 5; i++) {
+        const ack = await logged
+          .timeout(10_000)
+          .emitWithAck('start_log_stream', { container_id: mover });
+        expect(ack).toEqual({ status: 'stream_started' });
+        await logged.timeout(10_000).emitWithAck('stop_log_stream', { container_id: mover });
+      }
+      docker('stop', '-t', '0', mover);
+      await until('every client to see the stop', () =>
+        fleet.every(({ seen }) =>
+          seen.some(
+            ([e, p]) =>
+              e === 'container_state_changed' && p.name === mover && p.state === 'stopped',
+          ),
+        ),
+      );
+      for (const { client } of fleet) expect(client.connected).toBe(true);
+      const pids = new Set<number>();
+      for (let i = 0; i < 10; i++) pids.add((await request(`${base}/api/health`)).json().data.pid);
+      expect(pids.size).toBe(2);
+      docker('rm', '-f', mover);
+    } finally {
+      await two.stop();
+    }
+  });
+});

@@ -46,7 +46,7 @@ export class HttpConnections {
   }
 
   /** Serves a connection the primary accepted; it arrives paused, unread. */
-  accept(socket: Socket): void {
+  accept(socket: Socket, head?: Buffer): void {
     if (this.server === undefined)
       throw new Error('accept() before the app was built with this factory');
     // Set here: a server's own accept would do it, but this socket was accepted elsewhere.
@@ -57,6 +57,10 @@ export class HttpConnections {
       this.onConnectionClosed();
     });
     this.server.emit('connection', socket);
+    // Bytes the primary read to route the connection go to the parser first, and at once: the
+    // HTTP parser reads the socket's handle directly, so a chunk put back into the stream
+    // (unshift) could reach it after newer bytes.
+    if (head !== undefined) socket.emit('data', head);
     socket.resume();
   }
 

@@ -27,7 +27,13 @@ export interface Realtime {
   close(): Promise<void>;
 }
 
-export function attachRealtime(server: HttpServer, engine: Engine, log: Logger): Realtime {
+/** `onSession` hears of every Socket.IO session opened and closed here (sticky routing). */
+export function attachRealtime(
+  server: HttpServer,
+  engine: Engine,
+  log: Logger,
+  onSession: (sid: string, open: boolean) => void = () => {},
+): Realtime {
   const io = new Server<ClientToServerEvents, ServerToClientEvents>(server, {
     path: '/socket.io',
     serveClient: false,
@@ -35,6 +41,13 @@ export function attachRealtime(server: HttpServer, engine: Engine, log: Logger):
     pingTimeout: 20_000,
   });
   const logStreams = new LogStreams(engine, log);
+  io.engine.on(
+    'connection',
+    (session: { id: string; once(event: 'close', fn: () => void): void }) => {
+      onSession(session.id, true);
+      session.once('close', () => onSession(session.id, false));
+    },
+  );
 
   // One subscription to the model: every real state change, to every client of this worker.
   const unsubscribe = engine.containers.subscribe((change) => {

@@ -82,7 +82,11 @@ export class Arbiter {
   private finish: (code: number) => void = () => {};
   private exitCode = 0;
   private readonly signalHandlers = new Map<NodeJS.Signals, () => void>();
-  private readonly router = new ConnectionRouter(() => this.routeTargets());
+  // Sticky Socket.IO routing reads a request's first bytes: impossible through TLS.
+  private readonly router = new ConnectionRouter(
+    () => this.routeTargets(),
+    () => this.settings.certfile === null,
+  );
   private readonly metrics = createClusterMetrics();
   private readonly listeners = new Listeners((socket) => this.router.route(socket));
 
@@ -295,6 +299,9 @@ export class Arbiter {
       case 'accepted':
         this.router.accepted(message.id);
         return;
+      case 'session':
+        this.router.session(message.sid, state.id, message.open);
+        return;
       case 'metrics-request':
         this.metrics.collect().then(
           (text) => this.send(state, { type: 'metrics', id: message.id, text }),
@@ -382,10 +389,13 @@ export class Arbiter {
     if (chosen.some((w) => !w.replace)) chosen = chosen.filter((w) => !w.replace);
     return chosen.map((state) => ({
       id: state.id,
-      send: (socket, id) => {
+      send: (socket, id, head) => {
         const worker = state.process;
         if (worker === undefined || !worker.isConnected()) return false;
-        const message: PrimaryToWorker = { type: 'connection', id };
+        const message: PrimaryToWorker =
+          head === undefined
+            ? { type: 'connection', id }
+            : { type: 'connection', id, head: head.toString('base64') };
         worker.send(message, socket, { keepOpen: true }, (err) => {
           if (err) this.router.failed(id);
         });

@@ -17,7 +17,7 @@ export type PrimaryToWorker =
   | { type: 'retire'; closeIdle: boolean }
   | { type: 'log-level'; change: LogLevelChange }
   /** Sent with an accepted socket as the handle. */
-  | { type: 'connection'; id: number }
+  | { type: 'connection'; id: number; head?: string }
   | { type: 'metrics'; id: number; text: string };
 
 export type WorkerToPrimary =
@@ -27,6 +27,8 @@ export type WorkerToPrimary =
   | { type: 'heartbeat' }
   /** The connection with this id is now the worker's. */
   | { type: 'accepted'; id: number }
+  /** A Socket.IO session opened or closed here: its requests must come here. */
+  | { type: 'session'; sid: string; open: boolean }
   | { type: 'boot-failed'; reason: string }
   /** max_requests reached: start a replacement, then retire me. */
   | { type: 'retire-me'; reason: string }

@@ -3,44 +3,79 @@ import type { Socket } from 'node:net';
 /** What the router needs of a worker. */
 export interface RouteTarget {
   id: number;
-  /** Hands the socket over (kept open here until the worker says it took it). */
-  send(socket: Socket, connectionId: number): boolean;
+  /**
+   * Hands the socket over (kept open here until the worker says it took it), with the bytes
+   * already read from it here, if any.
+   */
+  send(socket: Socket, connectionId: number, head: Buffer | undefined): boolean;
 }
 
 const MAX_QUEUED = 4096;
+/** How long a connection may stay silent before its first request. */
+const FIRST_BYTES_TIMEOUT_MS = 60_000;
+
+interface Waiting {
+  socket: Socket;
+  head: Buffer | undefined;
+}
 
 /**
  * Hands accepted connections to workers, round robin over the healthy ones. A connection
  * stays open here until its worker acknowledges it, so one sent to a worker that dies first
  * (blocked, killed for timeout) goes to another instead of hanging. With no worker ready
  * (start, reload), connections wait in a bounded queue rather than being refused.
+ *
+ * Sticky (plain HTTP only): the first bytes are read here, and a Socket.IO request naming a
+ * session (`sid=`) goes to the worker that holds it, so long-polling works with many workers.
  */
 export class ConnectionRouter {
   private nextId = 1;
   private turn = 0;
-  private readonly pending = new Map<number, { socket: Socket; workerId: number }>();
-  private readonly queue: Socket[] = [];
+  private readonly pending = new Map<number, Waiting & { workerId: number }>();
+  private readonly queue: Waiting[] = [];
+  private readonly reading = new Set<Socket>();
+  /** Socket.IO session id -> the worker that holds it. */
+  private readonly sessions = new Map<string, number>();
 
   /** `eligible` lists the workers fit to take connections now, best first. */
-  constructor(private readonly eligible: () => RouteTarget[]) {}
+  constructor(
+    private readonly eligible: () => RouteTarget[],
+    private readonly sticky: () => boolean,
+  ) {}
 
   route(socket: Socket): void {
-    const targets = this.eligible();
-    if (targets.length === 0) {
-      if (this.queue.length >= MAX_QUEUED) socket.destroy();
-      else {
-        this.queue.push(socket);
-        socket.once('close', () => this.unqueue(socket));
+    if (!this.sticky()) return this.dispatch({ socket, head: undefined });
+    this.reading.add(socket);
+    const timer = setTimeout(() => socket.destroy(), FIRST_BYTES_TIMEOUT_MS);
+    const done = () => {
+      clearTimeout(timer);
+      this.reading.delete(socket);
+    };
+    socket.once('close', done);
+    socket.once('data', (first: Buffer) => {
+      // Stop reading here for good: pause() alone lets the stream keep reading into its own
+      // buffer, and bytes read here after this point would never reach the worker.
+      socket.pause();
+      (socket as unknown as { _handle?: { readStop(): number } })._handle?.readStop();
+      const chunks = [first];
+      for (
+        let more = socket.read() as Buffer | null;
+        more !== null;
+        more = socket.read() as Buffer | null
+      ) {
+        chunks.push(more);
       }
-      return;
-    }
-    const target = targets[this.turn++ % targets.length]!;
-    const id = this.nextId++;
-    this.pending.set(id, { socket, workerId: target.id });
-    if (!target.send(socket, id)) {
-      this.pending.delete(id);
-      this.route(socket);
-    }
+      socket.off('close', done);
+      done();
+      this.dispatch({ socket, head: chunks.length === 1 ? first : Buffer.concat(chunks) });
+    });
+    socket.resume();
+  }
+
+  /** A worker opened or closed a Socket.IO session. */
+  session(sid: string, workerId: number, open: boolean): void {
+    if (open) this.sessions.set(sid, workerId);
+    else if (this.sessions.get(sid) === workerId) this.sessions.delete(sid);
   }
 
   /** The worker took it: close our copy (the connection lives on in the worker). */
@@ -56,34 +91,66 @@ export class ConnectionRouter {
     const entry = this.pending.get(connectionId);
     if (entry === undefined) return;
     this.pending.delete(connectionId);
-    this.route(entry.socket);
+    this.dispatch(entry);
   }
 
-  /** Stopping: nothing queued will be served. */
+  /** Stopping: nothing queued or still being read will be served. */
   dropQueue(): void {
-    for (const socket of this.queue.splice(0)) socket.destroy();
+    for (const { socket } of this.queue.splice(0)) socket.destroy();
+    for (const socket of this.reading) socket.destroy();
   }
 
-  /** A worker exited: what it had not taken goes elsewhere. */
+  /** A worker exited: what it had not taken goes elsewhere, and its sessions are gone. */
   workerGone(workerId: number): void {
+    for (const [sid, id] of this.sessions) if (id === workerId) this.sessions.delete(sid);
     for (const [id, entry] of this.pending) {
       if (entry.workerId !== workerId) continue;
       this.pending.delete(id);
-      this.route(entry.socket);
+      this.dispatch(entry);
     }
   }
 
   /** Workers became available: serve the queue. */
   drainQueue(): void {
-    while (this.queue.length > 0 && this.eligible().length > 0) this.route(this.queue.shift()!);
+    while (this.queue.length > 0 && this.eligible().length > 0) this.dispatch(this.queue.shift()!);
   }
 
   get queued(): number {
     return this.queue.length;
   }
 
-  private unqueue(socket: Socket): void {
-    const at = this.queue.indexOf(socket);
+  private dispatch(waiting: Waiting): void {
+    const targets = this.eligible();
+    if (targets.length === 0) {
+      if (this.queue.length >= MAX_QUEUED) waiting.socket.destroy();
+      else {
+        this.queue.push(waiting);
+        waiting.socket.once('close', () => this.unqueue(waiting));
+      }
+      return;
+    }
+    const holder = this.sessionOf(waiting.head);
+    const target =
+      (holder === undefined ? undefined : targets.find((t) => t.id === holder)) ??
+      targets[this.turn++ % targets.length]!;
+    const id = this.nextId++;
+    this.pending.set(id, { ...waiting, workerId: target.id });
+    if (!target.send(waiting.socket, id, waiting.head)) {
+      this.pending.delete(id);
+      this.dispatch(waiting);
+    }
+  }
+
+  /** The worker holding the Socket.IO session a request names, if any. */
+  private sessionOf(head: Buffer | undefined): number | undefined {
+    if (head === undefined || this.sessions.size === 0) return undefined;
+    const requestLine = head.subarray(0, Math.min(head.length, 2048)).toString('latin1');
+    const sid = /^[A-Z]+ \/socket\.io\/\?[^ ]*\bsid=([\w-]+)/.exec(requestLine)?.[1];
+    return sid === undefined ? undefined : this.sessions.get(sid);
+  }
+
+  private unqueue(waiting: Waiting): void {
+    const at = this.queue.indexOf(waiting);
     if (at !== -1) this.queue.splice(at, 1);
   }
 }

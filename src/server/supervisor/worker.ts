@@ -172,6 +172,7 @@ async function boot(message: Extract<PrimaryToWorker, { type: 'boot' }>): Promis
     connections.httpServer,
     engine,
     logging.logger('socketio.server'),
+    (sid, open) => send({ type: 'session', sid, open }),
   );
   live.realtime = realtime;
   await runHook(hooks, 'post_worker_init', log, worker);
@@ -198,8 +199,13 @@ async function boot(message: Extract<PrimaryToWorker, { type: 'boot' }>): Promis
   process.on('message', (msg: unknown, handle: unknown) => {
     if (!isMessage<PrimaryToWorker>(msg)) return;
     if (msg.type === 'connection' && handle instanceof Socket) {
-      connections.accept(handle);
+      // Said first: feeding the bytes the primary read runs the request at once, and a request
+      // that blocks this worker must not make the primary hand it to another one.
       send({ type: 'accepted', id: msg.id });
+      connections.accept(
+        handle,
+        msg.head === undefined ? undefined : Buffer.from(msg.head, 'base64'),
+      );
     } else if (msg.type === 'retire') void graceful(msg.closeIdle);
     else if (msg.type === 'log-level') applyLevel(msg.change);
     else if (msg.type === 'metrics') scrapes.get(msg.id)?.(msg.text);
