@@ -3,8 +3,6 @@
  * private engine: P1 list latency, staleness, scale, and log search throughput.
  * Loopback and unix sockets only; every loop is bounded.
  */
-import { spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import { Agent, request } from 'node:http';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import {
@@ -13,6 +11,7 @@ import {
   TEST_IMAGE,
   type TestEngine,
 } from '../test/engine/engine.js';
+import { percentile, startDwi, workerRssMiB } from './dwi.js';
 
 const SCALE = Number(process.env.BENCH_SCALE ?? 10_000);
 const results: string[] = [];
@@ -59,11 +58,6 @@ function call(options: {
 const raw = (path: string, method = 'GET', body?: unknown) =>
   call({ socketPath: engine.socket, path, method, body });
 
-function percentile(values: number[], p: number): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
-}
-
 async function timeEach(count: number, run: () => Promise<unknown>): Promise<number[]> {
   const times: number[] = [];
   for (let i = 0; i < count; i++) {
@@ -98,45 +92,6 @@ async function createContainers(
   return ids;
 }
 
-async function startDwi(): Promise<{ port: number; pid: number; stop: () => Promise<void> }> {
-  const port = 20000 + Math.floor(Math.random() * 20000);
-  const child = spawn(
-    process.execPath,
-    ['dist/server/cli.js', '-b', `127.0.0.1:${port}`, '--access-logfile', ''],
-    {
-      env: { PATH: process.env.PATH, DWI_DOCKER_HOST: engine.host },
-      stdio: ['ignore', 'ignore', 'inherit'],
-    },
-  );
-  const deadline = Date.now() + 60_000;
-  for (;;) {
-    try {
-      if ((await call({ port, path: '/api/ready' })).status === 200) break;
-    } catch {
-      // not yet
-    }
-    if (Date.now() > deadline) throw new Error('dwi did not become ready');
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-  return {
-    port,
-    pid: child.pid!,
-    stop: () =>
-      new Promise((resolve) => {
-        child.once('exit', () => resolve());
-        child.kill('SIGTERM');
-      }),
-  };
-}
-
-function workerRssMiB(primaryPid: number): number {
-  const worker = readFileSync(`/proc/${primaryPid}/task/${primaryPid}/children`, 'utf8')
-    .trim()
-    .split(/\s+/)[0];
-  const status = readFileSync(`/proc/${worker}/status`, 'utf8');
-  return Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0) / 1024;
-}
-
 beforeAll(async () => {
   engine = await startTestEngine();
 });
@@ -149,7 +104,7 @@ afterAll(async () => {
 it('P1: GET /api/containers with 200 containers against the raw list', async () => {
   await createContainers(180, 'p1-stopped', false);
   await createContainers(20, 'p1-running', true);
-  const dwi = await startDwi();
+  const dwi = await startDwi(engine.host);
   try {
     await timeEach(50, () => raw('/containers/json?all=1'));
     await timeEach(50, () => call({ port: dwi.port, path: '/api/containers' }));
@@ -168,7 +123,7 @@ it('P1: GET /api/containers with 200 containers against the raw list', async () 
 
 it('staleness: from the engine event to REST showing it', async () => {
   const [id] = await createContainers(1, 'stale', true);
-  const dwi = await startDwi();
+  const dwi = await startDwi(engine.host);
   // A raw events reader on the same engine: when each event reached a client.
   const arrivals = new Map<string, number>();
   const events = request(
@@ -220,7 +175,7 @@ it('staleness: from the engine event to REST showing it', async () => {
 it(`scale: ${SCALE} stopped and 50 running containers`, async () => {
   await createContainers(SCALE, 'scale-stopped', false);
   await createContainers(50, 'scale-running', true);
-  const dwi = await startDwi();
+  const dwi = await startDwi(engine.host);
   try {
     await timeEach(5, () => raw('/containers/json?all=1'));
     const rawTimes = await timeEach(20, () => raw('/containers/json?all=1'));
@@ -252,7 +207,7 @@ it('log search over a 100 MB log against a raw read of it', async () => {
     if (!top.body.includes('yes')) break;
     await new Promise((resolve) => setTimeout(resolve, 500));
   }
-  const dwi = await startDwi();
+  const dwi = await startDwi(engine.host);
   try {
     const rawStart = performance.now();
     const rawRead = await raw(`/containers/${Id}/logs?stdout=1&stderr=1&timestamps=1`);

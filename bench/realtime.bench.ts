@@ -3,8 +3,6 @@
  * private engine: P2 event to client, P3 log lines/s to one client, P4 fan-out to 1,000
  * clients. Loopback and unix sockets only; every loop is bounded.
  */
-import { spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { io, type Socket } from 'socket.io-client';
 import { afterAll, beforeAll, expect, it } from 'vitest';
@@ -16,19 +14,14 @@ import {
   TEST_IMAGE,
   type TestEngine,
 } from '../test/engine/engine.js';
+import { percentile, startDwi, workerRssMiB, type RunningDwi } from './dwi.js';
 
 type Client = Socket<ServerToClientEvents, ClientToServerEvents>;
 
 const results: string[] = [];
 let engine: TestEngine;
+let dwi: RunningDwi;
 let port: number;
-let dwiPid: number;
-let stopDwi: () => Promise<void>;
-
-function percentile(values: number[], p: number): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
-}
 
 function rawPost(path: string): Promise<void> {
   return new Promise((resolve, reject) => {
@@ -57,48 +50,14 @@ function connect(): Client {
   });
 }
 
-function workerRssMiB(): number {
-  const worker = readFileSync(`/proc/${dwiPid}/task/${dwiPid}/children`, 'utf8')
-    .trim()
-    .split(/\s+/)[0];
-  return (
-    Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${worker}/status`, 'utf8'))?.[1] ?? 0) / 1024
-  );
-}
-
 beforeAll(async () => {
   engine = await startTestEngine();
-  port = 20000 + Math.floor(Math.random() * 20000);
-  const child = spawn(
-    process.execPath,
-    ['dist/server/cli.js', '-b', `127.0.0.1:${port}`, '--access-logfile', ''],
-    {
-      env: { PATH: process.env.PATH, DWI_DOCKER_HOST: engine.host },
-      stdio: ['ignore', 'ignore', 'inherit'],
-    },
-  );
-  dwiPid = child.pid!;
-  stopDwi = () =>
-    new Promise((resolve) => {
-      child.once('exit', () => resolve());
-      child.kill('SIGTERM');
-    });
-  for (let i = 0; i < 600; i++) {
-    const ready = await new Promise<boolean>((resolve) => {
-      const req = request({ host: '127.0.0.1', port, path: '/api/ready' }, (res) => {
-        res.resume();
-        resolve(res.statusCode === 200);
-      });
-      req.on('error', () => resolve(false));
-      req.end();
-    });
-    if (ready) break;
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
+  dwi = await startDwi(engine.host);
+  port = dwi.port;
 });
 
 afterAll(async () => {
-  await stopDwi?.();
+  await dwi?.stop();
   if (engine !== undefined) await stopTestEngine(engine);
   console.log(`\n## real time\n${results.join('\n')}\n`);
 });
@@ -224,7 +183,7 @@ it('P4: a state change reaches 1,000 clients on one worker', async () => {
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
   const connected = clients.filter((c) => c.connected).length;
-  const rss = workerRssMiB();
+  const rss = workerRssMiB(dwi.pid);
   changedAt = performance.now();
   await rawPost(`/containers/${id}/stop?t=0`);
   for (let i = 0; i < 300 && arrivals.length < connected; i++) {

@@ -57,17 +57,6 @@ export function toInt(min: number, max = Number.MAX_SAFE_INTEGER) {
   };
 }
 
-export function toNumber(min: number) {
-  return (raw: unknown): number => {
-    const n = typeof raw === 'string' && raw.trim() !== '' ? Number(raw) : raw;
-    if (typeof n !== 'number' || !Number.isFinite(n)) {
-      throw new SettingError(`expected a number, got ${describe(raw)}`);
-    }
-    if (n < min) throw new SettingError(`must be at least ${min}, got ${n}`);
-    return n;
-  };
-}
-
 const TRUE_WORDS = new Set(['1', 'true', 'yes', 'on', 'y', 't']);
 const FALSE_WORDS = new Set(['0', 'false', 'no', 'off', 'n', 'f', '']);
 

@@ -18,7 +18,6 @@ type AnySetting = (typeof SETTINGS)[number];
 export type Settings = {
   [S in AnySetting as S['name']]: S extends Setting<infer T, string> ? T : never;
 };
-export type SettingName = keyof Settings;
 
 export const SETTINGS_BY_NAME: ReadonlyMap<string, Setting> = new Map(
   SETTINGS.map((s) => [s.name, s as Setting]),

@@ -220,12 +220,12 @@ export class Logging {
   close(): void {
     if (this.reportTimer !== undefined) clearInterval(this.reportTimer);
     for (const timer of this.revertTimers.values()) clearTimeout(timer);
-    this.reportHidden(this.reportTimer === undefined ? 0 : undefined);
+    this.reportHidden();
     for (const sink of this.sinks.values()) sink.close();
   }
 
-  private reportHidden(seconds: number | undefined): void {
-    const text = describeHidden(this.noise.takeCounts(), seconds ?? 0);
+  private reportHidden(seconds?: number): void {
+    const text = describeHidden(this.noise.takeCounts(), seconds);
     if (text !== undefined) this.logger('dwi.error').info({ noise_report: true }, text);
   }
 

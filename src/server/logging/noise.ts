@@ -53,9 +53,11 @@ export class NoiseFilter {
   }
 }
 
-export function describeHidden(counts: Map<string, number>, seconds: number): string | undefined {
+/** The periodic line; without `seconds` (at exit) it counts since the last report. */
+export function describeHidden(counts: Map<string, number>, seconds?: number): string | undefined {
   const total = [...counts.values()].reduce((a, b) => a + b, 0);
   if (total === 0) return undefined;
   const detail = [...counts].map(([pattern, n]) => `${pattern}: ${n}`).join(', ');
-  return `noise filter hid ${total} message${total === 1 ? '' : 's'} in the last ${seconds} s (${detail})`;
+  const period = seconds === undefined ? 'since the last report' : `in the last ${seconds} s`;
+  return `noise filter hid ${total} message${total === 1 ? '' : 's'} ${period} (${detail})`;
 }

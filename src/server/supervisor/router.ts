@@ -115,10 +115,6 @@ export class ConnectionRouter {
     while (this.queue.length > 0 && this.eligible().length > 0) this.dispatch(this.queue.shift()!);
   }
 
-  get queued(): number {
-    return this.queue.length;
-  }
-
   private dispatch(waiting: Waiting): void {
     const targets = this.eligible();
     if (targets.length === 0) {

@@ -66,18 +66,28 @@ const actionQuery = {
   },
 } as const;
 
-/** Unix seconds (may have a fraction) or an RFC 3339 time, as `docker logs --since` takes them. */
 /** Unix seconds (kept as text: a cursor's nanoseconds must survive), or RFC 3339 as seconds. */
-function toSeconds(value: string | undefined, name: string): number | string | undefined {
-  if (value === undefined) return undefined;
+function toSeconds(value: string, name: string): number | string {
   if (/^\d+(\.\d+)?$/.test(value)) return value;
   const ms = Date.parse(value);
-  if (Number.isNaN(ms))
+  if (Number.isNaN(ms)) {
     throw new ApiError(
       'bad_request',
       `${name} must be unix seconds or an RFC 3339 time, got "${value}"`,
     );
+  }
   return ms / 1000;
+}
+
+/** The `since` and `until` of a query, as engine options (absent when not given). */
+function timeRange(query: { since?: string; until?: string }): {
+  since?: number | string;
+  until?: number | string;
+} {
+  return {
+    ...(query.since !== undefined ? { since: toSeconds(query.since, 'since') } : {}),
+    ...(query.until !== undefined ? { until: toSeconds(query.until, 'until') } : {}),
+  };
 }
 
 export const containerRoutes: FastifyPluginAsync<{ engine: Engine }> = async (app, { engine }) => {
@@ -138,8 +148,6 @@ export const containerRoutes: FastifyPluginAsync<{ engine: Engine }> = async (ap
         stdout?: boolean;
         stderr?: boolean;
       };
-      const since = toSeconds(query.since, 'since');
-      const until = toSeconds(query.until, 'until');
       const tail = query.tail ?? 100;
       // Timestamps are always read: the oldest line's is the cursor to the page before.
       const lines = await engine.logs(id, {
@@ -147,8 +155,7 @@ export const containerRoutes: FastifyPluginAsync<{ engine: Engine }> = async (ap
         timestamps: true,
         stdout: query.stdout ?? true,
         stderr: query.stderr ?? true,
-        ...(since !== undefined ? { since } : {}),
-        ...(until !== undefined ? { until } : {}),
+        ...timeRange(query),
       });
       const oldest = lines[0] === undefined ? undefined : splitTimestamp(lines[0].line).timestamp;
       const keep = query.timestamps ?? true;
@@ -188,14 +195,11 @@ export const containerRoutes: FastifyPluginAsync<{ engine: Engine }> = async (ap
           );
         }
       }
-      const since = toSeconds(query.since, 'since');
-      const until = toSeconds(query.until, 'until');
       const result = await engine.searchLogs(id, {
         q: query.q,
         regex: query.regex ?? false,
         limit: query.limit ?? 100,
-        ...(since !== undefined ? { since } : {}),
-        ...(until !== undefined ? { until } : {}),
+        ...timeRange(query),
       });
       return { status: 'success', data: { q: query.q, regex: query.regex ?? false, ...result } };
     },
