@@ -27,6 +27,7 @@ export interface EngineView {
 export interface LiveView {
   sockets: number;
   logStreams: number;
+  statsStreams: number;
 }
 
 /** A worker's registry. Creating it also makes the worker answer the primary's collection. */
@@ -109,6 +110,14 @@ export function createWorkerMetrics(engine: EngineView, live: () => LiveView): W
     registers: [registry],
     collect() {
       this.set(live().logStreams);
+    },
+  });
+  new Gauge({
+    name: 'dwi_stats_streams_open',
+    help: 'Engine stats streams open for Socket.IO watchers (sum over workers).',
+    registers: [registry],
+    collect() {
+      this.set(live().statsStreams);
     },
   });
   new Gauge({

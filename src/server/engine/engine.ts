@@ -17,7 +17,14 @@ import {
   sinceParam,
   type EngineEvent,
 } from './events.js';
-import { lastLines, lineMatcher, readLines, searchStream, type SearchResult } from './logsearch.js';
+import {
+  justAfter,
+  lastLines,
+  lineMatcher,
+  readLines,
+  searchStream,
+  type SearchResult,
+} from './logsearch.js';
 import { LineBuffer } from './demux.js';
 import { ContainerModel } from './model.js';
 import { decodeStats, type ContainerStats, type RawStats } from './stats.js';
@@ -53,6 +60,13 @@ export interface LogOptions {
   timestamps: boolean;
   stdout: boolean;
   stderr: boolean;
+}
+
+export interface ActionDone {
+  container_id: string;
+  name: string;
+  action: ContainerAction;
+  message: string;
 }
 
 export class Engine {
@@ -343,23 +357,62 @@ export class Engine {
   }
 
   /**
-   * Follows a container's log from now on: each line (with its timestamp) as it comes.
-   * `ended` settles when the log ends (the container stopped) or `stop` was called.
+   * Follows a container's log from now on, or from just after the line stamped `after`: each
+   * line (with its timestamp) as it comes. `ended` settles when the log ends (the container
+   * stopped), the stream broke (false), or `stop` was called (false).
    */
   async follow(
     ref: string,
     onLine: (line: string, stream: 'stdout' | 'stderr') => void,
+    after?: string,
   ): Promise<{ stop: () => void; ended: Promise<boolean> }> {
     const { id } = this.resolve(ref);
     const { Config } = await this.call('inspect', () => this.docker.getContainer(id).inspect());
-    const stream = await this.call('logs_follow', () =>
-      this.logStream(id, { follow: true, stdout: true, stderr: true, timestamps: true, tail: 0 }),
-    );
+    const query: Record<string, string | number | boolean> = {
+      follow: true,
+      stdout: true,
+      stderr: true,
+      timestamps: true,
+    };
+    if (after === undefined) query.tail = 0;
+    else query.since = justAfter(after);
+    const stream = await this.call('logs_follow', () => this.logStream(id, query));
     const ended = readLines(stream, Config.Tty, (name, line) => {
       onLine(line, name);
       return true;
     }).catch(() => false);
     return { stop: () => (stream as { destroy?: () => void }).destroy?.(), ended };
+  }
+
+  /**
+   * Streams a container's stats, one decoded sample a second (the engine's pace), until `stop`
+   * or the engine ends the stream (the container stopped or went away).
+   */
+  async followStats(
+    ref: string,
+    onSample: (stats: ContainerStats) => void,
+  ): Promise<{ stop: () => void; ended: Promise<void> }> {
+    const { id } = this.resolve(ref);
+    const stream = (await this.call('stats_stream', () =>
+      this.docker.getContainer(id).stats({ stream: true }),
+    )) as NodeJS.ReadableStream & { destroy?: () => void };
+    const lines = new LineBuffer();
+    stream.on('data', (chunk: Buffer) => {
+      for (const line of lines.push(chunk.toString('utf8'))) {
+        if (line.trim() === '') continue;
+        try {
+          onSample(decodeStats(JSON.parse(line) as RawStats));
+        } catch {
+          // A sample the engine garbled is skipped; the next comes within a second.
+        }
+      }
+    });
+    const ended = new Promise<void>((resolve) => {
+      stream.on('end', resolve);
+      stream.on('close', resolve);
+      stream.on('error', () => resolve());
+    });
+    return { stop: () => stream.destroy?.(), ended };
   }
 
   /** A log read as a stream (dockerode streams only followed logs; the modem streams any). */
@@ -416,9 +469,23 @@ export class Engine {
         throw err;
       }
     });
-    return changed
+    const message = changed
       ? `Container ${container.name} ${pastTense(action)}`
       : `Container ${container.name} was already ${pastTense(action)}`;
+    this.announce({ container_id: container.id, name: container.name, action, message });
+    return message;
+  }
+
+  private readonly actionListeners = new Set<(action: ActionDone) => void>();
+
+  /** Hears of every action run through this process, once it succeeded. */
+  onAction(listener: (action: ActionDone) => void): () => void {
+    this.actionListeners.add(listener);
+    return () => this.actionListeners.delete(listener);
+  }
+
+  private announce(action: ActionDone): void {
+    for (const listener of this.actionListeners) listener(action);
   }
 
   /**
@@ -467,8 +534,15 @@ export class Engine {
     options: RebuildOptions,
     onStep?: (step: string) => void,
   ): Promise<RebuildResult> {
-    const { id } = this.resolve(ref);
-    return this.call('rebuild', () => rebuild(this.docker, id, options, onStep));
+    const { id, name } = this.resolve(ref);
+    const result = await this.call('rebuild', () => rebuild(this.docker, id, options, onStep));
+    this.announce({
+      container_id: result.new_id,
+      name,
+      action: 'rebuild',
+      message: `Container ${name} rebuilt`,
+    });
+    return result;
   }
 
   async images(): Promise<Image[]> {

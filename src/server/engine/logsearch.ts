@@ -65,6 +65,20 @@ function shifted(timestamp: string, deltaNanos: number): string {
   return `${seconds}.${String(nanos).padStart(9, '0')}`;
 }
 
+/** Whether the text is a log line's timestamp ("2026-11-24T21:00:00.123456789Z"). */
+export const isTimestamp = (text: string) => parts(text) !== undefined;
+
+/**
+ * Whether log timestamp `a` is later than `b`. Not a text comparison: the engine trims trailing
+ * zeros from the nanoseconds, so "…00.12345Z" is later than "…00.1234Z" but sorts before it.
+ */
+export function isLater(a: string, b: string): boolean {
+  const x = parts(a);
+  const y = parts(b);
+  if (x === undefined || y === undefined) return a > b;
+  return x[0] !== y[0] ? x[0] > y[0] : x[1] > y[1];
+}
+
 /** The `since` just after a line already read (the engine's `since` includes its instant). */
 export const justAfter = (timestamp: string) => shifted(timestamp, 1);
 

@@ -1,14 +1,7 @@
 /** Decoding the engine's stats sample into the figures people read (as `docker stats` does). */
+import type { ContainerStats } from '../../shared/stats.js';
 
-export interface ContainerStats {
-  cpu_percent: number;
-  online_cpus: number;
-  memory: { usage_bytes: number; limit_bytes: number; percent: number };
-  network: { rx_bytes: number; tx_bytes: number };
-  block_io: { read_bytes: number; write_bytes: number };
-  pids: number;
-  read: string;
-}
+export type { ContainerStats };
 
 /** The parts of GET /containers/{id}/stats this module reads. */
 export interface RawStats {

@@ -1,8 +1,14 @@
 /**
  * The Socket.IO server of a worker: the original's events (DESIGN.md section 3), fed by the
- * engine model (no polling) and the shared log streams.
+ * engine model (no polling), the shared log streams and the shared stats streams.
+ *
+ * Every worker keeps its own engine model, so state changes go to this worker's clients only
+ * (`io.local`); what one worker alone knows (an action run through it) goes to every worker's
+ * clients through the cluster adapter.
  */
+import cluster from 'node:cluster';
 import type { Server as HttpServer } from 'node:http';
+import { createAdapter } from '@socket.io/cluster-adapter';
 import type { Logger } from 'pino';
 import { Server, type Socket } from 'socket.io';
 import { z } from 'zod';
@@ -12,10 +18,29 @@ import type { Ack, ClientToServerEvents, ServerToClientEvents } from '../../shar
 import type { Engine } from '../engine/engine.js';
 import { knownError } from '../http/errors.js';
 import { LogStreams } from './logs.js';
+import { LogOutbox } from './outbox.js';
+import { StatsStreams } from './stats.js';
 
 type DwiSocket = Socket<ClientToServerEvents, ServerToClientEvents>;
 
-const streamRequest = z.object({ container_id: z.string().min(1).max(255) });
+const containerRef = z.string().min(1).max(255);
+const streamRequest = z.object({ container_id: containerRef });
+const logStreamRequest = z.object({
+  container_id: containerRef,
+  batch: z.boolean().optional(),
+  /** The timestamp of the last line the client has: it gets the lines after it. */
+  since: z.string().min(1).max(64).optional(),
+});
+
+/** engine.io's codes for a refused request (engine.io/lib/server.ts). */
+const ENGINE_ERRORS: Record<number, string> = {
+  0: 'Transport unknown',
+  1: 'Invalid session',
+  2: 'Bad handshake method',
+  3: 'Bad request',
+  4: 'Forbidden',
+  5: 'Unsupported protocol version',
+};
 
 export function socketContainer(container: Container): SocketContainer {
   return { ...container, container_id: container.id };
@@ -24,23 +49,34 @@ export function socketContainer(container: Container): SocketContainer {
 export interface Realtime {
   io: Server<ClientToServerEvents, ServerToClientEvents>;
   logStreams: LogStreams;
+  statsStreams: StatsStreams;
   close(): Promise<void>;
 }
 
-/** `onSession` hears of every Socket.IO session opened and closed here (sticky routing). */
-export function attachRealtime(
-  server: HttpServer,
-  engine: Engine,
-  log: Logger,
-  onSession: (sid: string, open: boolean) => void = () => {},
-): Realtime {
+export interface RealtimeOptions {
+  engine: Engine;
+  /** socketio.server */
+  log: Logger;
+  /** engineio.server */
+  engineLog: Logger;
+  /** A followed log silent this long while its container runs is reported stale; 0: never. */
+  staleAfterMs: number;
+  /** Hears of every Socket.IO session opened and closed here (sticky routing). */
+  onSession?: (sid: string, open: boolean) => void;
+}
+
+export function attachRealtime(server: HttpServer, options: RealtimeOptions): Realtime {
+  const { engine, log, engineLog, onSession = () => {} } = options;
   const io = new Server<ClientToServerEvents, ServerToClientEvents>(server, {
     path: '/socket.io',
     serveClient: false,
+    // Pings well inside the idle timeouts of common proxies (60 s) keep connections open.
     pingInterval: 25_000,
     pingTimeout: 20_000,
+    ...(cluster.isWorker ? { adapter: createAdapter() } : {}),
   });
-  const logStreams = new LogStreams(engine, log);
+  const logStreams = new LogStreams(engine, log, options.staleAfterMs);
+  const statsStreams = new StatsStreams(engine, log);
   io.engine.on(
     'connection',
     (session: { id: string; once(event: 'close', fn: () => void): void }) => {
@@ -48,11 +84,19 @@ export function attachRealtime(
       session.once('close', () => onSession(session.id, false));
     },
   );
+  io.engine.on(
+    'connection_error',
+    (err: { code?: number; message?: string; req?: { url?: string } }) => {
+      const what = ENGINE_ERRORS[err.code ?? -1] ?? err.message ?? 'refused';
+      const sid = /[?&]sid=([^&]+)/.exec(err.req?.url ?? '')?.[1];
+      engineLog.warn(`${what}${sid === undefined ? '' : ` ${sid}`}: request refused`);
+    },
+  );
 
   // One subscription to the model: every real state change, to every client of this worker.
   const unsubscribe = engine.containers.subscribe((change) => {
     if (change.kind === 'remove') {
-      io.emit('container_state_changed', {
+      io.local.emit('container_state_changed', {
         ...socketContainer(change.container),
         state: 'deleted',
       });
@@ -60,42 +104,54 @@ export function attachRealtime(
       change.previous === undefined ||
       change.previous.status !== change.container.status
     ) {
-      io.emit('container_state_changed', socketContainer(change.container));
+      io.local.emit('container_state_changed', socketContainer(change.container));
     }
   });
+  const unsubscribeActions = engine.onAction((action) => io.emit('container_action', action));
 
   io.on('connection', (socket: DwiSocket) => {
     log.debug(`socket ${socket.id} connected`);
     socket.emit('connection_established', { message: 'Connected to Docker Web Interface' });
     socket.emit('initial_state', { containers: engine.containers.list().map(socketContainer) });
+    const outbox = new LogOutbox(socket);
 
     const fail = (ack: Ack | undefined, code: ErrorCode, error: string) => {
       socket.emit('error', { error, code });
       if (typeof ack === 'function') ack({ status: 'error', error, code });
     };
+    const failed = (ack: Ack | undefined, what: string) => (err: unknown) => {
+      const known = knownError(err);
+      if (known === undefined) log.error({ err }, `${what} failed: ${(err as Error)?.message}`);
+      fail(ack, known?.code ?? 'internal', known?.message ?? 'internal error');
+    };
 
     socket.on('start_log_stream', (payload: unknown, ack?: Ack) => {
-      const parsed = streamRequest.safeParse(payload);
-      if (!parsed.success) return fail(ack, 'bad_request', 'start_log_stream needs {container_id}');
-      const ref = parsed.data.container_id;
+      const parsed = logStreamRequest.safeParse(payload);
+      if (!parsed.success)
+        return fail(ack, 'bad_request', 'start_log_stream needs {container_id[, batch, since]}');
+      const { container_id: ref, batch = false, since } = parsed.data;
+      if (outbox.has(ref)) logStreams.unsubscribe(ref, socket.id);
+      outbox.open(ref, batch);
       logStreams
-        .subscribe(ref, {
-          id: socket.id,
-          send: (text) => socket.emit('log_update', { container_id: ref, log: text }),
-          stopped: (message) => socket.emit('log_stream_stopped', { container_id: ref, message }),
-        })
+        .subscribe(
+          ref,
+          {
+            id: socket.id,
+            chunk: (lines) => outbox.chunk(ref, lines),
+            line: (line) => outbox.line(ref, line),
+            stopped: (message) => socket.emit('log_stream_stopped', { container_id: ref, message }),
+            status: (status, message) =>
+              socket.emit('log_stream_status', { container_id: ref, status, message }),
+          },
+          since,
+        )
         .then(
           (containerId) => {
             // Gone while the stream opened: its disconnect found nothing to drop yet.
             if (socket.disconnected) logStreams.unsubscribe(containerId, socket.id);
             else ack?.({ status: 'stream_started' });
           },
-          (err: unknown) => {
-            const known = knownError(err);
-            if (known === undefined)
-              log.error({ err }, `start_log_stream failed: ${(err as Error)?.message}`);
-            fail(ack, known?.code ?? 'internal', known?.message ?? 'internal error');
-          },
+          failed(ack, 'start_log_stream'),
         );
     });
 
@@ -103,23 +159,60 @@ export function attachRealtime(
       const parsed = streamRequest.safeParse(payload);
       if (!parsed.success) return fail(ack, 'bad_request', 'stop_log_stream needs {container_id}');
       const ref = parsed.data.container_id;
-      const id = engine.containers.find(ref)?.id ?? ref;
-      logStreams.unsubscribe(id, socket.id);
+      logStreams.unsubscribe(ref, socket.id);
+      outbox.close(ref);
       socket.emit('log_stream_stopped', { container_id: ref, message: 'Log stream stopped' });
       ack?.({ status: 'stream_stopped' });
     });
 
+    socket.on('start_stats_stream', (payload: unknown, ack?: Ack) => {
+      const parsed = streamRequest.safeParse(payload);
+      if (!parsed.success)
+        return fail(ack, 'bad_request', 'start_stats_stream needs {container_id}');
+      const ref = parsed.data.container_id;
+      statsStreams
+        .watch(ref, {
+          id: socket.id,
+          sample: (stats) => socket.emit('stats_update', { container_id: ref, stats }),
+          stopped: (message) => socket.emit('stats_stream_stopped', { container_id: ref, message }),
+        })
+        .then(
+          (containerId) => {
+            if (socket.disconnected) statsStreams.unwatch(containerId, socket.id);
+            else ack?.({ status: 'stream_started' });
+          },
+          failed(ack, 'start_stats_stream'),
+        );
+    });
+
+    socket.on('stop_stats_stream', (payload: unknown, ack?: Ack) => {
+      const parsed = streamRequest.safeParse(payload);
+      if (!parsed.success)
+        return fail(ack, 'bad_request', 'stop_stats_stream needs {container_id}');
+      const ref = parsed.data.container_id;
+      statsStreams.unwatch(ref, socket.id);
+      socket.emit('stats_stream_stopped', { container_id: ref, message: 'Stats stream stopped' });
+      ack?.({ status: 'stream_stopped' });
+    });
+
+    socket.on('error', (err) => log.error(`Socket error: ${err.message}`));
+
     socket.on('disconnect', (reason) => {
       log.debug(`socket ${socket.id} disconnected (${reason})`);
       logStreams.dropSubscriber(socket.id);
+      statsStreams.dropWatcher(socket.id);
     });
   });
 
   return {
     io,
     logStreams,
+    statsStreams,
     close: async () => {
       unsubscribe();
+      unsubscribeActions();
+      logStreams.close();
+      statsStreams.close();
       await io.close();
     },
   };

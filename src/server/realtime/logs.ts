@@ -1,66 +1,145 @@
 /**
- * Live log streams: one engine stream per container, shared by all its subscribers and closed
- * when the last one leaves. Each subscriber first gets the last 100 lines as one chunk, then
- * every new line, none twice (lines that arrive while the chunk is read wait, then only those
- * after its last line are sent).
+ * Live log streams: one engine stream per followed container, shared by all its subscribers and
+ * closed when the last one leaves. Each subscriber first gets the last 100 lines as one chunk,
+ * then every new line, none twice.
+ *
+ * Streams heal: when the engine ends one (the container stopped or restarted, the engine went
+ * away) its subscribers stay, and the stream is opened again from just after its last line
+ * when the container runs again, also when it was re-created under the same name. Subscribers
+ * hear of it as a marker line and a status; a stream silent for `staleAfterMs` while its
+ * container runs is reported stale.
  */
 import type { Logger } from 'pino';
+import type { Container } from '../../shared/containers.js';
+import type { LogStreamStatus } from '../../shared/events.js';
 import type { Engine } from '../engine/engine.js';
 import { EngineError } from '../engine/errors.js';
-import { splitTimestamp } from '../engine/logsearch.js';
+import { isLater, isTimestamp, justAfter, splitTimestamp } from '../engine/logsearch.js';
+import type { ModelChange } from '../engine/model.js';
 
 export interface LogSubscriber {
   /** Stable id of the subscriber (the socket id). */
   id: string;
-  send(log: string): void;
+  /** The first chunk: the last lines before the stream started. */
+  chunk(lines: string[]): void;
+  /** One live line, with its timestamp. */
+  line(line: string): void;
   stopped(message: string): void;
+  status(status: LogStreamStatus, message: string): void;
 }
 
 interface Subscription {
   subscriber: LogSubscriber;
   /** Live lines held back until the first chunk is sent. */
   pending: string[] | null;
+  /** Timestamp of the first chunk's last line: live lines up to it are not sent again. */
   after: string;
 }
 
-interface SharedStream {
+interface Follow {
+  id: string;
+  name: string;
   subscriptions: Map<string, Subscription>;
-  stop: () => void;
+  /** Timestamp of the newest line read from the engine: a healed stream resumes after it. */
+  last: string;
+  stream: { stop: () => void } | undefined;
+  opening: Promise<void> | undefined;
+  /** Set while the engine stream is ended and the container is not (yet) running again. */
+  waiting: { since: number; sawDown: boolean; engineAway: boolean; noticeSent: boolean } | null;
+  lastDataAt: number;
+  stale: boolean;
 }
 
 const INITIAL_LINES = 100;
+/** At most this many lines make up for a reconnecting client's gap. */
+const RESUME_LINES = 5000;
+/** A stream that ends and comes back within this time was a restart: no stop notice. */
+const RESTART_GRACE_MS = 1500;
+/** A stream that ended while its container still runs is reopened after this long. */
+const REOPEN_AFTER_MS = 2000;
+const TICK_MS = 500;
+
+const canStream = (container: Container | undefined) =>
+  container !== undefined && (container.state === 'running' || container.state === 'paused');
 
 export class LogStreams {
-  private readonly streams = new Map<string, SharedStream>();
-  private readonly opening = new Map<string, Promise<SharedStream>>();
+  private readonly follows = new Map<string, Follow>();
+  private readonly timer: NodeJS.Timeout;
+  private readonly unsubscribeModel: () => void;
 
   constructor(
     private readonly engine: Engine,
     private readonly log: Logger,
-  ) {}
+    private readonly staleAfterMs: number,
+  ) {
+    this.unsubscribeModel = engine.containers.subscribe((change) => this.onModelChange(change));
+    this.timer = setInterval(() => this.tick(), TICK_MS).unref();
+  }
 
   /** Engine log streams open now (for tests and metrics). */
   get open(): number {
-    return this.streams.size;
+    let open = 0;
+    for (const follow of this.follows.values()) if (follow.stream !== undefined) open += 1;
+    return open;
   }
 
-  async subscribe(containerRef: string, subscriber: LogSubscriber): Promise<string> {
+  close(): void {
+    clearInterval(this.timer);
+    this.unsubscribeModel();
+    for (const follow of this.follows.values()) follow.stream?.stop();
+    this.follows.clear();
+  }
+
+  /**
+   * Resolves with the container's id once the subscriber has its first chunk: the last 100
+   * lines, or with `since` (the last line a reconnecting client has) the lines after it.
+   */
+  async subscribe(
+    containerRef: string,
+    subscriber: LogSubscriber,
+    since?: string,
+  ): Promise<string> {
+    if (since !== undefined && !isTimestamp(since))
+      throw new EngineError('bad_request', `since must be a log line's timestamp, not ${since}`);
     const container = this.engine.containers.find(containerRef);
     this.engine.ensureConnected();
     if (container === undefined)
       throw new EngineError('not_found', `No such container: ${containerRef}`);
-    const shared = await this.shared(container.id);
+    let follow = this.follows.get(container.id);
+    if (follow === undefined) {
+      follow = {
+        id: container.id,
+        name: container.name,
+        subscriptions: new Map(),
+        last: '',
+        stream: undefined,
+        opening: undefined,
+        waiting: null,
+        lastDataAt: Date.now(),
+        stale: false,
+      };
+      this.follows.set(container.id, follow);
+      if (!canStream(container)) this.startWaiting(follow, { sawDown: true, noticeSent: true });
+    }
     const subscription: Subscription = { subscriber, pending: [], after: '' };
-    shared.subscriptions.set(subscriber.id, subscription);
+    follow.subscriptions.set(subscriber.id, subscription);
     try {
+      if (follow.waiting === null) await this.openStream(follow);
       const lines = await this.engine.logs(container.id, {
-        tail: INITIAL_LINES,
+        tail: since === undefined ? INITIAL_LINES : RESUME_LINES,
+        ...(since === undefined ? {} : { since: justAfter(since) }),
         timestamps: true,
         stdout: true,
         stderr: true,
       });
-      subscriber.send(lines.map((l) => `${l.line}\n`).join(''));
-      subscription.after = lines.length > 0 ? splitTimestamp(lines.at(-1)!.line).timestamp : '';
+      if (follow.subscriptions.get(subscriber.id) !== subscription) return container.id;
+      subscriber.chunk(lines.map((l) => l.line));
+      const newest = lines.at(-1);
+      if (newest !== undefined) {
+        subscription.after = splitTimestamp(newest.line).timestamp;
+        if (follow.last === '' || isLater(subscription.after, follow.last))
+          follow.last = subscription.after;
+      }
     } catch (err) {
       this.unsubscribe(container.id, subscriber.id);
       throw err;
@@ -68,23 +147,35 @@ export class LogStreams {
     const held = subscription.pending ?? [];
     subscription.pending = null;
     for (const line of held) this.deliver(subscription, line);
+    if (follow.waiting?.noticeSent) this.noticeWaiting(follow, [subscription]);
     return container.id;
   }
 
-  /** Stops one subscriber's stream; true if it had one. */
-  unsubscribe(containerId: string, subscriberId: string): boolean {
-    const shared = this.streams.get(containerId);
-    if (shared === undefined || !shared.subscriptions.delete(subscriberId)) return false;
-    if (shared.subscriptions.size === 0) {
-      this.streams.delete(containerId);
-      shared.stop();
+  /** Stops one subscriber's stream (by the id, name or id prefix it was asked by); true if it had one. */
+  unsubscribe(containerRef: string, subscriberId: string): boolean {
+    const follow = this.findFollow(containerRef);
+    if (follow === undefined || !follow.subscriptions.delete(subscriberId)) return false;
+    if (follow.subscriptions.size === 0) {
+      this.follows.delete(follow.id);
+      follow.stream?.stop();
+      follow.stream = undefined;
     }
     return true;
   }
 
   /** A subscriber went away: every stream it had. */
   dropSubscriber(subscriberId: string): void {
-    for (const containerId of [...this.streams.keys()]) this.unsubscribe(containerId, subscriberId);
+    for (const follow of [...this.follows.values()]) this.unsubscribe(follow.id, subscriberId);
+  }
+
+  private findFollow(ref: string): Follow | undefined {
+    const exact = this.follows.get(ref);
+    if (exact !== undefined) return exact;
+    for (const follow of this.follows.values()) {
+      if (follow.name === ref || (ref.length >= 4 && follow.id.startsWith(ref))) return follow;
+    }
+    const known = this.engine.containers.find(ref);
+    return known === undefined ? undefined : this.follows.get(known.id);
   }
 
   private deliver(subscription: Subscription, line: string): void {
@@ -92,38 +183,174 @@ export class LogStreams {
       subscription.pending.push(line);
       return;
     }
-    // Lines already in the first chunk (same or earlier timestamp) are not sent again.
-    if (subscription.after !== '' && splitTimestamp(line).timestamp <= subscription.after) return;
-    subscription.subscriber.send(`${line}\n`);
-  }
-
-  private async shared(containerId: string): Promise<SharedStream> {
-    const existing = this.streams.get(containerId);
-    if (existing !== undefined) return existing;
-    let opening = this.opening.get(containerId);
-    if (opening === undefined) {
-      opening = this.openShared(containerId).finally(() => this.opening.delete(containerId));
-      this.opening.set(containerId, opening);
+    if (subscription.after !== '') {
+      // Lines already in the first chunk (same or earlier timestamp) are not sent again.
+      if (!isLater(splitTimestamp(line).timestamp, subscription.after)) return;
+      subscription.after = '';
     }
-    return opening;
+    subscription.subscriber.line(line);
   }
 
-  private async openShared(containerId: string): Promise<SharedStream> {
-    const shared: SharedStream = { subscriptions: new Map(), stop: () => {} };
-    const followed = await this.engine.follow(containerId, (line) => {
-      for (const subscription of shared.subscriptions.values()) this.deliver(subscription, line);
-    });
-    shared.stop = followed.stop;
-    this.streams.set(containerId, shared);
-    void followed.ended.then((complete) => {
-      // Ended by itself (the container stopped or went away), not by the last unsubscribe.
-      if (!complete || this.streams.get(containerId) !== shared) return;
-      this.streams.delete(containerId);
-      this.log.debug(`log stream of ${containerId.slice(0, 12)} ended`);
-      for (const subscription of shared.subscriptions.values()) {
-        subscription.subscriber.stopped('Log stream ended: the container stopped');
+  private onLine(follow: Follow, line: string): void {
+    follow.last = splitTimestamp(line).timestamp;
+    follow.lastDataAt = Date.now();
+    if (follow.stale) {
+      follow.stale = false;
+      this.notify(follow, 'live', 'log lines are arriving again');
+    }
+    for (const subscription of follow.subscriptions.values()) this.deliver(subscription, line);
+  }
+
+  /** Opens the engine stream, from just after the last line read if there was one. */
+  private openStream(follow: Follow): Promise<void> {
+    follow.opening ??= (async () => {
+      const handle = await this.engine.follow(
+        follow.id,
+        (line) => this.onLine(follow, line),
+        follow.last === '' ? undefined : follow.last,
+      );
+      if (this.follows.get(follow.id) !== follow) {
+        handle.stop(); // every subscriber left while it opened
+        return;
       }
-    });
-    return shared;
+      follow.stream = handle;
+      follow.waiting = null;
+      follow.lastDataAt = Date.now();
+      void handle.ended.then(() => {
+        if (follow.stream !== handle) return; // stopped by the last unsubscribe
+        follow.stream = undefined;
+        this.log.debug(`log stream of ${follow.id.slice(0, 12)} ended`);
+        const container = this.engine.containers.find(follow.id);
+        this.startWaiting(follow, { sawDown: !canStream(container), noticeSent: false });
+      });
+    })().finally(() => (follow.opening = undefined));
+    return follow.opening;
+  }
+
+  private startWaiting(
+    follow: Follow,
+    { sawDown, noticeSent }: { sawDown: boolean; noticeSent: boolean },
+  ): void {
+    follow.waiting = { since: Date.now(), sawDown, engineAway: false, noticeSent };
+    follow.stale = false;
+  }
+
+  private onModelChange(change: ModelChange): void {
+    if (this.follows.size === 0) return;
+    const { container } = change;
+    for (const follow of this.follows.values()) {
+      const waiting = follow.waiting;
+      if (waiting === null) continue;
+      const same = follow.id === container.id;
+      if (!same && follow.name !== container.name) continue;
+      if (change.kind === 'remove' || !canStream(container)) {
+        if (same) waiting.sawDown = true;
+      } else {
+        // The engine connects only after its model is rebuilt: resume once it has.
+        setImmediate(() => void this.resume(follow, container));
+      }
+    }
+  }
+
+  private tick(): void {
+    const now = Date.now();
+    const connected = this.engine.status().connected;
+    for (const follow of this.follows.values()) {
+      const waiting = follow.waiting;
+      if (waiting === null) {
+        if (
+          this.staleAfterMs > 0 &&
+          !follow.stale &&
+          follow.stream !== undefined &&
+          now - follow.lastDataAt > this.staleAfterMs
+        ) {
+          follow.stale = true;
+          const seconds = Math.round((now - follow.lastDataAt) / 1000);
+          this.notify(follow, 'stale', `no log line for ${seconds} s`);
+        }
+        continue;
+      }
+      if (!connected) waiting.engineAway = waiting.sawDown = true;
+      if (!waiting.noticeSent && now - waiting.since > RESTART_GRACE_MS) {
+        waiting.noticeSent = true;
+        this.noticeWaiting(follow, [...follow.subscriptions.values()]);
+      }
+      if (!connected || follow.opening !== undefined) continue;
+      const container =
+        this.engine.containers.find(follow.id) ??
+        this.engine.containers.list().find((c) => c.name === follow.name);
+      if (!canStream(container)) continue;
+      if (waiting.sawDown || container!.id !== follow.id || now - waiting.since > REOPEN_AFTER_MS)
+        void this.resume(follow, container!);
+    }
+  }
+
+  /** The container runs again (or a new one has its name): stream again, after the last line. */
+  private async resume(follow: Follow, container: Container): Promise<void> {
+    const waiting = follow.waiting;
+    if (waiting === null || follow.opening !== undefined || this.follows.get(follow.id) !== follow)
+      return;
+    if (!this.engine.status().connected) return; // the next tick retries
+    let message: string;
+    if (container.id !== follow.id) {
+      message = `container re-created as ${container.id.slice(0, 12)}; log resumed`;
+      this.follows.delete(follow.id);
+      const other = this.follows.get(container.id);
+      if (other !== undefined) {
+        // Someone already follows the new container: its stream serves these subscribers too.
+        for (const [id, subscription] of follow.subscriptions)
+          other.subscriptions.set(id, subscription);
+        this.marker([...follow.subscriptions.values()], 'resumed', message);
+        return;
+      }
+      follow.id = container.id;
+      follow.name = container.name;
+      follow.last = '';
+      this.follows.set(follow.id, follow);
+    } else if (waiting.engineAway) {
+      message = 'Docker engine back; log resumed';
+    } else if (waiting.sawDown) {
+      message = 'container restarted; log resumed';
+    } else {
+      message = 'log stream reopened';
+    }
+    // A stream never read from starts at the container's creation: none of its lines is lost.
+    if (follow.last === '') follow.last = container.created;
+    try {
+      await this.openStream(follow);
+    } catch (err) {
+      this.log.debug(`reopening the log of ${follow.id.slice(0, 12)} failed: ${String(err)}`);
+      return; // still waiting: the next tick tries again
+    }
+    this.marker([...follow.subscriptions.values()], 'resumed', message);
+  }
+
+  private noticeWaiting(follow: Follow, subscriptions: Subscription[]): void {
+    const reason = follow.waiting?.engineAway
+      ? 'the Docker engine is unavailable'
+      : this.engine.containers.find(follow.id) === undefined
+        ? 'the container was removed'
+        : 'the container stopped';
+    for (const { subscriber } of subscriptions) {
+      subscriber.stopped(`Log stream ended: ${reason}`);
+    }
+    this.marker(
+      subscriptions,
+      'waiting',
+      `log stream paused: ${reason}; it resumes when the container runs`,
+    );
+  }
+
+  /** A line in the log itself saying what happened, and the same as a status. */
+  private marker(subscriptions: Subscription[], status: LogStreamStatus, message: string): void {
+    const line = `${new Date().toISOString()} [dwi] ${message}`;
+    for (const { subscriber } of subscriptions) {
+      subscriber.line(line);
+      subscriber.status(status, message);
+    }
+  }
+
+  private notify(follow: Follow, status: LogStreamStatus, message: string): void {
+    for (const { subscriber } of follow.subscriptions.values()) subscriber.status(status, message);
   }
 }

@@ -4,6 +4,7 @@
  * only queue the signal; one loop drains the queue so actions never interleave.
  */
 import cluster, { type Worker } from 'node:cluster';
+import { setupPrimary } from '@socket.io/cluster-adapter';
 import { fileURLToPath } from 'node:url';
 import { parseBind, bindUrl } from '../config/bind.js';
 import type { LoadedConfig } from '../config/load.js';
@@ -143,6 +144,8 @@ export class Arbiter {
     }
     cluster.setupPrimary({ exec: WORKER_ENTRY, args: [] });
     cluster.on('message', (worker, message) => this.onMessage(worker, message));
+    // Relays the Socket.IO cluster adapter's messages between workers.
+    setupPrimary();
     cluster.on('exit', (worker, code, signal) => this.onExit(worker, code, signal));
     for (const signal of HANDLED_SIGNALS) {
       const handler = () => this.enqueue({ kind: 'signal', signal });

@@ -99,6 +99,7 @@ async function boot(message: Extract<PrimaryToWorker, { type: 'boot' }>): Promis
   const metrics = createWorkerMetrics(engine, () => ({
     sockets: live.realtime?.io.engine.clientsCount ?? 0,
     logStreams: live.realtime?.logStreams.open ?? 0,
+    statsStreams: live.realtime?.statsStreams.open ?? 0,
   }));
   const scrapes = new Map<number, (text: string) => void>();
   let nextScrape = 1;
@@ -168,12 +169,13 @@ async function boot(message: Extract<PrimaryToWorker, { type: 'boot' }>): Promis
     closeConnections: () => connections.isDraining || settings.keepalive === 0,
   });
   await app.ready();
-  const realtime = attachRealtime(
-    connections.httpServer,
+  const realtime = attachRealtime(connections.httpServer, {
     engine,
-    logging.logger('socketio.server'),
-    (sid, open) => send({ type: 'session', sid, open }),
-  );
+    log: logging.logger('socketio.server'),
+    engineLog: logging.logger('engineio.server'),
+    staleAfterMs: settings.stale_stream_after * 1000,
+    onSession: (sid, open) => send({ type: 'session', sid, open }),
+  });
   live.realtime = realtime;
   await runHook(hooks, 'post_worker_init', log, worker);
 

@@ -84,6 +84,15 @@ export const serverSettings = [
     doc: 'Seconds an idle keep-alive connection stays open.',
   }),
   defineSetting({
+    name: 'stale_stream_after',
+    section,
+    flags: ['--stale-stream-after'],
+    metavar: 'INT',
+    default: 60,
+    convert: toInt(0, 86400),
+    doc: 'Seconds without a log line, while its container runs, before a followed log is reported stale to its clients (0: never).',
+  }),
+  defineSetting({
     name: 'max_requests',
     section,
     flags: ['--max-requests'],
