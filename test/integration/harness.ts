@@ -31,7 +31,8 @@ export async function freePort(): Promise<number> {
 }
 
 export async function until<T>(
-  what: string,
+  /** What is awaited, for the timeout's message (a function to describe the state then). */
+  what: string | (() => string | Promise<string>),
   probe: () => T | undefined | false | Promise<T | undefined | false>,
   timeoutMs = 15_000,
   everyMs = 50,
@@ -41,7 +42,9 @@ export async function until<T>(
     const value = await probe();
     if (value !== undefined && value !== false) return value;
     if (Date.now() > deadline)
-      throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+      throw new Error(
+        `timed out after ${timeoutMs} ms waiting for ${typeof what === 'string' ? what : await what()}`,
+      );
     await new Promise((resolve) => setTimeout(resolve, everyMs));
   }
 }

@@ -1,10 +1,7 @@
-import { io, type Socket } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import type { ClientToServerEvents, ServerToClientEvents } from '../../src/shared/events.js';
 import { dockerCli, TEST_IMAGE } from '../engine/engine.js';
 import { Dwi, freePort, request, until } from './harness.js';
-
-type Client = Socket<ServerToClientEvents, ClientToServerEvents>;
+import { connect as connectTo, record, type Client } from './sockets.js';
 
 const engine = { host: inject('dockerHost') };
 const docker = (...args: string[]) => dockerCli(engine, args);
@@ -14,29 +11,8 @@ const victim = `victim-${suffix}`;
 
 let dwi: Dwi;
 let url: string;
-const clients: Client[] = [];
 
-function connect(transports: Array<'websocket' | 'polling'> = ['websocket']): Client {
-  const client: Client = io(url, {
-    path: '/socket.io',
-    transports,
-    reconnection: false,
-    forceNew: true,
-  });
-  clients.push(client);
-  return client;
-}
-
-// Payloads are checked field by field below; any keeps those checks readable.
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-type Seen = Array<[string, any]>;
-
-/** Everything a client receives, in order, as [event, payload]. */
-function record(client: Client): Seen {
-  const seen: Seen = [];
-  client.onAny((event: string, payload: unknown) => seen.push([event, payload]));
-  return seen;
-}
+const connect = (transports?: Array<'websocket' | 'polling'>): Client => connectTo(url, transports);
 
 beforeAll(async () => {
   docker(
@@ -57,7 +33,6 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  for (const client of clients) client.disconnect();
   await dwi?.stop();
   for (const name of [ticker, victim]) {
     try {
@@ -215,13 +190,7 @@ describe('with two workers', () => {
         // Polling only, websocket only, and the default (polling, then upgraded).
         const transports: Array<'polling' | 'websocket'> =
           i % 3 === 0 ? ['polling'] : i % 3 === 1 ? ['websocket'] : ['polling', 'websocket'];
-        const client: Client = io(base, {
-          path: '/socket.io',
-          transports,
-          reconnection: false,
-          forceNew: true,
-        });
-        clients.push(client);
+        const client = connectTo(base, transports);
         return { client, seen: record(client) };
       });
       await until('every client to have its initial state', () =>
@@ -245,7 +214,32 @@ describe('with two workers', () => {
           ),
         ),
       );
-      for (const { client } of fleet) expect(client.connected).toBe(true);
+      for (const { client, seen } of fleet) {
+        expect(client.connected).toBe(true);
+        // Each worker emits what its own model saw: a change reaches each client once.
+        const stops = seen.filter(
+          ([e, p]) => e === 'container_state_changed' && p.name === mover && p.state === 'stopped',
+        );
+        expect(stops).toHaveLength(1);
+      }
+      // An action run through one worker reaches the clients of both (the cluster adapter).
+      const started = await request(`${base}/api/containers/${mover}/start`, { method: 'POST' });
+      expect(started.status).toBe(200);
+      await until('every client to hear of the action', () =>
+        fleet.every(({ seen }) =>
+          seen.some(([e, p]) => e === 'container_action' && p.name === mover),
+        ),
+      );
+      for (const { seen } of fleet) {
+        const actions = seen.filter(([e]) => e === 'container_action');
+        expect(actions).toHaveLength(1);
+        expect(actions[0]![1]).toEqual({
+          container_id: expect.stringMatching(/^[0-9a-f]{64}$/),
+          name: mover,
+          action: 'start',
+          message: `Container ${mover} started`,
+        });
+      }
       const pids = new Set<number>();
       for (let i = 0; i < 10; i++) pids.add((await request(`${base}/api/health`)).json().data.pid);
       expect(pids.size).toBe(2);

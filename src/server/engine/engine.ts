@@ -82,6 +82,7 @@ export class Engine {
    */
   private readonly eventStatus = new Map<string, string>();
   private connected = false;
+  private connectedCount = 0;
   private detail = 'connecting';
   private stopped = false;
   private since: string | undefined;
@@ -195,7 +196,13 @@ export class Engine {
     await ended;
   }
 
+  /** Times the engine became reachable: a change tells that it went away meanwhile. */
+  get connections(): number {
+    return this.connectedCount;
+  }
+
   private setConnected(connected: boolean, detail: string): void {
+    if (connected && !this.connected) this.connectedCount += 1;
     this.connected = connected;
     this.detail = detail;
   }

@@ -45,7 +45,13 @@ interface Follow {
   stream: { stop: () => void } | undefined;
   opening: Promise<void> | undefined;
   /** Set while the engine stream is ended and the container is not (yet) running again. */
-  waiting: { since: number; sawDown: boolean; engineAway: boolean; noticeSent: boolean } | null;
+  waiting: {
+    since: number;
+    sawDown: boolean;
+    /** The engine's connection count when the stream ended: a change means it went away. */
+    connections: number;
+    noticeSent: boolean;
+  } | null;
   lastDataAt: number;
   stale: boolean;
 }
@@ -209,6 +215,7 @@ export class LogStreams {
         (line) => this.onLine(follow, line),
         follow.last === '' ? undefined : follow.last,
       );
+      this.log.debug(`log stream of ${follow.id.slice(0, 12)} open`);
       if (this.follows.get(follow.id) !== follow) {
         handle.stop(); // every subscriber left while it opened
         return;
@@ -231,7 +238,12 @@ export class LogStreams {
     follow: Follow,
     { sawDown, noticeSent }: { sawDown: boolean; noticeSent: boolean },
   ): void {
-    follow.waiting = { since: Date.now(), sawDown, engineAway: false, noticeSent };
+    follow.waiting = {
+      since: Date.now(),
+      sawDown,
+      connections: this.engine.connections,
+      noticeSent,
+    };
     follow.stale = false;
   }
 
@@ -270,7 +282,6 @@ export class LogStreams {
         }
         continue;
       }
-      if (!connected) waiting.engineAway = waiting.sawDown = true;
       if (!waiting.noticeSent && now - waiting.since > RESTART_GRACE_MS) {
         waiting.noticeSent = true;
         this.noticeWaiting(follow, [...follow.subscriptions.values()]);
@@ -280,7 +291,12 @@ export class LogStreams {
         this.engine.containers.find(follow.id) ??
         this.engine.containers.list().find((c) => c.name === follow.name);
       if (!canStream(container)) continue;
-      if (waiting.sawDown || container!.id !== follow.id || now - waiting.since > REOPEN_AFTER_MS)
+      if (
+        waiting.sawDown ||
+        this.engineWentAway(waiting) ||
+        container!.id !== follow.id ||
+        now - waiting.since > REOPEN_AFTER_MS
+      )
         void this.resume(follow, container!);
     }
   }
@@ -291,6 +307,7 @@ export class LogStreams {
     if (waiting === null || follow.opening !== undefined || this.follows.get(follow.id) !== follow)
       return;
     if (!this.engine.status().connected) return; // the next tick retries
+    this.log.debug(`resuming the log of ${follow.id.slice(0, 12)}`);
     let message: string;
     if (container.id !== follow.id) {
       message = `container re-created as ${container.id.slice(0, 12)}; log resumed`;
@@ -307,7 +324,7 @@ export class LogStreams {
       follow.name = container.name;
       follow.last = '';
       this.follows.set(follow.id, follow);
-    } else if (waiting.engineAway) {
+    } else if (this.engineWentAway(waiting)) {
       message = 'Docker engine back; log resumed';
     } else if (waiting.sawDown) {
       message = 'container restarted; log resumed';
@@ -325,12 +342,17 @@ export class LogStreams {
     this.marker([...follow.subscriptions.values()], 'resumed', message);
   }
 
+  private engineWentAway(waiting: NonNullable<Follow['waiting']>): boolean {
+    return !this.engine.status().connected || this.engine.connections !== waiting.connections;
+  }
+
   private noticeWaiting(follow: Follow, subscriptions: Subscription[]): void {
-    const reason = follow.waiting?.engineAway
-      ? 'the Docker engine is unavailable'
-      : this.engine.containers.find(follow.id) === undefined
-        ? 'the container was removed'
-        : 'the container stopped';
+    const reason =
+      follow.waiting !== null && this.engineWentAway(follow.waiting)
+        ? 'the Docker engine is unavailable'
+        : this.engine.containers.find(follow.id) === undefined
+          ? 'the container was removed'
+          : 'the container stopped';
     for (const { subscriber } of subscriptions) {
       subscriber.stopped(`Log stream ended: ${reason}`);
     }

@@ -1,0 +1,176 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  dockerCli,
+  startDaemon,
+  startTestEngine,
+  stopDaemon,
+  stopTestEngine,
+  TEST_IMAGE,
+  type TestEngine,
+} from '../engine/engine.js';
+import { Dwi, freePort, request, until } from './harness.js';
+import { connect, logLines, record, type Seen } from './sockets.js';
+
+// Its own engine: this file restarts it.
+let engine: TestEngine;
+let dwi: Dwi;
+let url: string;
+const docker = (...args: string[]) => dockerCli(engine, args);
+
+/** Numbers its lines across restarts (the counter lives in the container's file system). */
+const COUNTER =
+  'i=$(cat /n 2>/dev/null || echo 0); while true; do i=$((i+1)); echo $i > /n; echo "line $i"; sleep 0.02; done';
+
+const isMarker = (line: string) => line.includes(' [dwi] ');
+const statuses = (seen: Seen, ref: string) =>
+  seen.filter(([e, p]) => e === 'log_stream_status' && p.container_id === ref).map(([, p]) => p);
+
+/** Lines after the marker that says `what`, once there are `count` of them. */
+async function linesAfter(seen: Seen, ref: string, what: RegExp, count: number): Promise<void> {
+  const told = () =>
+    JSON.stringify(seen.filter(([e]) => e !== 'log_update' && e !== 'initial_state').slice(-20));
+  await until(
+    async () =>
+      `${count} lines after "${what}"; last events: ${told()}; dwi: ${dwi.stderr.slice(-2000)}; engine: ${docker('ps', '-a')}; streams: ${(await request(`${url}/metrics`)).body.match(/^dwi_log_streams_open.*$/m)}`,
+    () => {
+      const lines = logLines(seen, ref);
+      const at = lines.findIndex((l) => isMarker(l) && what.test(l));
+      return at !== -1 && lines.length - at > count;
+    },
+    45_000,
+  );
+}
+
+beforeAll(async () => {
+  engine = await startTestEngine();
+  const port = await freePort();
+  url = `http://127.0.0.1:${port}`;
+  dwi = await Dwi.start(
+    [
+      '-b',
+      `127.0.0.1:${port}`,
+      '--stale-stream-after',
+      '1',
+      '--log-config-json',
+      '/tmp/dbg-log.json',
+    ],
+    {
+      env: { DWI_DOCKER_HOST: engine.host },
+    },
+  );
+});
+
+afterAll(async () => {
+  await dwi?.stop();
+  if (engine !== undefined) await stopTestEngine(engine);
+});
+
+describe('log streams that heal', () => {
+  it(
+    'keep streaming through a container restart and an engine restart: no line lost, none twice',
+    { timeout: 120_000 },
+    async () => {
+      docker(
+        'run',
+        '-d',
+        '--init',
+        '--restart',
+        'always',
+        '--name',
+        'healer',
+        TEST_IMAGE,
+        'sh',
+        '-c',
+        COUNTER,
+      );
+      const client = connect(url);
+      const seen = record(client);
+      const ack = await client
+        .timeout(10_000)
+        .emitWithAck('start_log_stream', { container_id: 'healer' });
+      expect(ack).toEqual({ status: 'stream_started' });
+      await until('20 lines', () => logLines(seen, 'healer').length > 20);
+
+      docker('restart', '-t', '1', 'healer');
+      await linesAfter(seen, 'healer', /container restarted; log resumed/, 20);
+
+      await stopDaemon(engine);
+      await startDaemon(engine);
+      await linesAfter(seen, 'healer', /Docker engine back; log resumed/, 20);
+      expect(client.connected).toBe(true);
+
+      // What the client got (markers aside) is exactly the engine's own log, from its first
+      // line to its last: nothing lost, nothing twice, in order.
+      const got = logLines(seen, 'healer').filter((l) => !isMarker(l));
+      const engineLog = docker('logs', '--timestamps', 'healer').split('\n').filter(Boolean);
+      const from = engineLog.indexOf(got[0]!);
+      expect(from).toBeGreaterThanOrEqual(0);
+      expect(got).toEqual(engineLog.slice(from, from + got.length));
+      const numbers = got.map((l) => Number(l.split(' line ')[1]));
+      expect(new Set(numbers).size).toBe(numbers.length);
+      // Each gap was told in the log and as a status.
+      const resumed = statuses(seen, 'healer').filter((s) => s.status === 'resumed');
+      expect(resumed.map((s) => s.message)).toEqual([
+        'container restarted; log resumed',
+        'Docker engine back; log resumed',
+      ]);
+    },
+  );
+
+  it('follows a container re-created under the same name, from its first line', async () => {
+    docker('run', '-d', '--init', '--name', 'phoenix', TEST_IMAGE, 'sh', '-c', COUNTER);
+    const client = connect(url);
+    const seen = record(client);
+    await client.timeout(10_000).emitWithAck('start_log_stream', { container_id: 'phoenix' });
+    await until('10 lines', () => logLines(seen, 'phoenix').length > 10);
+    docker('rm', '-f', 'phoenix');
+    await until('the stop notice', () =>
+      seen.some(([e, p]) => e === 'log_stream_stopped' && /removed/.test(p.message)),
+    );
+    docker(
+      'run',
+      '-d',
+      '--init',
+      '--name',
+      'phoenix',
+      TEST_IMAGE,
+      'sh',
+      '-c',
+      'echo first; ' + COUNTER,
+    );
+    await linesAfter(seen, 'phoenix', /container re-created as [0-9a-f]{12}; log resumed/, 10);
+    const lines = logLines(seen, 'phoenix');
+    const at = lines.findIndex((l) => /re-created/.test(l));
+    // The new container's log from its very first line.
+    expect(lines[at + 1]).toMatch(/^\S+Z first$/);
+    expect(lines[at + 2]).toMatch(/^\S+Z line 1$/);
+  });
+
+  it('reports a silent stream as stale, and live again when lines come', async () => {
+    docker(
+      'run',
+      '-d',
+      '--init',
+      '--name',
+      'quiet',
+      TEST_IMAGE,
+      'sh',
+      '-c',
+      'sleep 3; echo awake; sleep 600',
+    );
+    const client = connect(url);
+    const seen = record(client);
+    await client.timeout(10_000).emitWithAck('start_log_stream', { container_id: 'quiet' });
+    await until('stale, then live', () => {
+      const got = statuses(seen, 'quiet').map((s) => s.status);
+      return got.includes('stale') && got.includes('live');
+    });
+    const [stale] = statuses(seen, 'quiet');
+    expect(stale).toEqual({
+      container_id: 'quiet',
+      status: 'stale',
+      message: expect.stringMatching(/^no log line for \d+ s$/),
+    });
+    expect(logLines(seen, 'quiet').some((l) => l.endsWith(' awake'))).toBe(true);
+  });
+});
