@@ -53,6 +53,11 @@ export interface LogStreamRequest {
   container_id: string;
   /** Lines as log_batch messages instead of one log_update per line. */
   batch?: boolean;
+  /**
+   * The timestamp of the last line the client has (after a reconnection): the first chunk is
+   * then the lines after it (at most 5,000) instead of the last 100.
+   */
+  since?: string;
 }
 
 export interface ClientToServerEvents {

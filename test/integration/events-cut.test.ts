@@ -1,9 +1,6 @@
-import { mkdtempSync } from 'node:fs';
-import { connect, createServer, type Server, type Socket } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { dockerCli, TEST_IMAGE } from '../engine/engine.js';
+import { EngineProxy } from './engine-proxy.js';
 import { Dwi, freePort, request, until } from './harness.js';
 
 const engine = { host: inject('dockerHost') };
@@ -11,40 +8,7 @@ const docker = (...args: string[]) => dockerCli(engine, args);
 const suffix = Math.random().toString(36).slice(2, 7);
 const names = [0, 1, 2].map((i) => `cut-${suffix}-${i}`);
 
-/** A unix-socket proxy in front of the engine whose connections the test can cut. */
-class CuttableProxy {
-  readonly path = join(mkdtempSync(join(tmpdir(), 'dwi-proxy-')), 'docker.sock');
-  private readonly open = new Set<Socket>();
-  private server: Server | undefined;
-
-  async start(target: string): Promise<void> {
-    this.server = createServer((client) => {
-      const upstream = connect(target);
-      this.open.add(client);
-      client.once('close', () => this.open.delete(client));
-      client.pipe(upstream).pipe(client);
-      client.on('error', () => upstream.destroy());
-      upstream.on('error', () => client.destroy());
-      upstream.once('close', () => client.destroy());
-      client.once('close', () => upstream.destroy());
-    });
-    await new Promise<void>((resolve) => this.server!.listen(this.path, resolve));
-  }
-
-  /** Drops every connection through the proxy, the event stream among them. */
-  cut(): number {
-    const count = this.open.size;
-    for (const socket of this.open) socket.destroy();
-    return count;
-  }
-
-  close(): void {
-    this.cut();
-    this.server?.close();
-  }
-}
-
-const proxy = new CuttableProxy();
+const proxy = new EngineProxy();
 let dwi: Dwi;
 let base: string;
 

@@ -43,6 +43,8 @@ interface Follow {
   /** Timestamp of the newest line read from the engine: a healed stream resumes after it. */
   last: string;
   stream: { stop: () => void } | undefined;
+  /** Set while a reopened stream may still repeat lines up to this timestamp. */
+  resumeAfter: string;
   opening: Promise<void> | undefined;
   /** Set while the engine stream is ended and the container is not (yet) running again. */
   waiting: {
@@ -119,6 +121,7 @@ export class LogStreams {
         subscriptions: new Map(),
         last: '',
         stream: undefined,
+        resumeAfter: '',
         opening: undefined,
         waiting: null,
         lastDataAt: Date.now(),
@@ -139,10 +142,14 @@ export class LogStreams {
         stderr: true,
       });
       if (follow.subscriptions.get(subscriber.id) !== subscription) return container.id;
-      subscriber.chunk(lines.map((l) => l.line));
-      const newest = lines.at(-1);
+      // What the client has is never sent again, however the engine rounds `since`.
+      const fresh = lines
+        .map((l) => l.line)
+        .filter((line) => since === undefined || isLater(splitTimestamp(line).timestamp, since));
+      subscriber.chunk(fresh);
+      const newest = fresh.at(-1);
       if (newest !== undefined) {
-        subscription.after = splitTimestamp(newest.line).timestamp;
+        subscription.after = splitTimestamp(newest).timestamp;
         if (follow.last === '' || isLater(subscription.after, follow.last))
           follow.last = subscription.after;
       }
@@ -198,7 +205,12 @@ export class LogStreams {
   }
 
   private onLine(follow: Follow, line: string): void {
-    follow.last = splitTimestamp(line).timestamp;
+    const timestamp = splitTimestamp(line).timestamp;
+    if (follow.resumeAfter !== '') {
+      if (!isLater(timestamp, follow.resumeAfter)) return;
+      follow.resumeAfter = '';
+    }
+    follow.last = timestamp;
     follow.lastDataAt = Date.now();
     if (follow.stale) {
       follow.stale = false;
@@ -209,7 +221,9 @@ export class LogStreams {
 
   /** Opens the engine stream, from just after the last line read if there was one. */
   private openStream(follow: Follow): Promise<void> {
+    if (follow.stream !== undefined) return Promise.resolve();
     follow.opening ??= (async () => {
+      follow.resumeAfter = follow.last;
       const handle = await this.engine.follow(
         follow.id,
         (line) => this.onLine(follow, line),

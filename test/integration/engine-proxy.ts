@@ -1,0 +1,51 @@
+/**
+ * A unix-socket proxy in front of the test engine: the test can cut its connections, and see
+ * which requests dwi has open on the engine (the request line each connection sent last).
+ */
+import { mkdtempSync } from 'node:fs';
+import { connect, createServer, type Server, type Socket } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+const REQUEST_LINE = /(?:^|\r\n)(GET|POST|PUT|DELETE|HEAD) (\S+) HTTP\/1\.[01]\r\n/g;
+
+export class EngineProxy {
+  readonly path = join(mkdtempSync(join(tmpdir(), 'dwi-proxy-')), 'docker.sock');
+  private readonly open = new Map<Socket, string>();
+  private server: Server | undefined;
+
+  async start(target: string): Promise<void> {
+    this.server = createServer((client) => {
+      const upstream = connect(target);
+      this.open.set(client, '');
+      client.on('data', (chunk: Buffer) => {
+        for (const match of chunk.toString('latin1').matchAll(REQUEST_LINE))
+          this.open.set(client, `${match[1]} ${match[2]}`);
+      });
+      client.once('close', () => this.open.delete(client));
+      client.pipe(upstream).pipe(client);
+      client.on('error', () => upstream.destroy());
+      upstream.on('error', () => client.destroy());
+      upstream.once('close', () => client.destroy());
+      client.once('close', () => upstream.destroy());
+    });
+    await new Promise<void>((resolve) => this.server!.listen(this.path, resolve));
+  }
+
+  /** Connections still open whose last request matches, e.g. /stats/. */
+  openRequests(pattern: RegExp): string[] {
+    return [...this.open.values()].filter((line) => pattern.test(line));
+  }
+
+  /** Drops every connection through the proxy, the event stream among them. */
+  cut(): number {
+    const count = this.open.size;
+    for (const socket of this.open.keys()) socket.destroy();
+    return count;
+  }
+
+  close(): void {
+    this.cut();
+    this.server?.close();
+  }
+}

@@ -1,0 +1,171 @@
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { dockerCli, TEST_IMAGE } from '../engine/engine.js';
+import { EngineProxy } from './engine-proxy.js';
+import { Dwi, freePort, request, until } from './harness.js';
+import { connect, logLines, record } from './sockets.js';
+
+const engine = { host: inject('dockerHost') };
+const docker = (...args: string[]) => dockerCli(engine, args);
+const suffix = Math.random().toString(36).slice(2, 7);
+const counter = `counter-${suffix}`;
+const TIMESTAMPED = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z line \d+$/;
+
+// dwi talks to the engine through a proxy that shows which requests it holds open.
+const proxy = new EngineProxy();
+let dwi: Dwi;
+let url: string;
+
+const openStats = () => proxy.openRequests(/^GET \S+\/stats\b/);
+
+beforeAll(async () => {
+  await proxy.start(engine.host.replace('unix://', ''));
+  docker(
+    'run',
+    '-d',
+    '--init',
+    '--name',
+    counter,
+    TEST_IMAGE,
+    'sh',
+    '-c',
+    'i=0; while true; do i=$((i+1)); echo "line $i"; sleep 0.02; done',
+  );
+  const port = await freePort();
+  url = `http://127.0.0.1:${port}`;
+  dwi = await Dwi.start(['-b', `127.0.0.1:${port}`], {
+    env: { DWI_DOCKER_HOST: `unix://${proxy.path}` },
+  });
+});
+
+afterAll(async () => {
+  await dwi?.stop();
+  proxy.close();
+  docker('rm', '-f', counter);
+});
+
+describe('stats streams', () => {
+  it('share one engine stream among watchers, and stop asking the engine once nobody watches', async () => {
+    const watchers = [connect(url), connect(url), connect(url)];
+    const seen = watchers.map(record);
+    for (const watcher of watchers) {
+      const ack = await watcher
+        .timeout(10_000)
+        .emitWithAck('start_stats_stream', { container_id: counter });
+      expect(ack).toEqual({ status: 'stream_started' });
+    }
+    await until('two samples for every watcher', () =>
+      seen.every((s) => s.filter(([e]) => e === 'stats_update').length >= 2),
+    );
+    const [, sample] = seen[0]!.find(([e]) => e === 'stats_update')!;
+    expect(sample).toEqual({
+      container_id: counter,
+      stats: {
+        cpu_percent: expect.any(Number),
+        online_cpus: expect.any(Number),
+        memory: {
+          usage_bytes: expect.any(Number),
+          limit_bytes: expect.any(Number),
+          percent: expect.any(Number),
+        },
+        network: { rx_bytes: expect.any(Number), tx_bytes: expect.any(Number) },
+        block_io: { read_bytes: expect.any(Number), write_bytes: expect.any(Number) },
+        pids: expect.any(Number),
+        read: expect.any(String),
+      },
+    });
+    expect(sample.stats.pids).toBeGreaterThan(0);
+    expect(openStats()).toHaveLength(1);
+    expect((await request(`${url}/metrics`)).body).toMatch(/^dwi_stats_streams_open 1$/m);
+
+    // Two leave politely, the third just goes away: the engine stream must close.
+    for (const watcher of watchers.slice(0, 2)) {
+      const ack = await watcher
+        .timeout(10_000)
+        .emitWithAck('stop_stats_stream', { container_id: counter });
+      expect(ack).toEqual({ status: 'stream_stopped' });
+    }
+    expect(seen[0]!.find(([e]) => e === 'stats_stream_stopped')?.[1]).toEqual({
+      container_id: counter,
+      message: 'Stats stream stopped',
+    });
+    expect(openStats()).toHaveLength(1);
+    watchers[2]!.disconnect();
+    await until('no stats request open on the engine', () => openStats().length === 0, 5000);
+    expect((await request(`${url}/metrics`)).body).toMatch(/^dwi_stats_streams_open 0$/m);
+  });
+
+  it('answer an unknown container and a bad payload with an error', async () => {
+    const client = connect(url);
+    expect(
+      await client.timeout(5000).emitWithAck('start_stats_stream', { container_id: 'nope-none' }),
+    ).toEqual({ status: 'error', code: 'not_found', error: 'No such container: nope-none' });
+    expect(
+      await client.timeout(5000).emitWithAck('start_stats_stream', {} as { container_id: string }),
+    ).toMatchObject({ status: 'error', code: 'bad_request' });
+  });
+});
+
+describe('log streams, opt-in and resumed', () => {
+  it('sends log_batch to clients that ask for batches: the same lines, timestamped', async () => {
+    await until('110 lines in the log', () =>
+      docker('logs', '--tail', '120', counter).split('\n').length > 110 ? true : undefined,
+    );
+    const batched = connect(url);
+    const plain = connect(url);
+    const seenBatched = record(batched);
+    const seenPlain = record(plain);
+    await Promise.all([
+      batched
+        .timeout(10_000)
+        .emitWithAck('start_log_stream', { container_id: counter, batch: true }),
+      plain.timeout(10_000).emitWithAck('start_log_stream', { container_id: counter }),
+    ]);
+    await until('60 batched lines', () => logLines(seenBatched, counter).length > 160);
+    expect(seenBatched.some(([e]) => e === 'log_update')).toBe(false);
+    const batches = seenBatched.filter(([e]) => e === 'log_batch').map(([, p]) => p);
+    expect(batches[0]).toEqual({ container_id: counter, lines: expect.any(Array), missed: 0 });
+    expect(batches[0].lines).toHaveLength(100);
+    for (const line of logLines(seenBatched, counter)) expect(line).toMatch(TIMESTAMPED);
+    // The same lines as a plain client's, over the stretch both had.
+    const plainLines = logLines(seenPlain, counter);
+    const batchedLines = logLines(seenBatched, counter);
+    const from = batchedLines.indexOf(plainLines[0]!);
+    const overlap = Math.min(plainLines.length, batchedLines.length - from) - 1;
+    expect(overlap).toBeGreaterThan(50);
+    expect(batchedLines.slice(from, from + overlap)).toEqual(plainLines.slice(0, overlap));
+  });
+
+  it('gives a reconnecting client the lines it missed (since), none twice', async () => {
+    const first = connect(url);
+    const seen = record(first);
+    await first.timeout(10_000).emitWithAck('start_log_stream', { container_id: counter });
+    await until('110 lines', () => logLines(seen, counter).length > 110);
+    first.disconnect();
+    const had = logLines(seen, counter);
+    expect(new Set(had).size).toBe(had.length);
+    const last = had.at(-1)!;
+    const number = (line: string) => Number(/line (\d+)$/.exec(line)?.[1]);
+    // Lines go on while it is away.
+    await until('30 lines more in the engine', () =>
+      number(docker('logs', '--tail', '1', counter).trim()) > number(last) + 30 ? true : undefined,
+    );
+
+    const again = connect(url);
+    const seenAgain = record(again);
+    const ack = await again.timeout(10_000).emitWithAck('start_log_stream', {
+      container_id: counter,
+      since: last.split(' ')[0]!,
+    });
+    expect(ack).toEqual({ status: 'stream_started' });
+    await until('40 lines', () => logLines(seenAgain, counter).length > 40);
+    const resumed = logLines(seenAgain, counter).map(number);
+    // From the very next line on, in order, with no gap and no repeat.
+    expect(resumed[0]).toBe(number(last) + 1);
+    for (let i = 1; i < resumed.length; i++) expect(resumed[i]).toBe(resumed[i - 1]! + 1);
+
+    const bad = await again
+      .timeout(5000)
+      .emitWithAck('start_log_stream', { container_id: counter, since: 'yesterday' });
+    expect(bad).toMatchObject({ status: 'error', code: 'bad_request' });
+  });
+});
