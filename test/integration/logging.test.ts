@@ -131,6 +131,49 @@ describe('noise filter', () => {
   });
 });
 
+describe("Socket.IO's own log", () => {
+  it('engine.io refusals go to engineio.server: noise hidden and counted, the rest shown', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'dwi-logcfg-'));
+    const config = join(dir, 'log.json');
+    writeFileSync(
+      config,
+      JSON.stringify({
+        version: 1,
+        handlers: { console: { class: 'logging.StreamHandler', stream: 'ext://sys.stderr' } },
+        loggers: {
+          'engineio.server': { level: 'WARNING', handlers: ['console'], propagate: false },
+          'dwi.error': { level: 'INFO', handlers: ['console'], propagate: false },
+        },
+      }),
+    );
+    const port = await freePort();
+    const base = `http://127.0.0.1:${port}`;
+    const dwi = await Dwi.start([
+      '-b',
+      `127.0.0.1:${port}`,
+      '--log-config-json',
+      config,
+      '--log-level',
+      'info',
+      '--noise-filter-report-interval',
+      '1',
+    ]);
+    const unknownSession = await request(
+      `${base}/socket.io/?EIO=4&transport=polling&sid=no-such-session`,
+    );
+    expect(unknownSession.status).toBe(400);
+    const unknownTransport = await request(`${base}/socket.io/?EIO=4&transport=carrier-pigeon`);
+    expect(unknownTransport.status).toBe(400);
+    await dwi.waitFor('stderr', /Transport unknown: request refused/);
+    await dwi.waitFor(
+      'stderr',
+      /noise filter hid 1 message in the last 1 s \(Invalid session: 1\)/,
+    );
+    await dwi.stop();
+    expect(dwi.stderr).not.toContain('no-such-session');
+  });
+});
+
 describe('log levels at run time', () => {
   it('PUT /api/admin/log-levels raises a level in every worker, and a ttl reverts it by itself', async () => {
     const port = await freePort();
