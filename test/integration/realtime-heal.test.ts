@@ -117,6 +117,31 @@ describe('log streams that heal', () => {
     },
   );
 
+  it('tells a stop as log_stream_stopped, and carries on when the container starts again', async () => {
+    docker('run', '-d', '--init', '--name', 'sleeper', TEST_IMAGE, 'sh', '-c', COUNTER);
+    const client = connect(url);
+    const seen = record(client);
+    await client.timeout(10_000).emitWithAck('start_log_stream', { container_id: 'sleeper' });
+    await until('10 lines', () => logLines(seen, 'sleeper').length > 10);
+    docker('stop', '-t', '1', 'sleeper');
+    await until('log_stream_stopped', () => seen.some(([e]) => e === 'log_stream_stopped'));
+    expect(seen.find(([e]) => e === 'log_stream_stopped')![1]).toEqual({
+      container_id: 'sleeper',
+      message: 'Log stream ended: the container stopped',
+    });
+    expect(statuses(seen, 'sleeper').at(-1)).toEqual({
+      container_id: 'sleeper',
+      status: 'waiting',
+      message: 'log stream paused: the container stopped; it resumes when the container runs',
+    });
+    docker('start', 'sleeper');
+    await linesAfter(seen, 'sleeper', /container restarted; log resumed/, 10);
+    const numbers = logLines(seen, 'sleeper')
+      .filter((l) => !isMarker(l))
+      .map((l) => Number(l.split(' line ')[1]));
+    for (let i = 1; i < numbers.length; i++) expect(numbers[i]).toBe(numbers[i - 1]! + 1);
+  });
+
   it('follows a container re-created under the same name, from its first line', async () => {
     docker('run', '-d', '--init', '--name', 'phoenix', TEST_IMAGE, 'sh', '-c', COUNTER);
     const client = connect(url);
