@@ -89,7 +89,7 @@ it('P2: engine event to container_state_changed, against a raw events reader', a
   });
   await new Promise((resolve) => client.once('initial_state', resolve));
   const added: number[] = [];
-  for (let round = 0; round < 60; round++) {
+  for (let round = 0; round < 200; round++) {
     const stop = round % 2 === 0;
     rawArrivals.clear();
     delete last.seen;
@@ -107,7 +107,7 @@ it('P2: engine event to container_state_changed, against a raw events reader', a
     `P2 event to client (${added.length} changes): added p50 ${percentile(added, 50).toFixed(1)} ms, p99 ${p99.toFixed(1)} ms ` +
       `(target <= 10 ms added at p99) ${p99 <= 10 ? 'OK' : 'BELOW TARGET'}`,
   );
-  expect(added.length).toBeGreaterThan(40);
+  expect(added.length).toBeGreaterThan(150);
 });
 
 it('P3: log lines/s to one client, against a raw logs?follow=1 reader', async () => {

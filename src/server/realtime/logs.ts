@@ -42,6 +42,10 @@ interface Follow {
   subscriptions: Map<string, Subscription>;
   /** Timestamp of the newest line read from the engine: a healed stream resumes after it. */
   last: string;
+  /** The newest line read since `last` was brought up to date (kept whole: cheaper per line). */
+  newestLine: string;
+  /** Whether a line came since the last tick (the tick keeps `lastDataAt`). */
+  fresh: boolean;
   stream: { stop: () => void } | undefined;
   /** Set while a reopened stream may still repeat lines up to this timestamp. */
   resumeAfter: string;
@@ -66,6 +70,15 @@ const RESTART_GRACE_MS = 1500;
 /** A stream that ended while its container still runs is reopened after this long. */
 const REOPEN_AFTER_MS = 2000;
 const TICK_MS = 500;
+
+/** The follow's `last`, first brought up to date with the newest line read. */
+function lastOf(follow: Follow): string {
+  if (follow.newestLine !== '') {
+    follow.last = splitTimestamp(follow.newestLine).timestamp;
+    follow.newestLine = '';
+  }
+  return follow.last;
+}
 
 const canStream = (container: Container | undefined) =>
   container !== undefined && (container.state === 'running' || container.state === 'paused');
@@ -120,6 +133,8 @@ export class LogStreams {
         name: container.name,
         subscriptions: new Map(),
         last: '',
+        newestLine: '',
+        fresh: false,
         stream: undefined,
         resumeAfter: '',
         opening: undefined,
@@ -150,7 +165,7 @@ export class LogStreams {
       const newest = fresh.at(-1);
       if (newest !== undefined) {
         subscription.after = splitTimestamp(newest).timestamp;
-        if (follow.last === '' || isLater(subscription.after, follow.last))
+        if (lastOf(follow) === '' || isLater(subscription.after, follow.last))
           follow.last = subscription.after;
       }
     } catch (err) {
@@ -205,13 +220,12 @@ export class LogStreams {
   }
 
   private onLine(follow: Follow, line: string): void {
-    const timestamp = splitTimestamp(line).timestamp;
     if (follow.resumeAfter !== '') {
-      if (!isLater(timestamp, follow.resumeAfter)) return;
+      if (!isLater(splitTimestamp(line).timestamp, follow.resumeAfter)) return;
       follow.resumeAfter = '';
     }
-    follow.last = timestamp;
-    follow.lastDataAt = Date.now();
+    follow.newestLine = line;
+    follow.fresh = true;
     if (follow.stale) {
       follow.stale = false;
       this.notify(follow, 'live', 'log lines are arriving again');
@@ -223,7 +237,7 @@ export class LogStreams {
   private openStream(follow: Follow): Promise<void> {
     if (follow.stream !== undefined) return Promise.resolve();
     follow.opening ??= (async () => {
-      follow.resumeAfter = follow.last;
+      follow.resumeAfter = lastOf(follow);
       const handle = await this.engine.follow(
         follow.id,
         (line) => this.onLine(follow, line),
@@ -282,6 +296,10 @@ export class LogStreams {
     const now = Date.now();
     const connected = this.engine.status().connected;
     for (const follow of this.follows.values()) {
+      if (follow.fresh) {
+        follow.fresh = false;
+        follow.lastDataAt = now;
+      }
       const waiting = follow.waiting;
       if (waiting === null) {
         if (
@@ -337,6 +355,7 @@ export class LogStreams {
       follow.id = container.id;
       follow.name = container.name;
       follow.last = '';
+      follow.newestLine = '';
       this.follows.set(follow.id, follow);
     } else if (this.engineWentAway(waiting)) {
       message = 'Docker engine back; log resumed';
@@ -346,7 +365,7 @@ export class LogStreams {
       message = 'log stream reopened';
     }
     // A stream never read from starts at the container's creation: none of its lines is lost.
-    if (follow.last === '') follow.last = container.created;
+    if (lastOf(follow) === '') follow.last = container.created;
     try {
       await this.openStream(follow);
     } catch (err) {
