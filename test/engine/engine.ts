@@ -72,6 +72,31 @@ export function dockerCli(
   }).trim();
 }
 
+/** A line every 20 ms, numbered: "<word> 1", "<word> 2", ... */
+export const counterScript = (word: string) =>
+  `i=0; while true; do i=$((i+1)); echo "${word} $i"; sleep 0.02; done`;
+
+/** `docker run -d --init [options] --name NAME TEST_IMAGE sh -c SCRIPT`; the container's id. */
+export function runShell(
+  engine: Pick<TestEngine, 'host'>,
+  name: string,
+  script: string,
+  options: string[] = [],
+): string {
+  return dockerCli(engine, [
+    'run',
+    '-d',
+    '--init',
+    ...options,
+    '--name',
+    name,
+    TEST_IMAGE,
+    'sh',
+    '-c',
+    script,
+  ]);
+}
+
 export async function startTestEngine(extraArgs: string[] = []): Promise<TestEngine> {
   const dir = mkdtempSync(join(tmpdir(), 'dwi-engine-'));
   const suffix = Math.random().toString(36).slice(2, 8);

@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { dockerCli, TEST_IMAGE } from '../engine/engine.js';
+import { counterScript, dockerCli, runShell } from '../engine/engine.js';
 import { Dwi, FIXTURES, freePort, request, until } from './harness.js';
 import { connect } from './sockets.js';
 
@@ -23,17 +23,7 @@ const streamsOpen = async () =>
   Number(/^dwi_log_streams_open (\d+)$/m.exec((await request(`${url}/metrics`)).body)?.[1]);
 
 beforeAll(async () => {
-  docker(
-    'run',
-    '-d',
-    '--init',
-    '--name',
-    ticker,
-    TEST_IMAGE,
-    'sh',
-    '-c',
-    'i=0; while true; do i=$((i+1)); echo "tick $i"; sleep 0.02; done',
-  );
+  runShell(engine, ticker, counterScript('tick'));
   const port = await freePort();
   url = `http://127.0.0.1:${port}`;
   dwi = await Dwi.start(['-b', `127.0.0.1:${port}`]);
@@ -124,16 +114,12 @@ describe('real time under load', () => {
   }, 180_000);
 
   it('a reader that stops reading from a container writing as fast as it can: RSS stays under 150 MB', async () => {
-    docker(
-      'run',
-      '-d',
-      '--init',
-      '--name',
+    // As fast as it can on half a CPU: the rest of the suite shares this machine and engine.
+    runShell(
+      engine,
       flood,
-      TEST_IMAGE,
-      'sh',
-      '-c',
       'while true; do echo "flooding the log as fast as a shell can write, line after line after line, forever"; done',
+      ['--cpus', '0.5'],
     );
     // A dwi of its own: nothing else in its memory.
     const port = await freePort();

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { dockerCli, TEST_IMAGE } from '../engine/engine.js';
+import { counterScript, dockerCli, runShell } from '../engine/engine.js';
 import { EngineProxy } from './engine-proxy.js';
 import { Dwi, freePort, request, until } from './harness.js';
 import { connect, logLines, record } from './sockets.js';
@@ -19,17 +19,7 @@ const openStats = () => proxy.openRequests(/^GET \S+\/stats\b/);
 
 beforeAll(async () => {
   await proxy.start(engine.host.replace('unix://', ''));
-  docker(
-    'run',
-    '-d',
-    '--init',
-    '--name',
-    counter,
-    TEST_IMAGE,
-    'sh',
-    '-c',
-    'i=0; while true; do i=$((i+1)); echo "line $i"; sleep 0.02; done',
-  );
+  runShell(engine, counter, counterScript('line'));
   const port = await freePort();
   url = `http://127.0.0.1:${port}`;
   dwi = await Dwi.start(['-b', `127.0.0.1:${port}`], {

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { dockerCli, TEST_IMAGE } from '../engine/engine.js';
+import { counterScript, dockerCli, runShell, TEST_IMAGE } from '../engine/engine.js';
 import { Dwi, freePort, request, until } from './harness.js';
 import { connect as connectTo, record, type Client } from './sockets.js';
 
@@ -15,17 +15,7 @@ let url: string;
 const connect = (transports?: Array<'websocket' | 'polling'>): Client => connectTo(url, transports);
 
 beforeAll(async () => {
-  docker(
-    'run',
-    '-d',
-    '--init',
-    '--name',
-    ticker,
-    TEST_IMAGE,
-    'sh',
-    '-c',
-    'i=0; while true; do i=$((i+1)); echo "tick $i"; sleep 0.02; done',
-  );
+  runShell(engine, ticker, counterScript('tick'));
   docker('run', '-d', '--init', '--name', victim, TEST_IMAGE, 'sleep', '600');
   const port = await freePort();
   url = `http://127.0.0.1:${port}`;
