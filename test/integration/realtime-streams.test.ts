@@ -1,8 +1,9 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { counterScript, dockerCli, runShell } from '../engine/engine.js';
+import { counterScript, dockerCli, runShell, TEST_IMAGE } from '../engine/engine.js';
 import { EngineProxy } from './engine-proxy.js';
 import { Dwi, freePort, request, until } from './harness.js';
-import { connect, logLines, record } from './sockets.js';
+import { io } from 'socket.io-client';
+import { connect, logLines, record, type Client } from './sockets.js';
 
 const engine = { host: inject('dockerHost') };
 const docker = (...args: string[]) => dockerCli(engine, args);
@@ -157,5 +158,41 @@ describe('log streams, opt-in and resumed', () => {
       .timeout(5000)
       .emitWithAck('start_log_stream', { container_id: counter, since: 'yesterday' });
     expect(bad).toMatchObject({ status: 'error', code: 'bad_request' });
+  });
+
+  it('recovers a dropped connection: the same session, the broadcasts it missed, its log from the next line', async () => {
+    const blinker = `blinker-${suffix}`;
+    docker('create', '--init', '--name', blinker, TEST_IMAGE, 'sleep', '600');
+    const client: Client = io(url, {
+      path: '/socket.io',
+      transports: ['websocket'],
+      reconnectionDelay: 1500,
+      reconnectionDelayMax: 1500,
+    });
+    try {
+      const seen = record(client);
+      await client.timeout(10_000).emitWithAck('start_log_stream', { container_id: counter });
+      await until('110 lines', () => logLines(seen, counter).length > 110);
+      const id = client.id;
+
+      // The connection drops (as a flaky network does); while it is away a container starts.
+      client.io.engine.close();
+      await until('the drop', () => client.disconnected);
+      docker('start', blinker);
+      await until('the reconnection', () => client.connected, 10_000);
+      expect(client.recovered).toBe(true);
+      expect(client.id).toBe(id);
+      await until('the missed state change', () =>
+        seen.some(([e, p]) => e === 'container_state_changed' && p.name === blinker),
+      );
+      expect(seen.filter(([e]) => e === 'initial_state')).toHaveLength(1);
+      const before = logLines(seen, counter).length;
+      await until('40 lines more', () => logLines(seen, counter).length > before + 40);
+      const numbers = logLines(seen, counter).map((l) => Number(/line (\d+)$/.exec(l)?.[1]));
+      for (let i = 1; i < numbers.length; i++) expect(numbers[i]).toBe(numbers[i - 1]! + 1);
+    } finally {
+      client.disconnect();
+      docker('rm', '-f', blinker);
+    }
   });
 });

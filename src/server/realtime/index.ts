@@ -8,7 +8,6 @@
  */
 import cluster from 'node:cluster';
 import type { Server as HttpServer } from 'node:http';
-import { createAdapter } from '@socket.io/cluster-adapter';
 import type { Logger } from 'pino';
 import { Server, type Socket } from 'socket.io';
 import { z } from 'zod';
@@ -17,11 +16,22 @@ import type { ErrorCode } from '../../shared/errors.js';
 import type { Ack, ClientToServerEvents, ServerToClientEvents } from '../../shared/events.js';
 import type { Engine } from '../engine/engine.js';
 import { knownError } from '../http/errors.js';
+import { RecoverableClusterAdapter } from './adapter.js';
 import { LogStreams } from './logs.js';
 import { LogOutbox } from './outbox.js';
 import { StatsStreams } from './stats.js';
 
-type DwiSocket = Socket<ClientToServerEvents, ServerToClientEvents>;
+/** What a socket's session keeps across a reconnection (connection-state recovery). */
+interface SessionData {
+  logs: Array<{ ref: string; batch: boolean; since: string | undefined }>;
+  stats: string[];
+}
+
+type DwiServer = Server<ClientToServerEvents, ServerToClientEvents, object, SessionData>;
+type DwiSocket = Socket<ClientToServerEvents, ServerToClientEvents, object, SessionData>;
+
+/** How long a disconnected client's session and the broadcasts it misses are kept. */
+const RECOVERY_MS = 2 * 60_000;
 
 const containerRef = z.string().min(1).max(255);
 const streamRequest = z.object({ container_id: containerRef });
@@ -47,7 +57,7 @@ export function socketContainer(container: Container): SocketContainer {
 }
 
 export interface Realtime {
-  io: Server<ClientToServerEvents, ServerToClientEvents>;
+  io: DwiServer;
   logStreams: LogStreams;
   statsStreams: StatsStreams;
   close(): Promise<void>;
@@ -67,13 +77,21 @@ export interface RealtimeOptions {
 
 export function attachRealtime(server: HttpServer, options: RealtimeOptions): Realtime {
   const { engine, log, engineLog, onSession = () => {} } = options;
-  const io = new Server<ClientToServerEvents, ServerToClientEvents>(server, {
+  const io: DwiServer = new Server(server, {
     path: '/socket.io',
     serveClient: false,
     // Pings well inside the idle timeouts of common proxies (60 s) keep connections open.
     pingInterval: 25_000,
     pingTimeout: 20_000,
-    ...(cluster.isWorker ? { adapter: createAdapter() } : {}),
+    connectionStateRecovery: { maxDisconnectionDuration: RECOVERY_MS, skipMiddlewares: true },
+    ...(cluster.isWorker
+      ? {
+          // Socket.IO calls it with `new`: a function, not an arrow.
+          adapter: function (nsp: ConstructorParameters<typeof RecoverableClusterAdapter>[0]) {
+            return new RecoverableClusterAdapter(nsp, RECOVERY_MS);
+          } as never,
+        }
+      : {}),
   });
   const logStreams = new LogStreams(engine, log, options.staleAfterMs);
   const statsStreams = new StatsStreams(engine, log);
@@ -110,10 +128,9 @@ export function attachRealtime(server: HttpServer, options: RealtimeOptions): Re
   const unsubscribeActions = engine.onAction((action) => io.emit('container_action', action));
 
   io.on('connection', (socket: DwiSocket) => {
-    log.debug(`socket ${socket.id} connected`);
-    socket.emit('connection_established', { message: 'Connected to Docker Web Interface' });
-    socket.emit('initial_state', { containers: engine.containers.list().map(socketContainer) });
+    log.debug(`socket ${socket.id} ${socket.recovered ? 'recovered' : 'connected'}`);
     const outbox = new LogOutbox(socket);
+    const watching = new Set<string>();
 
     const fail = (ack: Ack | undefined, code: ErrorCode, error: string) => {
       socket.emit('error', { error, code });
@@ -125,11 +142,7 @@ export function attachRealtime(server: HttpServer, options: RealtimeOptions): Re
       fail(ack, known?.code ?? 'internal', known?.message ?? 'internal error');
     };
 
-    socket.on('start_log_stream', (payload: unknown, ack?: Ack) => {
-      const parsed = logStreamRequest.safeParse(payload);
-      if (!parsed.success)
-        return fail(ack, 'bad_request', 'start_log_stream needs {container_id[, batch, since]}');
-      const { container_id: ref, batch = false, since } = parsed.data;
+    const startLogs = (ref: string, batch: boolean, since: string | undefined, ack?: Ack) => {
       if (outbox.has(ref)) logStreams.unsubscribe(ref, socket.id);
       outbox.open(ref, batch);
       logStreams
@@ -153,6 +166,44 @@ export function attachRealtime(server: HttpServer, options: RealtimeOptions): Re
           },
           failed(ack, 'start_log_stream'),
         );
+    };
+
+    const startStats = (ref: string, ack?: Ack) => {
+      watching.add(ref);
+      statsStreams
+        .watch(ref, {
+          id: socket.id,
+          sample: (stats) => socket.emit('stats_update', { container_id: ref, stats }),
+          stopped: (message) => socket.emit('stats_stream_stopped', { container_id: ref, message }),
+        })
+        .then(
+          (containerId) => {
+            if (socket.disconnected) statsStreams.unwatch(containerId, socket.id);
+            else ack?.({ status: 'stream_started' });
+          },
+          failed(ack, 'start_stats_stream'),
+        );
+    };
+
+    if (socket.recovered) {
+      // The broadcasts it missed were replayed; its streams go on from where they were.
+      const { logs = [], stats = [] } = socket.data;
+      for (const { ref, batch, since } of logs) startLogs(ref, batch, since);
+      for (const ref of stats) startStats(ref);
+    } else {
+      // A broadcast to its own room, so the client holds an offset to recover from at once.
+      io.local
+        .to(socket.id)
+        .emit('connection_established', { message: 'Connected to Docker Web Interface' });
+      socket.emit('initial_state', { containers: engine.containers.list().map(socketContainer) });
+    }
+
+    socket.on('start_log_stream', (payload: unknown, ack?: Ack) => {
+      const parsed = logStreamRequest.safeParse(payload);
+      if (!parsed.success)
+        return fail(ack, 'bad_request', 'start_log_stream needs {container_id[, batch, since]}');
+      const { container_id: ref, batch = false, since } = parsed.data;
+      startLogs(ref, batch, since, ack);
     });
 
     socket.on('stop_log_stream', (payload: unknown, ack?: Ack) => {
@@ -169,20 +220,7 @@ export function attachRealtime(server: HttpServer, options: RealtimeOptions): Re
       const parsed = streamRequest.safeParse(payload);
       if (!parsed.success)
         return fail(ack, 'bad_request', 'start_stats_stream needs {container_id}');
-      const ref = parsed.data.container_id;
-      statsStreams
-        .watch(ref, {
-          id: socket.id,
-          sample: (stats) => socket.emit('stats_update', { container_id: ref, stats }),
-          stopped: (message) => socket.emit('stats_stream_stopped', { container_id: ref, message }),
-        })
-        .then(
-          (containerId) => {
-            if (socket.disconnected) statsStreams.unwatch(containerId, socket.id);
-            else ack?.({ status: 'stream_started' });
-          },
-          failed(ack, 'start_stats_stream'),
-        );
+      startStats(parsed.data.container_id, ack);
     });
 
     socket.on('stop_stats_stream', (payload: unknown, ack?: Ack) => {
@@ -190,6 +228,7 @@ export function attachRealtime(server: HttpServer, options: RealtimeOptions): Re
       if (!parsed.success)
         return fail(ack, 'bad_request', 'stop_stats_stream needs {container_id}');
       const ref = parsed.data.container_id;
+      watching.delete(ref);
       statsStreams.unwatch(ref, socket.id);
       socket.emit('stats_stream_stopped', { container_id: ref, message: 'Stats stream stopped' });
       ack?.({ status: 'stream_stopped' });
@@ -199,6 +238,9 @@ export function attachRealtime(server: HttpServer, options: RealtimeOptions): Re
 
     socket.on('disconnect', (reason) => {
       log.debug(`socket ${socket.id} disconnected (${reason})`);
+      // Kept with the session (by reference) for a reconnection that recovers it.
+      socket.data.logs = outbox.resumePoints();
+      socket.data.stats = [...watching];
       logStreams.dropSubscriber(socket.id);
       statsStreams.dropWatcher(socket.id);
     });

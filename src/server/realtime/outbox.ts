@@ -8,13 +8,16 @@
  */
 import type { Socket } from 'socket.io';
 import type { ClientToServerEvents, ServerToClientEvents } from '../../shared/events.js';
+import { splitTimestamp } from '../engine/logsearch.js';
 
-type DwiSocket = Socket<ClientToServerEvents, ServerToClientEvents>;
+type DwiSocket = Socket<ClientToServerEvents, ServerToClientEvents, object, unknown>;
 
 interface Queue {
   batch: boolean;
   lines: string[];
   missed: number;
+  /** The last line handed to the socket: where a recovered session resumes. */
+  sent: string;
 }
 
 export interface OutboxLimits {
@@ -35,7 +38,7 @@ export class LogOutbox {
   ) {}
 
   open(ref: string, batch: boolean): void {
-    this.queues.set(ref, { batch, lines: [], missed: 0 });
+    this.queues.set(ref, { batch, lines: [], missed: 0, sent: '' });
   }
 
   /** Lines not yet sent are dropped with the stream. */
@@ -47,10 +50,20 @@ export class LogOutbox {
     return this.queues.has(ref);
   }
 
+  /** Each open stream and the timestamp of the last line sent on it. */
+  resumePoints(): Array<{ ref: string; batch: boolean; since: string | undefined }> {
+    return [...this.queues].map(([ref, { batch, sent }]) => ({
+      ref,
+      batch,
+      since: sent === '' ? undefined : splitTimestamp(sent).timestamp,
+    }));
+  }
+
   /** The first chunk: one message whatever the state of the socket. */
   chunk(ref: string, lines: string[]): void {
     const queue = this.queues.get(ref);
     if (queue === undefined) return;
+    queue.sent = lines.at(-1) ?? queue.sent;
     if (queue.batch) this.socket.emit('log_batch', { container_id: ref, lines, missed: 0 });
     else this.socket.emit('log_update', { container_id: ref, log: joined(lines) });
   }
@@ -59,6 +72,7 @@ export class LogOutbox {
     const queue = this.queues.get(ref);
     if (queue === undefined) return;
     if (!queue.batch && queue.lines.length === 0 && !this.congested()) {
+      queue.sent = line;
       this.socket.emit('log_update', { container_id: ref, log: `${line}\n` });
       return;
     }
@@ -102,6 +116,7 @@ export class LogOutbox {
       const { lines, missed } = queue;
       queue.lines = [];
       queue.missed = 0;
+      queue.sent = lines.at(-1)!;
       if (queue.batch) {
         this.socket.emit('log_batch', { container_id: ref, lines, missed });
       } else {
