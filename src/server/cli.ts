@@ -1,11 +1,40 @@
 #!/usr/bin/env node
 /** `dwi`: argv -> config -> start. The only module that reads process.argv. */
+import { AccountError, parseAccountArgs, runAccountCommand } from './auth/accounts.js';
 import { renderConfig, renderHelp } from './config/help.js';
 import { loadConfig } from './config/load.js';
+import { Store } from './store/index.js';
 import { Arbiter } from './supervisor/arbiter.js';
 import { VERSION } from './version.js';
 
+async function readStdin(): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+/** `dwi user ...` and `dwi token ...`: one change to the accounts in the store. */
+async function accounts(argv: string[]): Promise<number> {
+  try {
+    const { command, serverArgs } = parseAccountArgs(argv);
+    const loaded = await loadConfig(serverArgs);
+    if (loaded.errors.length > 0) throw new AccountError(loaded.errors.join('\n'));
+    const store = Store.open(loaded.settings.data_dir);
+    try {
+      process.stdout.write(await runAccountCommand(store, command, readStdin));
+    } finally {
+      store.close();
+    }
+    return 0;
+  } catch (err) {
+    if (!(err instanceof AccountError)) throw err;
+    process.stderr.write(`dwi: error: ${err.message}\n`);
+    return 1;
+  }
+}
+
 async function main(argv: string[]): Promise<number> {
+  if (argv[0] === 'user' || argv[0] === 'token') return accounts(argv);
   const loaded = await loadConfig(argv);
   const { actions } = loaded;
   if (actions.help) {

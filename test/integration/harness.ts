@@ -3,21 +3,33 @@
  * Every process started here is ended by its PID in afterAll; nothing is ended by name.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { readdirSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { request as httpRequest, type IncomingHttpHeaders } from 'node:http';
 import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { afterAll, inject } from 'vitest';
 
 export const CLI = fileURLToPath(new URL('../../dist/server/cli.js', import.meta.url));
+export const TEST_ADMIN_PASSWORD = 'correct horse battery staple';
 export const FIXTURES = fileURLToPath(new URL('../fixtures/', import.meta.url));
 
 const started = new Set<ChildProcess>();
+const dataDirs = new Set<string>();
 afterAll(async () => {
   for (const child of started) {
     if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
   }
+  for (const dir of dataDirs) rmSync(dir, { recursive: true, force: true });
 });
+
+/** A fresh data_dir, removed after the file's tests. */
+export function tempDataDir(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'dwi-data-'));
+  dataDirs.add(dir);
+  return dir;
+}
 
 export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -144,6 +156,9 @@ export class Dwi {
       env: {
         PATH: process.env.PATH ?? '/usr/bin:/bin',
         DWI_DOCKER_HOST: inject('dockerHost'),
+        // Each server its own database, and a known first admin (no generated password).
+        DWI_DATA_DIR: tempDataDir(),
+        DWI_ADMIN_PASSWORD: TEST_ADMIN_PASSWORD,
         ...options.env,
       },
       stdio: ['ignore', 'pipe', 'pipe'],

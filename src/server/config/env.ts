@@ -7,6 +7,8 @@ export interface EnvValues {
   /** Raw values by setting name, with the env name each came from. */
   values: Map<string, { raw: string; from: string }>;
   cmdArgs: string | undefined;
+  /** DWI_ADMIN_PASSWORD: the first admin's password, read once at first start. */
+  adminPassword: string | undefined;
   /** DWI_* names that match no setting: likely typos. */
   unknown: string[];
 }
@@ -22,5 +24,6 @@ export function readEnv(env: NodeJS.ProcessEnv = process.env): EnvValues {
     if (from !== undefined) values.set(setting.name, { raw: env[from]!, from });
   }
   const unknown = Object.keys(env).filter((name) => name.startsWith('DWI_') && !known.has(name));
-  return { values, cmdArgs: env.DWI_CMD_ARGS, unknown };
+  const adminPassword = env.DWI_ADMIN_PASSWORD === '' ? undefined : env.DWI_ADMIN_PASSWORD;
+  return { values, cmdArgs: env.DWI_CMD_ARGS, adminPassword, unknown };
 }

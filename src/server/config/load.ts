@@ -22,6 +22,8 @@ export interface LoadedConfig {
   warnings: string[];
   actions: ParsedArgs['actions'];
   positionals: string[];
+  /** From DWI_ADMIN_PASSWORD (never a setting: it would show in --print-config and ps). */
+  adminPassword: string | undefined;
 }
 
 interface Candidate {
@@ -123,6 +125,7 @@ export async function loadConfig(argv: string[], env?: NodeJS.ProcessEnv): Promi
     warnings,
     actions: cli.actions,
     positionals: cli.positionals,
+    adminPassword: fromEnv.adminPassword,
   };
 }
 

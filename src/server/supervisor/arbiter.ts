@@ -5,6 +5,8 @@
  */
 import cluster, { type Worker } from 'node:cluster';
 import { setupPrimary } from '@socket.io/cluster-adapter';
+import { ensureFirstAdmin } from '../auth/accounts.js';
+import { Store } from '../store/index.js';
 import { fileURLToPath } from 'node:url';
 import { parseBind, bindUrl } from '../config/bind.js';
 import type { LoadedConfig } from '../config/load.js';
@@ -92,6 +94,8 @@ export class Arbiter {
   private readonly listeners = new Listeners((socket) => this.router.route(socket));
 
   /** `reloadConfig` reads every source afresh, as at start (SIGHUP, --reload). */
+  private readonly adminPassword: string | undefined;
+
   constructor(
     initial: LoadedConfig,
     private readonly reloadConfig: () => Promise<LoadedConfig>,
@@ -101,6 +105,7 @@ export class Arbiter {
     this.logging = new Logging(this.settings);
     this.log = this.logging.logger('dwi.error');
     this.target = this.settings.workers;
+    this.adminPassword = initial.adminPassword;
     exitOnUncaught(
       () => this.log,
       () => this.logging.close(),
@@ -142,6 +147,12 @@ export class Arbiter {
       this.logging.close();
       return 1;
     }
+    if (!(await this.prepareStore())) {
+      await this.listeners.close();
+      this.pidfile?.remove();
+      this.logging.close();
+      return 1;
+    }
     cluster.setupPrimary({ exec: WORKER_ENTRY, args: [] });
     cluster.on('message', (worker, message) => this.onMessage(worker, message));
     // Relays the Socket.IO cluster adapter's messages between workers.
@@ -160,6 +171,40 @@ export class Arbiter {
   }
 
   /** Until authentication exists (issue 6), say plainly who can reach the Docker socket. */
+  /**
+   * Opens the database once before the workers do (so its schema is migrated by one process)
+   * and creates the first admin if there is no user yet.
+   */
+  private async prepareStore(): Promise<boolean> {
+    let store: Store;
+    try {
+      store = Store.open(this.settings.data_dir);
+    } catch (err) {
+      this.log.error(
+        `cannot open the database in ${this.settings.data_dir}: ${(err as Error).message}`,
+      );
+      return false;
+    }
+    try {
+      const { created, generated } = await ensureFirstAdmin(store, this.adminPassword);
+      if (generated !== undefined) {
+        // Once, on stderr only, never in a log file: it is not stored anywhere else.
+        process.stderr.write(
+          `\n  dwi: created user "admin" with the password  ${generated}\n` +
+            '  It is shown only this once. Change it with: dwi user passwd admin\n\n',
+        );
+      } else if (created) {
+        this.log.info('created user "admin" with the password from DWI_ADMIN_PASSWORD');
+      }
+      return true;
+    } catch (err) {
+      this.log.error((err as Error).message);
+      return false;
+    } finally {
+      store.close();
+    }
+  }
+
   private warnIfExposed(): void {
     const exposed = this.settings.bind.filter((text) => {
       const bind = parseBind(text);

@@ -1,0 +1,40 @@
+/**
+ * Secrets: passwords hashed with argon2id (slow on purpose: a stolen database does not give
+ * them away), and session ids and API tokens as random strings stored only as their SHA-256
+ * (they are long and random, so a fast hash is enough, and lookups stay cheap).
+ */
+import { createHash, randomBytes } from 'node:crypto';
+import { hash, verify } from '@node-rs/argon2';
+
+/** OWASP's minimum parameters for argon2id (the library's default algorithm): 19 MiB, 2 passes. */
+const ARGON2 = { memoryCost: 19_456, timeCost: 2, parallelism: 1 } as const;
+
+export const hashPassword = (password: string): Promise<string> => hash(password, ARGON2);
+
+export async function verifyPassword(passwordHash: string, password: string): Promise<boolean> {
+  try {
+    return await verify(passwordHash, password);
+  } catch {
+    return false; // a malformed hash verifies nothing
+  }
+}
+
+/** A hash to verify against when the user does not exist: the answer takes as long. */
+let decoy: Promise<string> | undefined;
+export const decoyHash = () => (decoy ??= hashPassword(randomBytes(16).toString('hex')));
+
+export const randomSecret = (bytes = 32) => randomBytes(bytes).toString('base64url');
+
+export const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
+
+/** A password people can type: 20 characters from an unambiguous alphabet (about 100 bits). */
+export function generatePassword(): string {
+  const alphabet = 'abcdefghjkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789';
+  const bytes = randomBytes(20);
+  return [...bytes].map((b) => alphabet[b % alphabet.length]).join('');
+}
+
+/** An API token: `dwi_` and 43 random characters; shown once, stored as its hash. */
+export const newApiToken = () => `dwi_${randomSecret()}`;
+
+export const MIN_PASSWORD_LENGTH = 12;

@@ -1,0 +1,45 @@
+/**
+ * The database's schema, one step per version, applied in order at start. A step never
+ * changes once released: a change is a new step.
+ */
+export const MIGRATIONS: readonly string[] = [
+  `CREATE TABLE users (
+     id INTEGER PRIMARY KEY,
+     username TEXT NOT NULL UNIQUE COLLATE NOCASE,
+     role TEXT NOT NULL CHECK (role IN ('viewer', 'operator', 'admin')),
+     password_hash TEXT NOT NULL,
+     created_at TEXT NOT NULL,
+     updated_at TEXT NOT NULL
+   );
+   CREATE TABLE sessions (
+     token_hash TEXT PRIMARY KEY,
+     user_id INTEGER NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+     csrf_token TEXT NOT NULL,
+     created_at TEXT NOT NULL,
+     expires_at TEXT NOT NULL
+   );
+   CREATE TABLE api_tokens (
+     id TEXT PRIMARY KEY,
+     name TEXT NOT NULL,
+     token_hash TEXT NOT NULL UNIQUE,
+     user_id INTEGER NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+     role TEXT NOT NULL CHECK (role IN ('viewer', 'operator', 'admin')),
+     created_at TEXT NOT NULL,
+     expires_at TEXT,
+     revoked_at TEXT,
+     last_used_at TEXT
+   );
+   CREATE TABLE audit (
+     id INTEGER PRIMARY KEY,
+     time TEXT NOT NULL,
+     username TEXT,
+     action TEXT NOT NULL,
+     target TEXT,
+     result TEXT NOT NULL,
+     request_id TEXT,
+     source TEXT,
+     detail TEXT
+   );
+   CREATE INDEX audit_time ON audit (time);
+   CREATE INDEX audit_user ON audit (username, time);`,
+];

@@ -1,0 +1,17 @@
+/** Roles, weakest first: each may do what the ones before it may (DESIGN.md section 1). */
+export const ROLES = ['viewer', 'operator', 'admin'] as const;
+
+export type Role = (typeof ROLES)[number];
+
+export const isRole = (value: unknown): value is Role => ROLES.includes(value as Role);
+
+/** Whether `role` may do what `needed` allows. */
+export const allows = (role: Role, needed: Role) => ROLES.indexOf(role) >= ROLES.indexOf(needed);
+
+/** Who is asking, as routes and socket handlers see it. */
+export interface Principal {
+  username: string;
+  role: Role;
+  /** How they proved it: a session cookie, an API token, or nothing (`auth none`). */
+  via: 'session' | 'token' | 'none';
+}
