@@ -1,7 +1,37 @@
 /** What the Vitest benchmarks share: a dwi process on a test engine, percentiles, RSS. */
 import { spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { request } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { hashPassword, sha256 } from '../src/server/auth/credentials.js';
+import { Store } from '../src/server/store/index.js';
+
+/** The admin API token of every benchmarked dwi: requests and sockets carry it, as users' do. */
+export const BENCH_TOKEN = `dwi_bench_${'x'.repeat(37)}`;
+
+/** A data_dir with an admin and BENCH_TOKEN. */
+async function seededDataDir(): Promise<string> {
+  const dir = mkdtempSync(join(tmpdir(), 'dwi-bench-'));
+  const store = Store.open(dir);
+  try {
+    store.addUser('admin', 'admin', await hashPassword(randomPassword()));
+    const userId = store.user('admin')!.id;
+    store.addToken({
+      id: 'bench',
+      name: 'bench',
+      tokenHash: sha256(BENCH_TOKEN),
+      userId,
+      role: 'admin',
+      expiresAt: null,
+    });
+  } finally {
+    store.close();
+  }
+  return dir;
+}
+
+const randomPassword = () => `bench-${Math.random().toString(36).slice(2)}-${Date.now()}`;
 
 export interface RunningDwi {
   port: number;
@@ -27,7 +57,11 @@ export async function startDwi(dockerHost: string): Promise<RunningDwi> {
     process.execPath,
     ['dist/server/cli.js', '-b', `127.0.0.1:${port}`, '--access-logfile', ''],
     {
-      env: { PATH: process.env.PATH, DWI_DOCKER_HOST: dockerHost },
+      env: {
+        PATH: process.env.PATH,
+        DWI_DOCKER_HOST: dockerHost,
+        DWI_DATA_DIR: await seededDataDir(),
+      },
       stdio: ['ignore', 'ignore', 'inherit'],
     },
   );

@@ -11,7 +11,7 @@ import {
   TEST_IMAGE,
   type TestEngine,
 } from '../test/engine/engine.js';
-import { percentile, startDwi, workerRssMiB } from './dwi.js';
+import { BENCH_TOKEN, percentile, startDwi, workerRssMiB } from './dwi.js';
 
 const SCALE = Number(process.env.BENCH_SCALE ?? 10_000);
 const results: string[] = [];
@@ -41,7 +41,10 @@ function call(options: {
           : { host: '127.0.0.1', port: options.port, agent: dwiAgent }),
         path: options.path,
         method: options.method ?? 'GET',
-        headers: payload ? { 'content-type': 'application/json' } : {},
+        headers: {
+          ...(payload ? { 'content-type': 'application/json' } : {}),
+          ...(options.socketPath ? {} : { authorization: `Bearer ${BENCH_TOKEN}` }),
+        },
       },
       (res) => {
         let body = '';

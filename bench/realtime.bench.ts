@@ -14,7 +14,7 @@ import {
   TEST_IMAGE,
   type TestEngine,
 } from '../test/engine/engine.js';
-import { percentile, startDwi, workerRssMiB, type RunningDwi } from './dwi.js';
+import { BENCH_TOKEN, percentile, startDwi, workerRssMiB, type RunningDwi } from './dwi.js';
 
 type Client = Socket<ServerToClientEvents, ClientToServerEvents>;
 
@@ -43,6 +43,7 @@ function rawStream(path: string, onChunk: (chunk: Buffer) => void): { close: () 
 
 function connect(): Client {
   return io(`http://127.0.0.1:${port}`, {
+    auth: { token: BENCH_TOKEN },
     path: '/socket.io',
     transports: ['websocket'],
     reconnection: false,

@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { CLI, Dwi, freePort, tempDataDir } from './harness.js';
+import { CLI, Dwi, freePort, TEST_ADMIN_PASSWORD, tempDataDir } from './harness.js';
 
 /** Runs `dwi ARGS --data-dir DIR`, with `input` on stdin. */
 function dwi(dir: string, args: string[], input = '') {
@@ -100,7 +100,7 @@ describe('the first start', () => {
 
     const given = tempDataDir();
     const third = await Dwi.start(['-b', `127.0.0.1:${port}`, '--log-level', 'info'], {
-      env: { DWI_DATA_DIR: given },
+      env: { DWI_DATA_DIR: given, DWI_ADMIN_PASSWORD: TEST_ADMIN_PASSWORD },
     });
     await third.stop();
     expect(third.stderr).toContain(

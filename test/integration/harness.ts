@@ -10,9 +10,13 @@ import { request as httpRequest, type IncomingHttpHeaders } from 'node:http';
 import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { afterAll, inject } from 'vitest';
+import { hashPassword, sha256 } from '../../src/server/auth/credentials.js';
+import { Store } from '../../src/server/store/index.js';
 
 export const CLI = fileURLToPath(new URL('../../dist/server/cli.js', import.meta.url));
 export const TEST_ADMIN_PASSWORD = 'correct horse battery staple';
+/** An admin API token every harness-started server knows: requests and sockets carry it. */
+export const TEST_TOKEN = `dwi_test_${'x'.repeat(38)}`;
 export const FIXTURES = fileURLToPath(new URL('../fixtures/', import.meta.url));
 
 const started = new Set<ChildProcess>();
@@ -23,6 +27,29 @@ afterAll(async () => {
   }
   for (const dir of dataDirs) rmSync(dir, { recursive: true, force: true });
 });
+
+let adminHash: Promise<string> | undefined;
+
+/** A fresh data_dir with user admin (TEST_ADMIN_PASSWORD) and its token TEST_TOKEN. */
+export async function seededDataDir(): Promise<string> {
+  const dir = tempDataDir();
+  adminHash ??= hashPassword(TEST_ADMIN_PASSWORD);
+  const store = Store.open(dir);
+  try {
+    store.addUser('admin', 'admin', await adminHash);
+    store.addToken({
+      id: 'test',
+      name: 'test harness',
+      tokenHash: sha256(TEST_TOKEN),
+      userId: store.user('admin')!.id,
+      role: 'admin',
+      expiresAt: null,
+    });
+  } finally {
+    store.close();
+  }
+  return dir;
+}
 
 /** A fresh data_dir, removed after the file's tests. */
 export function tempDataDir(): string {
@@ -69,6 +96,8 @@ export interface Reply {
 }
 
 export interface RequestOptions {
+  /** false: send no credentials (by default every request carries TEST_TOKEN). */
+  auth?: false;
   method?: string;
   headers?: Record<string, string>;
   body?: string;
@@ -83,7 +112,10 @@ export function request(url: string, options: RequestOptions = {}): Promise<Repl
       url,
       {
         method: options.method ?? 'GET',
-        headers: options.headers,
+        headers:
+          options.auth === false
+            ? options.headers
+            : { authorization: `Bearer ${TEST_TOKEN}`, ...options.headers },
         agent: false,
         ...(options.socketPath ? { socketPath: options.socketPath } : {}),
         timeout: options.timeoutMs ?? 10_000,
@@ -156,9 +188,8 @@ export class Dwi {
       env: {
         PATH: process.env.PATH ?? '/usr/bin:/bin',
         DWI_DOCKER_HOST: inject('dockerHost'),
-        // Each server its own database, and a known first admin (no generated password).
-        DWI_DATA_DIR: tempDataDir(),
-        DWI_ADMIN_PASSWORD: TEST_ADMIN_PASSWORD,
+        // Each server its own database, with the test admin and its token in it.
+        DWI_DATA_DIR: options.env?.DWI_DATA_DIR ?? (await seededDataDir()),
         ...options.env,
       },
       stdio: ['ignore', 'pipe', 'pipe'],

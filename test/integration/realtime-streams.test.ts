@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { counterScript, dockerCli, runShell, TEST_IMAGE } from '../engine/engine.js';
 import { EngineProxy } from './engine-proxy.js';
-import { Dwi, freePort, request, until } from './harness.js';
+import { Dwi, freePort, request, TEST_TOKEN, until } from './harness.js';
 import { io } from 'socket.io-client';
 import { connect, logLines, record, type Client } from './sockets.js';
 
@@ -165,6 +165,7 @@ describe('log streams, opt-in and resumed', () => {
     docker('create', '--init', '--name', blinker, TEST_IMAGE, 'sleep', '600');
     const client: Client = io(url, {
       path: '/socket.io',
+      auth: { token: TEST_TOKEN },
       transports: ['websocket'],
       reconnectionDelay: 1500,
       reconnectionDelayMax: 1500,

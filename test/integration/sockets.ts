@@ -2,6 +2,7 @@
 import { io, type Socket } from 'socket.io-client';
 import { afterAll } from 'vitest';
 import type { ClientToServerEvents, ServerToClientEvents } from '../../src/shared/events.js';
+import { TEST_TOKEN } from './harness.js';
 
 export type Client = Socket<ServerToClientEvents, ClientToServerEvents>;
 
@@ -20,6 +21,7 @@ export function connect(
 ): Client {
   const client: Client = io(url, {
     path: '/socket.io',
+    auth: { token: TEST_TOKEN },
     transports,
     reconnection: false,
     forceNew: true,

@@ -372,7 +372,7 @@ export class Engine {
     ref: string,
     onLine: (line: string, stream: 'stdout' | 'stderr') => void,
     after?: string,
-  ): Promise<{ stop: () => void; ended: Promise<boolean> }> {
+  ): Promise<{ stop: () => void; pause: () => void; resume: () => void; ended: Promise<boolean> }> {
     const { id } = this.resolve(ref);
     const { Config } = await this.call('inspect', () => this.docker.getContainer(id).inspect());
     const query: Record<string, string | number | boolean> = {
@@ -388,7 +388,13 @@ export class Engine {
       onLine(line, name);
       return true;
     }).catch(() => false);
-    return { stop: () => (stream as { destroy?: () => void }).destroy?.(), ended };
+    return {
+      stop: () => (stream as { destroy?: () => void }).destroy?.(),
+      // Paused, the engine keeps the lines in its log file: the reader is throttled, not fed.
+      pause: () => stream.pause(),
+      resume: () => stream.resume(),
+      ended,
+    };
   }
 
   /**

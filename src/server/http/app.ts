@@ -15,6 +15,8 @@ import { codeForStatus, ERROR_CODES, type ErrorCode } from '../../shared/errors.
 import type { Engine } from '../engine/engine.js';
 import type { Readiness } from '../../shared/health.js';
 import { compileAccessFormat, type AccessInfo } from '../logging/access.js';
+import type { Authenticator } from '../auth/authenticator.js';
+import { authRoutes, guardRoutes, type AuthRouteOptions } from './auth.js';
 import { errorReply, errorReplySchema, knownError } from './errors.js';
 import { adminRoutes, type LogLevelControl } from './routes/admin.js';
 import { containerRoutes } from './routes/containers.js';
@@ -69,6 +71,8 @@ export interface AppOptions {
   serverFactory?: FastifyServerFactory;
   /** True while answers should end their connection (draining, or keepalive 0). */
   closeConnections?: () => boolean;
+  /** Who may do what (http/auth.ts). */
+  auth: Omit<AuthRouteOptions, 'authenticator'> & { authenticator: Authenticator };
 }
 
 const SAFE_REQUEST_ID = /^[\w.:@/+=-]{1,200}$/;
@@ -120,6 +124,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       route.onResponse = [...[route.onResponse ?? []].flat(), observe];
     });
   }
+  // Before any route: each must declare who may call it.
+  guardRoutes(app, options.auth.authenticator);
   app.addHook('onResponse', (request, reply, done) => {
     onResponse?.();
     if (accessLog !== undefined)
@@ -197,8 +203,11 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       url,
     }),
   });
-  app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+  app.get('/api/openapi.json', { config: { access: 'public' }, schema: { hide: true } }, async () =>
+    app.swagger(),
+  );
   await app.register(rootRoutes);
+  await app.register(authRoutes, options.auth);
   await app.register(healthRoutes, {
     version: options.version,
     workerId: options.workerId,

@@ -40,9 +40,17 @@ export class RecoverableClusterAdapter extends NodeClusterAdapter {
   private readonly sessions = new Map<PrivateSessionId, SessionToPersist & { at: number }>();
   private readonly packets: StoredPacket[] = [];
 
+  /** The id of the newest broadcast kept: per-socket offsets point after it. */
+  private lastKept = '';
+
+  /**
+   * `tagOf` names what a per-socket packet carries (a log line's timestamp and stream): it rides
+   * in the packet's offset, so a client that comes back says exactly what it got last.
+   */
   constructor(
     nsp: ConstructorParameters<typeof NodeClusterAdapter>[0],
     private readonly maxDisconnectionMs: number,
+    private readonly tagOf: (data: unknown[]) => string | undefined,
   ) {
     super(nsp);
     // The offset is added here, before the packet leaves, so every worker sends the same one;
@@ -52,6 +60,18 @@ export class RecoverableClusterAdapter extends NodeClusterAdapter {
   }
 
   override broadcast(packet: Packet, opts: BroadcastOptions): Promise<void> {
+    // With recovery on, Socket.IO sends even socket.emit through here (to its own room, without
+    // the local flag). Those are this worker's alone, and mostly log lines, which resume by
+    // timestamp: delivered here, neither kept nor sent to the other workers; a log line's
+    // offset names the last broadcast kept before it and the line itself.
+    if (opts.flags?.local === undefined && opts.rooms.size === 1) {
+      const [room] = opts.rooms;
+      if (this.sids.has(room!)) {
+        const tag = recoverable(packet, opts) ? this.tagOf(packet.data) : undefined;
+        if (tag !== undefined) packet.data.push(`~${this.lastKept}~${tag}`);
+        return super.broadcast(packet, { ...opts, flags: { ...opts.flags, local: true } });
+      }
+    }
     if (recoverable(packet, opts)) {
       const id = packetId();
       packet.data.push(id);
@@ -81,9 +101,17 @@ export class RecoverableClusterAdapter extends NodeClusterAdapter {
   override restoreSession(pid: PrivateSessionId, offset: string): Promise<Session> {
     const session = this.sessions.get(pid);
     this.sessions.delete(pid);
-    const index = this.packets.findIndex((packet) => packet.id === offset);
-    if (session === undefined || session.at + this.maxDisconnectionMs < Date.now() || index === -1)
+    // A per-socket offset: "~<last broadcast kept before it>~<tag>".
+    const [, keptBefore, tag] = /^~([^~]*)~(.*)$/s.exec(offset) ?? [undefined, offset, undefined];
+    const index =
+      keptBefore === '' ? -1 : this.packets.findIndex((packet) => packet.id === keptBefore);
+    if (
+      session === undefined ||
+      session.at + this.maxDisconnectionMs < Date.now() ||
+      (index === -1 && keptBefore !== '')
+    )
       return Promise.resolve(null as unknown as Session); // Socket.IO starts a fresh session
+    if (tag !== undefined) Object.assign(session.data as object, { lastTag: tag });
     const rooms = session.rooms;
     const missedPackets = this.packets
       .slice(index + 1)
@@ -98,6 +126,7 @@ export class RecoverableClusterAdapter extends NodeClusterAdapter {
 
   private keep(id: string, data: unknown[], rooms: Set<Room>, except: Set<Room>): void {
     this.packets.push({ id, rooms, except, data, emittedAt: Date.now() });
+    this.lastKept = id;
   }
 
   private expire(): void {

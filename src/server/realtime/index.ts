@@ -14,6 +14,8 @@ import { z } from 'zod';
 import type { Container, SocketContainer } from '../../shared/containers.js';
 import type { ErrorCode } from '../../shared/errors.js';
 import type { Ack, ClientToServerEvents, ServerToClientEvents } from '../../shared/events.js';
+import { allows, type Principal, type Role } from '../../shared/auth.js';
+import type { Authenticator } from '../auth/authenticator.js';
 import type { Engine } from '../engine/engine.js';
 import { knownError } from '../http/errors.js';
 import { RecoverableClusterAdapter } from './adapter.js';
@@ -23,6 +25,9 @@ import { StatsStreams } from './stats.js';
 
 /** What a socket's session keeps across a reconnection (connection-state recovery). */
 interface SessionData {
+  principal: Principal;
+  /** Set on recovery: "<timestamp> <container ref>" of the last log line the client got. */
+  lastTag?: string;
   logs: Array<{ ref: string; batch: boolean; since: string | undefined }>;
   stats: string[];
 }
@@ -42,6 +47,14 @@ const logStreamRequest = z.object({
   since: z.string().min(1).max(64).optional(),
 });
 
+/** The least role each client event needs: an allow-list, anything else is refused. */
+export const EVENT_ACCESS: Record<keyof ClientToServerEvents, Role> = {
+  start_log_stream: 'viewer',
+  stop_log_stream: 'viewer',
+  start_stats_stream: 'viewer',
+  stop_stats_stream: 'viewer',
+};
+
 /** engine.io's codes for a refused request (engine.io/lib/server.ts). */
 const ENGINE_ERRORS: Record<number, string> = {
   0: 'Transport unknown',
@@ -51,6 +64,22 @@ const ENGINE_ERRORS: Record<number, string> = {
   4: 'Forbidden',
   5: 'Unsupported protocol version',
 };
+
+/** What a per-socket packet carries, for its recovery offset: a log line's timestamp and ref. */
+function logTag([event, payload]: unknown[]): string | undefined {
+  if (event === 'log_update') {
+    const { log, container_id } = payload as { log: string; container_id: string };
+    if (log === '') return undefined;
+    const start = log.lastIndexOf('\n', log.length - 2) + 1;
+    return `${log.slice(start, log.indexOf(' ', start))} ${container_id}`;
+  }
+  if (event === 'log_batch') {
+    const { lines, container_id } = payload as { lines: string[]; container_id: string };
+    const last = lines.at(-1);
+    return last === undefined ? undefined : `${last.slice(0, last.indexOf(' '))} ${container_id}`;
+  }
+  return undefined;
+}
 
 export function socketContainer(container: Container): SocketContainer {
   return { ...container, container_id: container.id };
@@ -71,6 +100,8 @@ export interface RealtimeOptions {
   engineLog: Logger;
   /** A followed log silent this long while its container runs is reported stale; 0: never. */
   staleAfterMs: number;
+  /** Who connects: every handshake must prove someone (or `auth none`). */
+  authenticator: Authenticator;
   /** Hears of every Socket.IO session opened and closed here (sticky routing). */
   onSession?: (sid: string, open: boolean) => void;
 }
@@ -88,7 +119,7 @@ export function attachRealtime(server: HttpServer, options: RealtimeOptions): Re
       ? {
           // Socket.IO calls it with `new`: a function, not an arrow.
           adapter: function (nsp: ConstructorParameters<typeof RecoverableClusterAdapter>[0]) {
-            return new RecoverableClusterAdapter(nsp, RECOVERY_MS);
+            return new RecoverableClusterAdapter(nsp, RECOVERY_MS, logTag);
           } as never,
         }
       : {}),
@@ -125,11 +156,37 @@ export function attachRealtime(server: HttpServer, options: RealtimeOptions): Re
       io.local.emit('container_state_changed', socketContainer(change.container));
     }
   });
+  // Every connection proves who it is (REST's credentials: a token or a session cookie).
+  io.use((socket, next) => {
+    const identity = options.authenticator.identify(
+      socket.handshake.headers,
+      (socket.handshake.auth as { token?: unknown }).token,
+    );
+    if (identity === undefined) return next(new Error('unauthorized: log in or pass auth.token'));
+    socket.data.principal = identity.principal;
+    next();
+  });
+
   const unsubscribeActions = engine.onAction((action) => io.emit('container_action', action));
 
   io.on('connection', (socket: DwiSocket) => {
     log.debug(`socket ${socket.id} ${socket.recovered ? 'recovered' : 'connected'}`);
     const outbox = new LogOutbox(socket);
+    // Each event is checked against its role before any handler runs; a refused one gets an
+    // error (and an error ack) and goes no further.
+    socket.use((packet, next) => {
+      const event = String(packet[0]);
+      const needed = EVENT_ACCESS[event as keyof ClientToServerEvents] as Role | undefined;
+      const { principal } = socket.data;
+      if (needed !== undefined && allows(principal.role, needed)) return next();
+      const [code, error]: [ErrorCode, string] =
+        needed === undefined
+          ? ['bad_request', `unknown event ${event.slice(0, 64)}`]
+          : ['forbidden', `${principal.username} is ${principal.role}; ${event} needs ${needed}`];
+      const ack = packet.at(-1);
+      socket.emit('error', { error, code });
+      if (typeof ack === 'function') (ack as Ack)({ status: 'error', error, code });
+    });
     const watching = new Set<string>();
 
     const fail = (ack: Ack | undefined, code: ErrorCode, error: string) => {
@@ -152,6 +209,8 @@ export function attachRealtime(server: HttpServer, options: RealtimeOptions): Re
             id: socket.id,
             chunk: (lines) => outbox.chunk(ref, lines),
             line: (line) => outbox.line(ref, line),
+            saturated: () => outbox.saturated(ref),
+            whenDrained: (wake) => outbox.whenDrained(wake),
             stopped: (message) => socket.emit('log_stream_stopped', { container_id: ref, message }),
             status: (status, message) =>
               socket.emit('log_stream_status', { container_id: ref, status, message }),
@@ -187,8 +246,13 @@ export function attachRealtime(server: HttpServer, options: RealtimeOptions): Re
 
     if (socket.recovered) {
       // The broadcasts it missed were replayed; its streams go on from where they were.
-      const { logs = [], stats = [] } = socket.data;
-      for (const { ref, batch, since } of logs) startLogs(ref, batch, since);
+      const { logs = [], stats = [], lastTag } = socket.data;
+      // The client's own last line where it says so; otherwise the last line sent to it.
+      const space = lastTag?.indexOf(' ') ?? -1;
+      const [lastSince, lastRef] =
+        space === -1 ? [] : [lastTag!.slice(0, space), lastTag!.slice(space + 1)];
+      for (const { ref, batch, since } of logs)
+        startLogs(ref, batch, ref === lastRef ? lastSince : since);
       for (const ref of stats) startStats(ref);
     } else {
       // A broadcast to its own room, so the client holds an offset to recover from at once.

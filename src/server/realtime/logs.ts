@@ -26,6 +26,10 @@ export interface LogSubscriber {
   line(line: string): void;
   stopped(message: string): void;
   status(status: LogStreamStatus, message: string): void;
+  /** True while the subscriber is so far behind that new lines only replace waiting ones. */
+  saturated(): boolean;
+  /** Calls `wake` once, when the subscriber can take lines again. */
+  whenDrained(wake: () => void): void;
 }
 
 interface Subscription {
@@ -46,7 +50,9 @@ interface Follow {
   newestLine: string;
   /** Whether a line came since the last tick (the tick keeps `lastDataAt`). */
   fresh: boolean;
-  stream: { stop: () => void } | undefined;
+  stream: { stop: () => void; pause: () => void; resume: () => void } | undefined;
+  /** Reading is paused while every subscriber is saturated. */
+  paused: boolean;
   /** Set while a reopened stream may still repeat lines up to this timestamp. */
   resumeAfter: string;
   opening: Promise<void> | undefined;
@@ -136,6 +142,7 @@ export class LogStreams {
         newestLine: '',
         fresh: false,
         stream: undefined,
+        paused: false,
         resumeAfter: '',
         opening: undefined,
         waiting: null,
@@ -147,6 +154,11 @@ export class LogStreams {
     }
     const subscription: Subscription = { subscriber, pending: [], after: '' };
     follow.subscriptions.set(subscriber.id, subscription);
+    if (follow.paused) {
+      // A newcomer can take lines: read again.
+      follow.paused = false;
+      follow.stream?.resume();
+    }
     try {
       if (follow.waiting === null) await this.openStream(follow);
       const lines = await this.engine.logs(container.id, {
@@ -230,7 +242,23 @@ export class LogStreams {
       follow.stale = false;
       this.notify(follow, 'live', 'log lines are arriving again');
     }
-    for (const subscription of follow.subscriptions.values()) this.deliver(subscription, line);
+    let saturated = true;
+    for (const subscription of follow.subscriptions.values()) {
+      this.deliver(subscription, line);
+      saturated &&= subscription.pending === null && subscription.subscriber.saturated();
+    }
+    // Nobody can take more: stop reading (the engine keeps the lines) until one can, rather
+    // than read lines only to drop them.
+    if (saturated && follow.stream !== undefined && !follow.paused) {
+      follow.paused = true;
+      follow.stream.pause();
+      const wake = () => {
+        if (!follow.paused) return;
+        follow.paused = false;
+        follow.stream?.resume();
+      };
+      for (const { subscriber } of follow.subscriptions.values()) subscriber.whenDrained(wake);
+    }
   }
 
   /** Opens the engine stream, from just after the last line read if there was one. */

@@ -25,12 +25,13 @@ export interface OutboxLimits {
   maxLines: number;
 }
 
-export const DEFAULT_LIMITS: OutboxLimits = { maxPackets: 256, maxLines: 5000 };
+export const DEFAULT_LIMITS: OutboxLimits = { maxPackets: 64, maxLines: 2000 };
 
 export class LogOutbox {
   private readonly queues = new Map<string, Queue>();
   private flushScheduled = false;
   private awaitingDrain = false;
+  private drainWaiters: Array<() => void> = [];
 
   constructor(
     private readonly socket: DwiSocket,
@@ -86,6 +87,17 @@ export class LogOutbox {
     this.schedule();
   }
 
+  /** Lines already dropped while the socket is still full: more would only push out others. */
+  saturated(ref: string): boolean {
+    const queue = this.queues.get(ref);
+    return queue !== undefined && this.awaitingDrain && queue.missed > 0;
+  }
+
+  /** Calls `wake` after the next flush that the socket took. */
+  whenDrained(wake: () => void): void {
+    this.drainWaiters.push(wake);
+  }
+
   private congested(): boolean {
     // engine.io's packets not yet handed to the transport: they pile up while the client lags.
     const pending = (this.socket.conn as unknown as { writeBuffer: unknown[] }).writeBuffer;
@@ -111,6 +123,9 @@ export class LogOutbox {
       });
       return;
     }
+    const waiters = this.drainWaiters;
+    this.drainWaiters = [];
+    for (const wake of waiters) wake();
     for (const [ref, queue] of this.queues) {
       if (queue.lines.length === 0) continue;
       const { lines, missed } = queue;

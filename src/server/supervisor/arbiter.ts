@@ -164,7 +164,7 @@ export class Arbiter {
       process.on(signal, handler);
     }
     this.log.info(`Using worker: ${this.settings.worker_class}`);
-    this.warnIfExposed();
+    this.warnIfUnauthenticated();
     this.maintain();
     this.tick = setInterval(() => this.onTick(), TICK_MS);
     return done;
@@ -205,17 +205,12 @@ export class Arbiter {
     }
   }
 
-  private warnIfExposed(): void {
-    const exposed = this.settings.bind.filter((text) => {
-      const bind = parseBind(text);
-      return bind.kind === 'tcp' && !['127.0.0.1', '::1', 'localhost'].includes(bind.host);
-    });
-    if (exposed.length > 0) {
-      this.log.warn(
-        `no authentication yet: anyone who reaches ${exposed.join(', ')} can use this server; ` +
-          'bind to 127.0.0.1 or a unix socket, or put an authenticating proxy in front',
-      );
-    }
+  private warnIfUnauthenticated(): void {
+    if (this.settings.auth !== 'none') return;
+    this.log.warn(
+      `AUTHENTICATION IS OFF (auth = none): anyone who reaches ${this.settings.bind.join(', ')} ` +
+        'controls the Docker engine, which is root on this host',
+    );
   }
 
   private enqueue(action: Action): void {

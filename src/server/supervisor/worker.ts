@@ -8,7 +8,9 @@ import { loadHooksFromFile } from '../config/load.js';
 import { defaultSettings, type Settings } from '../config/settings.js';
 import { Engine } from '../engine/engine.js';
 import { buildApp } from '../http/app.js';
+import { Authenticator } from '../auth/authenticator.js';
 import { attachRealtime, type Realtime } from '../realtime/index.js';
+import { Store } from '../store/index.js';
 import { createWorkerMetrics, METRICS_CONTENT_TYPE } from '../metrics.js';
 import type { LogLevelChange } from '../http/routes/admin.js';
 import { HttpConnections } from '../http/server.js';
@@ -91,6 +93,8 @@ async function boot(message: Extract<PrimaryToWorker, { type: 'boot' }>): Promis
     ...(tls ? { tls } : {}),
   });
 
+  const store = Store.open(settings.data_dir);
+  const authenticator = new Authenticator(settings.auth, store);
   const accessLog = logging.accessWriter();
   const engine = new Engine(settings, logging.logger('dwi.error').child({ module: 'engine' }));
   engine.start();
@@ -166,6 +170,12 @@ async function boot(message: Extract<PrimaryToWorker, { type: 'boot' }>): Promis
       }
     },
     serverFactory: connections.factory,
+    auth: {
+      authenticator,
+      store,
+      sessionTtlSeconds: settings.session_ttl,
+      secureCookies: tls !== undefined,
+    },
     closeConnections: () => connections.isDraining || settings.keepalive === 0,
   });
   await app.ready();
@@ -173,6 +183,7 @@ async function boot(message: Extract<PrimaryToWorker, { type: 'boot' }>): Promis
     engine,
     log: logging.logger('socketio.server'),
     engineLog: logging.logger('engineio.server'),
+    authenticator,
     staleAfterMs: settings.stale_stream_after * 1000,
     onSession: (sid, open) => send({ type: 'session', sid, open }),
   });
@@ -188,6 +199,7 @@ async function boot(message: Extract<PrimaryToWorker, { type: 'boot' }>): Promis
     await connections.close({ timeoutMs, closeIdle });
     engine.stop();
     await app.close();
+    store.close();
     await runHook(hooks, 'worker_exit', log, server, worker);
     logging.close();
     process.exit(0);

@@ -1,4 +1,12 @@
-import { defineSetting, oneOf, SettingError, toList, toOptionalStr, toStr } from '../setting.js';
+import {
+  defineSetting,
+  oneOf,
+  SettingError,
+  toInt,
+  toList,
+  toOptionalStr,
+  toStr,
+} from '../setting.js';
 
 export const securitySettings = [
   defineSetting({
@@ -53,6 +61,15 @@ export const securitySettings = [
       return origins;
     },
     doc: "Origins allowed to call mutating routes and open sockets; empty means the server's own.",
+  }),
+  defineSetting({
+    name: 'session_ttl',
+    section: 'security',
+    flags: ['--session-ttl'],
+    metavar: 'INT',
+    default: 43_200,
+    convert: toInt(60, 31_536_000),
+    doc: 'Seconds a login session lasts (default 12 hours).',
   }),
   defineSetting({
     name: 'rate_limit',

@@ -1,6 +1,5 @@
 import type { FastifyPluginAsync } from 'fastify';
 import { ApiError } from '../errors.js';
-import { isLoopback } from './loopback.js';
 
 export interface LogLevelChange {
   logger: string;
@@ -42,33 +41,31 @@ const putSchema = {
   },
 } as const;
 
-/** Run-time verbosity, per logger, optionally for a while. Loopback only until auth exists. */
+/** Run-time verbosity, per logger, optionally for a while (admins only). */
 export const adminRoutes: FastifyPluginAsync<{ logLevels: LogLevelControl }> = async (
   app,
   { logLevels },
 ) => {
-  app.addHook('onRequest', async (request) => {
-    if (!isLoopback(request)) {
-      throw new ApiError(
-        'forbidden',
-        'log levels can only be changed from the server host (loopback)',
-      );
-    }
-  });
+  app.get('/api/admin/log-levels', { config: { access: 'admin' } }, async () => ({
+    status: 'success',
+    data: logLevels.levels(),
+  }));
 
-  app.get('/api/admin/log-levels', async () => ({ status: 'success', data: logLevels.levels() }));
-
-  app.put('/api/admin/log-levels', { schema: putSchema }, async (request) => {
-    const body = request.body as { logger: string; level: string | null; ttl?: number };
-    if (!logLevels.isKnownLogger(body.logger)) {
-      throw new ApiError('not_found', `no logger named ${body.logger}`);
-    }
-    const change: LogLevelChange = {
-      logger: body.logger,
-      level: body.level?.toLowerCase() ?? null,
-    };
-    if (body.ttl !== undefined) change.ttl = body.ttl;
-    logLevels.set(change);
-    return { status: 'success', data: { changed: change, levels: logLevels.levels() } };
-  });
+  app.put(
+    '/api/admin/log-levels',
+    { config: { access: 'admin' }, schema: putSchema },
+    async (request) => {
+      const body = request.body as { logger: string; level: string | null; ttl?: number };
+      if (!logLevels.isKnownLogger(body.logger)) {
+        throw new ApiError('not_found', `no logger named ${body.logger}`);
+      }
+      const change: LogLevelChange = {
+        logger: body.logger,
+        level: body.level?.toLowerCase() ?? null,
+      };
+      if (body.ttl !== undefined) change.ttl = body.ttl;
+      logLevels.set(change);
+      return { status: 'success', data: { changed: change, levels: logLevels.levels() } };
+    },
+  );
 };

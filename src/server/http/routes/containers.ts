@@ -4,7 +4,7 @@ import type { Engine } from '../../engine/engine.js';
 import { justBefore, splitTimestamp } from '../../engine/logsearch.js';
 import { ApiError } from '../errors.js';
 import { withProgress } from '../progress.js';
-import { isLoopback } from './loopback.js';
+import { requireRole } from '../auth.js';
 
 /** A container id (or unique prefix) or name, as the engine accepts them. */
 const CONTAINER_REF = '^[A-Za-z0-9][A-Za-z0-9_.-]{0,254}$';
@@ -91,26 +91,31 @@ function timeRange(query: { since?: string; until?: string }): {
 }
 
 export const containerRoutes: FastifyPluginAsync<{ engine: Engine }> = async (app, { engine }) => {
-  app.get('/api/containers', { schema: { querystring: listQuery } }, async (request) => {
-    const { project, state, name } = request.query as {
-      project?: string;
-      state?: string;
-      name?: string;
-    };
-    const needle = name?.toLowerCase();
-    engine.ensureConnected();
-    const list = engine.containers
-      .list()
-      .filter((c) => project === undefined || c.compose_project === project)
-      .filter((c) => state === undefined || c.state === state)
-      .filter((c) => needle === undefined || c.name.toLowerCase().includes(needle))
-      .sort((a, b) => a.name.localeCompare(b.name));
-    return { status: 'success', data: list };
-  });
+  app.get(
+    '/api/containers',
+    { config: { access: 'viewer' }, schema: { querystring: listQuery } },
+    async (request) => {
+      const { project, state, name } = request.query as {
+        project?: string;
+        state?: string;
+        name?: string;
+      };
+      const needle = name?.toLowerCase();
+      engine.ensureConnected();
+      const list = engine.containers
+        .list()
+        .filter((c) => project === undefined || c.compose_project === project)
+        .filter((c) => state === undefined || c.state === state)
+        .filter((c) => needle === undefined || c.name.toLowerCase().includes(needle))
+        .sort((a, b) => a.name.localeCompare(b.name));
+      return { status: 'success', data: list };
+    },
+  );
 
   app.get(
     '/api/containers/:id',
     {
+      config: { access: 'viewer' },
       schema: {
         params: refParams,
         querystring: {
@@ -122,12 +127,7 @@ export const containerRoutes: FastifyPluginAsync<{ engine: Engine }> = async (ap
     async (request) => {
       const { id } = request.params as { id: string };
       const { secrets } = request.query as { secrets?: 'show' };
-      if (secrets === 'show' && !isLoopback(request)) {
-        throw new ApiError(
-          'forbidden',
-          'secret values can only be shown to the server host (loopback) until authentication exists',
-        );
-      }
+      if (secrets === 'show') requireRole(request, 'admin');
       return {
         status: 'success',
         data: await engine.inspect(id, { unmasked: secrets === 'show' }),
@@ -137,7 +137,7 @@ export const containerRoutes: FastifyPluginAsync<{ engine: Engine }> = async (ap
 
   app.get(
     '/api/containers/:id/logs',
-    { schema: { params: refParams, querystring: logsQuery } },
+    { config: { access: 'viewer' }, schema: { params: refParams, querystring: logsQuery } },
     async (request) => {
       const { id } = request.params as { id: string };
       const query = request.query as {
@@ -175,7 +175,7 @@ export const containerRoutes: FastifyPluginAsync<{ engine: Engine }> = async (ap
 
   app.get(
     '/api/containers/:id/logs/search',
-    { schema: { params: refParams, querystring: searchQuery } },
+    { config: { access: 'viewer' }, schema: { params: refParams, querystring: searchQuery } },
     async (request) => {
       const { id } = request.params as { id: string };
       const query = request.query as {
@@ -205,13 +205,17 @@ export const containerRoutes: FastifyPluginAsync<{ engine: Engine }> = async (ap
     },
   );
 
-  app.get('/api/containers/:id/cpu-stats', { schema: { params: refParams } }, async (request) => {
-    const { id } = request.params as { id: string };
-    return { status: 'success', data: await engine.stats(id) };
-  });
+  app.get(
+    '/api/containers/:id/cpu-stats',
+    { config: { access: 'viewer' }, schema: { params: refParams } },
+    async (request) => {
+      const { id } = request.params as { id: string };
+      return { status: 'success', data: await engine.stats(id) };
+    },
+  );
 
   // Every running container's usage, sampled in parallel, with totals.
-  app.get('/api/resource-usage-metrics', async () => {
+  app.get('/api/resource-usage-metrics', { config: { access: 'viewer' } }, async () => {
     engine.ensureConnected();
     const running = engine.containers.list().filter((c) => c.state === 'running');
     const samples = await Promise.all(
@@ -240,6 +244,7 @@ export const containerRoutes: FastifyPluginAsync<{ engine: Engine }> = async (ap
   app.post(
     '/api/containers/:id/:action',
     {
+      config: { access: 'operator' },
       schema: {
         params: {
           type: 'object',
@@ -262,6 +267,7 @@ export const containerRoutes: FastifyPluginAsync<{ engine: Engine }> = async (ap
           `Invalid action: ${action} (one of ${CONTAINER_ACTIONS.join(', ')})`,
         );
       }
+      if (action === 'delete') requireRole(request, 'admin');
       if (action === 'rebuild') {
         return withProgress(request, reply, async (progress) => {
           const options = { pull: pull ?? false, ...(timeout !== undefined ? { timeout } : {}) };

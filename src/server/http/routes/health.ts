@@ -25,18 +25,22 @@ export const healthRoutes: FastifyPluginAsync<HealthOptions> = async (app, optio
   const startedAt = Date.now();
   // A response schema: load balancers call this often, and a compiled serializer is cheap.
   const schema = { response: { 200: healthSchema } };
-  app.get('/api/health', { schema }, async (): Promise<{ status: 'success'; data: Health }> => ({
-    status: 'success',
-    data: {
-      status: 'ok',
-      version: options.version,
-      pid: process.pid,
-      worker: options.workerId,
-      uptime_s: Math.round((Date.now() - startedAt) / 1000),
-    },
-  }));
+  app.get(
+    '/api/health',
+    { config: { access: 'public' }, schema },
+    async (): Promise<{ status: 'success'; data: Health }> => ({
+      status: 'success',
+      data: {
+        status: 'ok',
+        version: options.version,
+        pid: process.pid,
+        worker: options.workerId,
+        uptime_s: Math.round((Date.now() - startedAt) / 1000),
+      },
+    }),
+  );
 
-  app.get('/api/ready', async (request, reply) => {
+  app.get('/api/ready', { config: { access: 'public' } }, async (request, reply) => {
     const readiness = options.readiness();
     if (readiness.ready) return { status: 'success', data: readiness };
     const failing = Object.entries(readiness.checks)

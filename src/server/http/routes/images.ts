@@ -5,7 +5,7 @@ import type { Engine } from '../../engine/engine.js';
 const IMAGE_REF = /^[A-Za-z0-9][A-Za-z0-9_.:/@+-]{0,511}$/;
 
 export const imageRoutes: FastifyPluginAsync<{ engine: Engine }> = async (app, { engine }) => {
-  app.get('/api/images', async () => {
+  app.get('/api/images', { config: { access: 'viewer' } }, async () => {
     const images = await engine.images();
     images.sort((a, b) => b.created.localeCompare(a.created));
     return { status: 'success', data: images };
@@ -14,6 +14,7 @@ export const imageRoutes: FastifyPluginAsync<{ engine: Engine }> = async (app, {
   app.delete(
     '/api/images/*',
     {
+      config: { access: 'admin' },
       schema: {
         params: {
           type: 'object',

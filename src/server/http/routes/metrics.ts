@@ -10,8 +10,12 @@ export const metricsRoutes: FastifyPluginAsync<{ metrics: MetricsSource }> = asy
   app,
   { metrics },
 ) => {
-  app.get('/metrics', { schema: { hide: true } }, async (_request, reply) => {
-    reply.type(metrics.contentType);
-    return metrics.scrape();
-  });
+  app.get(
+    '/metrics',
+    { config: { access: 'viewer' }, schema: { hide: true } },
+    async (_request, reply) => {
+      reply.type(metrics.contentType);
+      return metrics.scrape();
+    },
+  );
 };

@@ -41,7 +41,7 @@ function group(containers: Container[]): ProjectGroup[] {
 
 /** Compose projects: containers grouped by their project label, with bulk actions. */
 export const projectRoutes: FastifyPluginAsync<{ engine: Engine }> = async (app, { engine }) => {
-  app.get('/api/projects', async () => {
+  app.get('/api/projects', { config: { access: 'viewer' } }, async () => {
     engine.ensureConnected();
     return { status: 'success', data: group(engine.containers.list()) };
   });
@@ -49,6 +49,7 @@ export const projectRoutes: FastifyPluginAsync<{ engine: Engine }> = async (app,
   app.post(
     '/api/projects/:name/:action',
     {
+      config: { access: 'operator' },
       schema: {
         params: {
           type: 'object',

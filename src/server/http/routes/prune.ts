@@ -12,6 +12,7 @@ export const pruneRoutes: FastifyPluginAsync<{ engine: Engine }> = async (app, {
   app.post(
     '/api/docker/prune/:kind',
     {
+      config: { access: 'admin' },
       schema: {
         params: {
           type: 'object',

@@ -9,8 +9,12 @@ const statusSchema = successReplySchema({
 
 /** GET /: the original's "is it running" answer, kept word for word for its clients. */
 export const rootRoutes: FastifyPluginAsync = async (app) => {
-  app.get('/', { schema: { response: { 200: statusSchema } } }, async () => ({
-    status: 'success',
-    data: { status: 'Docker Web Interface API is running' },
-  }));
+  app.get(
+    '/',
+    { config: { access: 'public' }, schema: { response: { 200: statusSchema } } },
+    async () => ({
+      status: 'success',
+      data: { status: 'Docker Web Interface API is running' },
+    }),
+  );
 };

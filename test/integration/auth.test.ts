@@ -1,0 +1,262 @@
+import { spawnSync } from 'node:child_process';
+import { io } from 'socket.io-client';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { dockerCli, TEST_IMAGE } from '../engine/engine.js';
+import {
+  CLI,
+  Dwi,
+  freePort,
+  request,
+  seededDataDir,
+  TEST_ADMIN_PASSWORD,
+  until,
+  type RequestOptions,
+} from './harness.js';
+
+const engine = { host: inject('dockerHost') };
+const docker = (...args: string[]) => dockerCli(engine, args);
+const target = `guarded-${Math.random().toString(36).slice(2, 7)}`;
+
+let dwi: Dwi;
+let base: string;
+let dataDir: string;
+
+/** `dwi token create ...` on the running server's database; the token. */
+function newToken(user: string, ...args: string[]): string {
+  const run = spawnSync(
+    process.execPath,
+    [CLI, 'token', 'create', '--user', user, ...args, '--data-dir', dataDir],
+    { encoding: 'utf8' },
+  );
+  const token = /: (dwi_\S+)\n$/.exec(run.stdout)?.[1];
+  if (token === undefined) throw new Error(`token create failed: ${run.stderr}`);
+  return token;
+}
+
+function cli(...args: string[]): string {
+  return spawnSync(process.execPath, [CLI, ...args, '--data-dir', dataDir], { encoding: 'utf8' })
+    .stdout;
+}
+
+const as = (token: string, options: RequestOptions = {}): RequestOptions => ({
+  ...options,
+  headers: { authorization: `Bearer ${token}`, ...options.headers },
+});
+
+beforeAll(async () => {
+  docker('create', '--init', '--name', target, TEST_IMAGE, 'sleep', '600');
+  dataDir = await seededDataDir();
+  cli('user', 'add', 'vera', '--role', 'viewer');
+  cli('user', 'add', 'otto', '--role', 'operator');
+  const port = await freePort();
+  base = `http://127.0.0.1:${port}`;
+  dwi = await Dwi.start(['-b', `127.0.0.1:${port}`], { env: { DWI_DATA_DIR: dataDir } });
+});
+
+afterAll(async () => {
+  await dwi?.stop();
+  docker('rm', '-f', target);
+});
+
+describe('authentication', () => {
+  it('answers 401 on every protected route without credentials, and lets the public ones through', async () => {
+    const doc = (await request(`${base}/api/openapi.json`, { auth: false })).json();
+    const routes = Object.entries(doc.paths as Record<string, Record<string, unknown>>).flatMap(
+      ([path, methods]) => Object.keys(methods).map((method) => [method.toUpperCase(), path]),
+    );
+    routes.push(['GET', '/metrics']);
+    expect(routes.length).toBeGreaterThan(15);
+    const open = new Set(['GET /', 'GET /api/health', 'GET /api/ready', 'POST /api/auth/login']);
+    for (const [method, path] of routes) {
+      const url = `${base}${path!.replace(/\{[^}]+\}/g, target).replace('*', 'busybox')}`;
+      const reply = await request(url, {
+        auth: false,
+        method,
+        ...(method === 'GET'
+          ? {}
+          : { headers: { 'content-type': 'application/json' }, body: '{}' }),
+      });
+      const key = `${method} ${path}`;
+      if (open.has(key)) {
+        expect(reply.status, key).not.toBe(401);
+      } else {
+        expect(reply.status, key).toBe(401);
+        expect(reply.json(), key).toEqual({
+          status: 'error',
+          code: 'unauthorized',
+          error: expect.stringContaining('Authentication is required'),
+          request_id: expect.any(String),
+        });
+      }
+    }
+    // A wrong token is no token.
+    expect((await request(`${base}/api/containers`, as('dwi_wrong'))).status).toBe(401);
+  });
+
+  it('gives each role what it may do, and 403 for the rest', async () => {
+    const viewer = newToken('vera');
+    const operator = newToken('otto');
+    expect((await request(`${base}/api/containers`, as(viewer))).status).toBe(200);
+    const denied = await request(
+      `${base}/api/containers/${target}/start`,
+      as(viewer, { method: 'POST' }),
+    );
+    expect(denied.status).toBe(403);
+    expect(denied.json()).toMatchObject({
+      code: 'forbidden',
+      error: 'vera is viewer; this needs operator',
+    });
+
+    const started = await request(
+      `${base}/api/containers/${target}/start`,
+      as(operator, { method: 'POST' }),
+    );
+    expect(started.status).toBe(200);
+    const stop = await request(
+      `${base}/api/containers/${target}/stop?timeout=0`,
+      as(operator, { method: 'POST' }),
+    );
+    expect(stop.status).toBe(200);
+    const del = await request(
+      `${base}/api/containers/${target}/delete`,
+      as(operator, { method: 'POST' }),
+    );
+    expect(del.status).toBe(403);
+    expect(
+      (
+        await request(
+          `${base}/api/docker/prune/containers?dry_run=true`,
+          as(operator, { method: 'POST' }),
+        )
+      ).status,
+    ).toBe(403);
+    expect((await request(`${base}/api/admin/log-levels`, as(operator))).status).toBe(403);
+    const secrets = await request(`${base}/api/containers/${target}?secrets=show`, as(operator));
+    expect(secrets.status).toBe(403);
+    // The harness's admin token may do all of it.
+    expect((await request(`${base}/api/containers/${target}?secrets=show`)).status).toBe(200);
+    expect((await request(`${base}/api/admin/log-levels`)).status).toBe(200);
+  });
+
+  it('tokens expire and can be revoked', async () => {
+    const shortLived = newToken('vera', '--expires-in', '0.00003'); // about 2.6 s
+    expect((await request(`${base}/api/containers`, as(shortLived))).status).toBe(200);
+    await until(
+      'the token to expire',
+      async () => (await request(`${base}/api/containers`, as(shortLived))).status === 401,
+    );
+    const revoked = newToken('vera', '--name', 'to revoke');
+    expect((await request(`${base}/api/containers`, as(revoked))).status).toBe(200);
+    const id = cli('token', 'list')
+      .split('\n')
+      .find((l) => l.includes('to revoke'))!
+      .split(/\s+/)[0]!;
+    expect(cli('token', 'revoke', id)).toBe(`revoked token ${id}\n`);
+    expect((await request(`${base}/api/containers`, as(revoked))).status).toBe(401);
+  });
+
+  it('logs in with a cookie session that needs its CSRF token to change anything, and logs out', async () => {
+    const json = { 'content-type': 'application/json' };
+    const wrong = await request(`${base}/api/auth/login`, {
+      auth: false,
+      method: 'POST',
+      headers: json,
+      body: JSON.stringify({ username: 'admin', password: 'not the password' }),
+    });
+    expect(wrong.status).toBe(401);
+    expect(wrong.json()).toMatchObject({
+      code: 'unauthorized',
+      error: 'Wrong user name or password',
+    });
+
+    const login = await request(`${base}/api/auth/login`, {
+      auth: false,
+      method: 'POST',
+      headers: json,
+      body: JSON.stringify({ username: 'admin', password: TEST_ADMIN_PASSWORD }),
+    });
+    expect(login.status).toBe(200);
+    const setCookie = String(login.headers['set-cookie']);
+    expect(setCookie).toMatch(
+      /^dwi_session=[\w-]{43}; Path=\/; HttpOnly; SameSite=Strict; Max-Age=43200$/,
+    );
+    const cookie = setCookie.split(';')[0]!;
+    const { csrf_token: csrf, role } = login.json().data;
+    expect(role).toBe('admin');
+
+    const me = await request(`${base}/api/auth/me`, { auth: false, headers: { cookie } });
+    expect(me.json().data).toEqual({
+      username: 'admin',
+      role: 'admin',
+      via: 'session',
+      csrf_token: csrf,
+    });
+    const start = `${base}/api/containers/${target}/start`;
+    const noCsrf = await request(start, { auth: false, method: 'POST', headers: { cookie } });
+    expect(noCsrf.status).toBe(403);
+    expect(noCsrf.json().error).toBe('Missing or wrong X-CSRF-Token for this session');
+    const withCsrf = await request(start, {
+      auth: false,
+      method: 'POST',
+      headers: { cookie, 'x-csrf-token': csrf },
+    });
+    expect(withCsrf.status).toBe(200);
+
+    const logout = await request(`${base}/api/auth/logout`, {
+      auth: false,
+      method: 'POST',
+      headers: { cookie, 'x-csrf-token': csrf },
+    });
+    expect(logout.status).toBe(200);
+    expect(String(logout.headers['set-cookie'])).toMatch(/^dwi_session=; .*Max-Age=0/);
+    expect(
+      (await request(`${base}/api/auth/me`, { auth: false, headers: { cookie } })).status,
+    ).toBe(401);
+  });
+
+  it('refuses a socket without credentials, and checks each event against its role', async () => {
+    const anonymous = io(base, { transports: ['websocket'], reconnection: false, forceNew: true });
+    const refused = await new Promise<Error>((resolve) => anonymous.on('connect_error', resolve));
+    expect(refused.message).toBe('unauthorized: log in or pass auth.token');
+    anonymous.close();
+
+    const viewer = io(base, {
+      transports: ['websocket'],
+      reconnection: false,
+      forceNew: true,
+      auth: { token: newToken('vera') },
+    });
+    try {
+      await until('the viewer to connect', () => viewer.connected);
+      expect(
+        await viewer.timeout(10_000).emitWithAck('start_log_stream', { container_id: target }),
+      ).toEqual({ status: 'stream_started' });
+      const unknown = await viewer.timeout(5000).emitWithAck('rm_rf' as 'stop_log_stream', {
+        container_id: target,
+      });
+      expect(unknown).toEqual({
+        status: 'error',
+        code: 'bad_request',
+        error: 'unknown event rm_rf',
+      });
+    } finally {
+      viewer.close();
+    }
+  });
+});
+
+describe('auth none', () => {
+  it('lets everyone in as admin, and says so loudly at start', async () => {
+    const port = await freePort();
+    const open = await Dwi.start(['-b', `127.0.0.1:${port}`, '--auth', 'none']);
+    try {
+      expect(open.stderr).toMatch(
+        /\[WARNING\] AUTHENTICATION IS OFF \(auth = none\): anyone who reaches 127\.0\.0\.1:\d+ controls the Docker engine/,
+      );
+      const me = await request(`http://127.0.0.1:${port}/api/auth/me`, { auth: false });
+      expect(me.json().data).toEqual({ username: 'anonymous', role: 'admin', via: 'none' });
+    } finally {
+      await open.stop();
+    }
+  });
+});
