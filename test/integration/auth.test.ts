@@ -9,6 +9,7 @@ import {
   request,
   seededDataDir,
   TEST_ADMIN_PASSWORD,
+  TEST_TOKEN,
   until,
   type RequestOptions,
 } from './harness.js';
@@ -241,6 +242,113 @@ describe('authentication', () => {
       });
     } finally {
       viewer.close();
+    }
+  });
+});
+
+describe('origins', () => {
+  it("refuses changes and sockets from another site's pages, and takes the server's own", async () => {
+    const start = `${base}/api/containers/${target}/start`;
+    const evil = await request(start, {
+      method: 'POST',
+      headers: { origin: 'http://evil.example' },
+    });
+    expect(evil.status).toBe(403);
+    expect(evil.json()).toMatchObject({
+      code: 'forbidden',
+      error: 'Origin http://evil.example may not change anything here',
+    });
+    const own = await request(start, { method: 'POST', headers: { origin: base } });
+    expect(own.status).toBe(200);
+    // Reading is not changing: a GET from anywhere is answered (credentials still needed).
+    expect(
+      (await request(`${base}/api/containers`, { headers: { origin: 'http://evil.example' } }))
+        .status,
+    ).toBe(200);
+
+    const socket = io(base, {
+      transports: ['websocket'],
+      reconnection: false,
+      forceNew: true,
+      auth: { token: TEST_TOKEN },
+      extraHeaders: { origin: 'http://evil.example' },
+    });
+    const refused = await new Promise<Error>((resolve) => socket.on('connect_error', resolve));
+    expect(refused.message).toMatch(/websocket error|Origin/);
+    expect(socket.connected).toBe(false);
+    socket.close();
+  });
+});
+
+describe('audit', () => {
+  it('records every mutating request and login, success or not, with who, what, where', async () => {
+    const rows = (await request(`${base}/api/audit?limit=1000`)).json().data.entries as Array<
+      Record<string, unknown>
+    >;
+    const find = (action: string, result: string, username: string | null) =>
+      rows.find((r) => r.action === action && r.result === result && r.username === username);
+    expect(find('POST /api/auth/login', 'denied', 'admin')).toMatchObject({
+      target: null,
+      request_id: expect.any(String),
+      source: '127.0.0.1',
+      detail: 'HTTP 401',
+      time: expect.stringMatching(/^\d{4}-\d\d-\d\dT/),
+    });
+    expect(find('POST /api/auth/login', 'success', 'admin')).toBeDefined();
+    expect(find(`POST /api/containers/${target}/start`, 'denied', 'vera')).toMatchObject({
+      target,
+      detail: 'HTTP 403',
+    });
+    expect(find(`POST /api/containers/${target}/start`, 'success', 'otto')).toBeDefined();
+    expect(find(`POST /api/containers/${target}/start`, 'denied', null)).toBeDefined();
+    // Filters and paging.
+    const denied = (await request(`${base}/api/audit?result=denied&limit=2`)).json().data;
+    expect(denied.entries).toHaveLength(2);
+    expect(denied.entries.every((r: { result: string }) => r.result === 'denied')).toBe(true);
+    const next = (
+      await request(`${base}/api/audit?result=denied&limit=2&before=${denied.before}`)
+    ).json().data.entries;
+    expect(next[0].id).toBeLessThan(denied.entries[1].id);
+    expect((await request(`${base}/api/audit?limit=0`)).status).toBe(400);
+    const viewer = newToken('vera');
+    expect((await request(`${base}/api/audit`, as(viewer))).status).toBe(403);
+  });
+
+  it('keeps the row of every answered action when dwi is killed -9 in the middle of a burst', async () => {
+    const dir = await seededDataDir();
+    const port = await freePort();
+    const url = `http://127.0.0.1:${port}`;
+    const victim = await Dwi.start(['-b', `127.0.0.1:${port}`, '-w', '2'], {
+      env: { DWI_DATA_DIR: dir },
+    });
+    const answered: string[] = [];
+    const burst = Array.from({ length: 300 }, async (_, i) => {
+      await new Promise((resolve) => setTimeout(resolve, i * 2));
+      try {
+        const reply = await request(`${url}/api/admin/log-levels`, {
+          method: 'PUT',
+          headers: { 'content-type': 'application/json', 'x-request-id': `burst-${i}` },
+          body: JSON.stringify({ logger: 'dwi.error', level: 'warning' }),
+        });
+        if (reply.status === 200) answered.push(reply.headers['x-request-id'] as string);
+      } catch {
+        // Cut off by the kill: not answered.
+      }
+    });
+    await until('some answers', () => answered.length >= 20);
+    for (const pid of [victim.pid, ...victim.workerPids()]) process.kill(pid, 'SIGKILL');
+    await Promise.all(burst);
+    await victim.exited;
+    expect(answered.length).toBeGreaterThan(20);
+
+    const again = await Dwi.start(['-b', `127.0.0.1:${port}`], { env: { DWI_DATA_DIR: dir } });
+    try {
+      const rows = (await request(`${url}/api/audit?limit=1000&result=success`)).json().data
+        .entries as Array<{ request_id: string }>;
+      const recorded = new Set(rows.map((r) => r.request_id));
+      expect(answered.filter((id) => !recorded.has(id))).toEqual([]);
+    } finally {
+      await again.stop();
     }
   });
 });

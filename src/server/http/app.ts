@@ -72,7 +72,7 @@ export interface AppOptions {
   /** True while answers should end their connection (draining, or keepalive 0). */
   closeConnections?: () => boolean;
   /** Who may do what (http/auth.ts). */
-  auth: Omit<AuthRouteOptions, 'authenticator'> & { authenticator: Authenticator };
+  auth: AuthRouteOptions & { allowedOrigins: readonly string[] };
 }
 
 const SAFE_REQUEST_ID = /^[\w.:@/+=-]{1,200}$/;
@@ -125,7 +125,10 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     });
   }
   // Before any route: each must declare who may call it.
-  guardRoutes(app, options.auth.authenticator);
+  guardRoutes(app, options.auth.authenticator, options.auth.store, {
+    allowed: options.auth.allowedOrigins,
+    tls: options.auth.secureCookies,
+  });
   app.addHook('onResponse', (request, reply, done) => {
     onResponse?.();
     if (accessLog !== undefined)

@@ -10,9 +10,11 @@ import type {
   FastifyPluginAsync,
   FastifyRequest,
   onRequestHookHandler,
+  onSendHookHandler,
 } from 'fastify';
 import { allows, type Principal, type Role } from '../../shared/auth.js';
 import { SESSION_COOKIE, type Authenticator } from '../auth/authenticator.js';
+import { originAllowed } from '../auth/origins.js';
 import { decoyHash, randomSecret, sha256, verifyPassword } from '../auth/credentials.js';
 import type { Store } from '../store/index.js';
 import { ApiError } from './errors.js';
@@ -25,17 +27,58 @@ declare module 'fastify' {
   }
   interface FastifyRequest {
     principal?: Principal;
+    /** Who an audited request claims to be before they are known (a login's user name). */
+    claimedUser?: string;
   }
 }
 
 const MUTATING = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
-/** Installs the guard on every route registered after this call. */
-export function guardRoutes(app: FastifyInstance, authenticator: Authenticator): void {
+/**
+ * Installs the guard on every route registered after this call, and the audit of every
+ * mutating one: its row is written (synchronously) before the reply is sent, so an action
+ * that was answered is in the audit log even if the process dies right after.
+ */
+export function guardRoutes(
+  app: FastifyInstance,
+  authenticator: Authenticator,
+  store: Store | undefined,
+  origins: { allowed: readonly string[]; tls: boolean },
+): void {
   app.addHook('onRoute', (route) => {
     const access = route.config?.access;
     if (access === undefined)
       throw new Error(`route ${String(route.method)} ${route.url} declares no access`);
+    const methods = [route.method].flat();
+    const mutating = methods.some((method) => MUTATING.has(method));
+    if (mutating) {
+      // A browser on another site must not drive this one (whatever its credentials).
+      const sameSite: onRequestHookHandler = (request, _reply, done) => {
+        const origin = request.headers.origin;
+        if (originAllowed(origin, request.headers.host, origins.tls, origins.allowed))
+          return done();
+        done(new ApiError('forbidden', `Origin ${origin} may not change anything here`));
+      };
+      route.onRequest = [...[route.onRequest ?? []].flat(), sameSite];
+    }
+    if (store !== undefined && mutating) {
+      const audit: onSendHookHandler = (request, reply, payload, done) => {
+        const params = (request.params ?? {}) as Record<string, string | undefined>;
+        const status = reply.statusCode;
+        store.audit({
+          username: request.principal?.username ?? request.claimedUser ?? null,
+          action: `${request.method} ${request.url.split('?')[0]}`,
+          target: params.id ?? params.name ?? params.kind ?? params['*'] ?? null,
+          result:
+            status < 400 ? 'success' : status === 401 || status === 403 ? 'denied' : 'failure',
+          request_id: request.id,
+          source: request.ip,
+          detail: status < 400 ? null : `HTTP ${status}`,
+        });
+        done(null, payload);
+      };
+      route.onSend = [...[route.onSend ?? []].flat(), audit];
+    }
     if (access === 'public') return;
     const guard: onRequestHookHandler = (request, _reply, done) => {
       const identity = authenticator.identify(request.headers);
@@ -78,6 +121,18 @@ export interface AuthRouteOptions {
   secureCookies: boolean;
 }
 
+const auditQuery = {
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    limit: { type: 'integer', minimum: 1, maximum: 1000 },
+    before: { type: 'integer', minimum: 1 },
+    username: { type: 'string', maxLength: 64 },
+    action: { type: 'string', maxLength: 300 },
+    result: { type: 'string', enum: ['success', 'failure', 'denied'] },
+  },
+} as const;
+
 const loginBody = {
   type: 'object',
   required: ['username', 'password'],
@@ -99,6 +154,7 @@ export const authRoutes: FastifyPluginAsync<AuthRouteOptions> = async (app, opti
     { config: { access: 'public' }, schema: { body: loginBody } },
     async (request, reply) => {
       const { username, password } = request.body as { username: string; password: string };
+      request.claimedUser = username;
       if (store === undefined) throw new ApiError('bad_request', 'authentication is off');
       const user = store.user(username);
       // Unknown users cost the same time as known ones: the answer tells nothing.
@@ -122,6 +178,30 @@ export const authRoutes: FastifyPluginAsync<AuthRouteOptions> = async (app, opti
     reply.header('set-cookie', cookie('', 0));
     return { status: 'success', data: { message: 'Logged out' } };
   });
+
+  app.get(
+    '/api/audit',
+    { config: { access: 'admin' }, schema: { querystring: auditQuery } },
+    async (request) => {
+      const query = request.query as {
+        limit?: number;
+        before?: number;
+        username?: string;
+        action?: string;
+        result?: string;
+      };
+      const entries = store?.auditLog({ ...query, limit: query.limit ?? 100 }) ?? [];
+      const last = entries.at(-1);
+      return {
+        status: 'success',
+        data: {
+          entries,
+          // Ask again with before=<this> for the page after (older rows).
+          before: entries.length === (query.limit ?? 100) && last ? last.id : null,
+        },
+      };
+    },
+  );
 
   app.get('/api/auth/me', { config: { access: 'viewer' } }, async (request) => {
     const identity = options.authenticator.identify(request.headers);

@@ -16,6 +16,7 @@ import type { ErrorCode } from '../../shared/errors.js';
 import type { Ack, ClientToServerEvents, ServerToClientEvents } from '../../shared/events.js';
 import { allows, type Principal, type Role } from '../../shared/auth.js';
 import type { Authenticator } from '../auth/authenticator.js';
+import { originAllowed } from '../auth/origins.js';
 import type { Engine } from '../engine/engine.js';
 import { knownError } from '../http/errors.js';
 import { RecoverableClusterAdapter } from './adapter.js';
@@ -102,6 +103,9 @@ export interface RealtimeOptions {
   staleAfterMs: number;
   /** Who connects: every handshake must prove someone (or `auth none`). */
   authenticator: Authenticator;
+  /** Browser origins allowed to open a socket (empty: the server's own). */
+  allowedOrigins: readonly string[];
+  tls: boolean;
   /** Hears of every Socket.IO session opened and closed here (sticky routing). */
   onSession?: (sid: string, open: boolean) => void;
 }
@@ -115,6 +119,16 @@ export function attachRealtime(server: HttpServer, options: RealtimeOptions): Re
     pingInterval: 25_000,
     pingTimeout: 20_000,
     connectionStateRecovery: { maxDisconnectionDuration: RECOVERY_MS, skipMiddlewares: true },
+    // A page on another site must not open a socket with this site's cookie.
+    allowRequest: (req, answer) => {
+      const ok = originAllowed(
+        req.headers.origin,
+        req.headers.host,
+        options.tls,
+        options.allowedOrigins,
+      );
+      answer(ok ? null : `Origin ${req.headers.origin} may not connect`, ok);
+    },
     ...(cluster.isWorker
       ? {
           // Socket.IO calls it with `new`: a function, not an arrow.

@@ -175,6 +175,7 @@ async function boot(message: Extract<PrimaryToWorker, { type: 'boot' }>): Promis
       store,
       sessionTtlSeconds: settings.session_ttl,
       secureCookies: tls !== undefined,
+      allowedOrigins: settings.allowed_origins,
     },
     closeConnections: () => connections.isDraining || settings.keepalive === 0,
   });
@@ -184,6 +185,8 @@ async function boot(message: Extract<PrimaryToWorker, { type: 'boot' }>): Promis
     log: logging.logger('socketio.server'),
     engineLog: logging.logger('engineio.server'),
     authenticator,
+    allowedOrigins: settings.allowed_origins,
+    tls: tls !== undefined,
     staleAfterMs: settings.stale_stream_after * 1000,
     onSession: (sid, open) => send({ type: 'session', sid, open }),
   });
