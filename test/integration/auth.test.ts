@@ -18,6 +18,7 @@ const engine = { host: inject('dockerHost') };
 const docker = (...args: string[]) => dockerCli(engine, args);
 const target = `guarded-${Math.random().toString(36).slice(2, 7)}`;
 
+const LOCKY_PASSWORD = 'the right password, really';
 let dwi: Dwi;
 let base: string;
 let dataDir: string;
@@ -49,6 +50,13 @@ beforeAll(async () => {
   dataDir = await seededDataDir();
   cli('user', 'add', 'vera', '--role', 'viewer');
   cli('user', 'add', 'otto', '--role', 'operator');
+  spawnSync(
+    process.execPath,
+    [CLI, 'user', 'add', 'locky', '--password-stdin', '--data-dir', dataDir],
+    {
+      input: `${LOCKY_PASSWORD}\n`,
+    },
+  );
   const port = await freePort();
   base = `http://127.0.0.1:${port}`;
   dwi = await Dwi.start(['-b', `127.0.0.1:${port}`], { env: { DWI_DATA_DIR: dataDir } });
@@ -73,15 +81,16 @@ describe('authentication', () => {
       const reply = await request(url, {
         auth: false,
         method,
-        ...(method === 'GET'
-          ? {}
-          : { headers: { 'content-type': 'application/json' }, body: '{}' }),
+        // Node's client frames no body on DELETE: only POST and PUT carry one.
+        ...(method === 'POST' || method === 'PUT'
+          ? { headers: { 'content-type': 'application/json' }, body: '{}' }
+          : {}),
       });
       const key = `${method} ${path}`;
       if (open.has(key)) {
         expect(reply.status, key).not.toBe(401);
       } else {
-        expect(reply.status, key).toBe(401);
+        expect(reply.status, `${key} ${reply.body}`).toBe(401);
         expect(reply.json(), key).toEqual({
           status: 'error',
           code: 'unauthorized',
@@ -243,6 +252,70 @@ describe('authentication', () => {
     } finally {
       viewer.close();
     }
+  });
+});
+
+describe('hardening', () => {
+  const login = (username: string, password: string) =>
+    request(`${base}/api/auth/login`, {
+      auth: false,
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ username, password }),
+    });
+
+  it('locks a user name out after 5 wrong passwords, then limits logins per address', async () => {
+    for (let i = 0; i < 5; i++)
+      expect((await login('locky', `guess number ${i}`)).status).toBe(401);
+    const locked = await login('LOCKY', LOCKY_PASSWORD); // the right one, any case: still locked
+    expect(locked.status).toBe(429);
+    expect(locked.json()).toMatchObject({
+      code: 'rate_limited',
+      error: 'Too many failed logins for LOCKY: locked for up to 15 minutes',
+    });
+    // 10 logins a minute per address (this file has made some already): the 11th at most is refused.
+    let limited: Awaited<ReturnType<typeof login>> | undefined;
+    for (let i = 0; i < 11 && limited === undefined; i++) {
+      const reply = await login('nobody', 'nothing at all');
+      if (reply.status === 429) limited = reply;
+    }
+    expect(limited?.json()).toEqual({
+      status: 'error',
+      code: 'rate_limited',
+      error: expect.stringMatching(
+        /^Too many requests \(at most 10 in this time window\): try again in \d+ seconds$/,
+      ),
+      request_id: expect.any(String),
+    });
+    expect(limited!.headers['retry-after']).toBeDefined();
+  });
+
+  it('limits requests per client address (through a trusted proxy), not the host itself', async () => {
+    const port = await freePort();
+    const limitedBase = `http://127.0.0.1:${port}`;
+    const limited = await Dwi.start(['-b', `127.0.0.1:${port}`, '--rate-limit', '5/minute']);
+    try {
+      const from = (ip?: string) =>
+        request(`${limitedBase}/api/containers`, ip ? { headers: { 'x-forwarded-for': ip } } : {});
+      const statuses = [];
+      for (let i = 0; i < 6; i++) statuses.push((await from('203.0.113.7')).status);
+      expect(statuses).toEqual([200, 200, 200, 200, 200, 429]);
+      expect((await from('203.0.113.8')).status).toBe(200); // another client
+      for (let i = 0; i < 6; i++) expect((await from()).status).toBe(200); // the host itself
+    } finally {
+      await limited.stop();
+    }
+  });
+
+  it('sends security headers on the API, and keeps the health probes bare', async () => {
+    const api = await request(`${base}/api/containers`);
+    expect(api.headers['content-security-policy']).toContain("default-src 'self'");
+    expect(api.headers['content-security-policy']).toContain("frame-ancestors 'none'");
+    expect(api.headers['x-content-type-options']).toBe('nosniff');
+    expect(api.headers['x-frame-options']).toBe('SAMEORIGIN');
+    const health = await request(`${base}/api/health`, { auth: false });
+    expect(health.status).toBe(200);
+    expect(health.headers['content-security-policy']).toBeUndefined();
   });
 });
 

@@ -1,4 +1,6 @@
 import { randomUUID } from 'node:crypto';
+import helmet from '@fastify/helmet';
+import rateLimit from '@fastify/rate-limit';
 import swagger from '@fastify/swagger';
 import Fastify, {
   LogController,
@@ -15,9 +17,8 @@ import { codeForStatus, ERROR_CODES, type ErrorCode } from '../../shared/errors.
 import type { Engine } from '../engine/engine.js';
 import type { Readiness } from '../../shared/health.js';
 import { compileAccessFormat, type AccessInfo } from '../logging/access.js';
-import type { Authenticator } from '../auth/authenticator.js';
 import { authRoutes, guardRoutes, type AuthRouteOptions } from './auth.js';
-import { errorReply, errorReplySchema, knownError } from './errors.js';
+import { ApiError, errorReply, errorReplySchema, knownError } from './errors.js';
 import { adminRoutes, type LogLevelControl } from './routes/admin.js';
 import { containerRoutes } from './routes/containers.js';
 import { imageRoutes } from './routes/images.js';
@@ -72,8 +73,24 @@ export interface AppOptions {
   /** True while answers should end their connection (draining, or keepalive 0). */
   closeConnections?: () => boolean;
   /** Who may do what (http/auth.ts). */
-  auth: AuthRouteOptions & { allowedOrigins: readonly string[] };
+  auth: AuthRouteOptions & {
+    allowedOrigins: readonly string[];
+    /** Requests per client address and window (the `rate_limit` setting). */
+    rateLimit: { max: number; timeWindow: string };
+  };
 }
+
+/** A policy the web app works under: its own scripts and styles, sockets to this server. */
+const CSP = {
+  defaultSrc: ["'self'"],
+  connectSrc: ["'self'", 'ws:', 'wss:'],
+  imgSrc: ["'self'", 'data:'],
+  styleSrc: ["'self'", "'unsafe-inline'"],
+  objectSrc: ["'none'"],
+  frameAncestors: ["'none'"],
+};
+
+const LOOPBACK = /^(127\.|::1$|::ffff:127\.)/;
 
 const SAFE_REQUEST_ID = /^[\w.:@/+=-]{1,200}$/;
 
@@ -209,21 +226,38 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   app.get('/api/openapi.json', { config: { access: 'public' }, schema: { hide: true } }, async () =>
     app.swagger(),
   );
-  await app.register(rootRoutes);
-  await app.register(authRoutes, options.auth);
   await app.register(healthRoutes, {
     version: options.version,
     workerId: options.workerId,
     readiness: options.readiness,
   });
-  await app.register(adminRoutes, { logLevels: options.logLevels });
-  if (metrics !== undefined) await app.register(metricsRoutes, { metrics });
-  if (options.engine !== undefined) {
-    await app.register(containerRoutes, { engine: options.engine });
-    await app.register(imageRoutes, { engine: options.engine });
-    await app.register(projectRoutes, { engine: options.engine });
-    await app.register(pruneRoutes, { engine: options.engine });
-  }
+  // Everything but the health probes (kept as light as can be): security headers and a rate
+  // limit per client address. Hooks registered in here apply only to the routes in here.
+  await app.register(async (api) => {
+    await api.register(helmet, { contentSecurityPolicy: { directives: CSP } });
+    await api.register(rateLimit, {
+      ...options.auth.rateLimit,
+      // Clients on this host (a unix socket, or loopback as seen through trusted proxies) are
+      // not limited; logins are.
+      allowList: (request) => request.ip === undefined || LOOPBACK.test(request.ip),
+      keyGenerator: (request) => request.ip ?? 'unix-socket',
+      errorResponseBuilder: (_request, context) =>
+        new ApiError(
+          'rate_limited',
+          `Too many requests (at most ${context.max} in this time window): try again in ${context.after}`,
+        ),
+    });
+    await api.register(rootRoutes);
+    await api.register(authRoutes, options.auth);
+    await api.register(adminRoutes, { logLevels: options.logLevels });
+    if (metrics !== undefined) await api.register(metricsRoutes, { metrics });
+    if (options.engine !== undefined) {
+      await api.register(containerRoutes, { engine: options.engine });
+      await api.register(imageRoutes, { engine: options.engine });
+      await api.register(projectRoutes, { engine: options.engine });
+      await api.register(pruneRoutes, { engine: options.engine });
+    }
+  });
   return app;
 }
 

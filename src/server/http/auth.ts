@@ -33,6 +33,8 @@ declare module 'fastify' {
 }
 
 const MUTATING = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+const LOCKOUT_FAILURES = 5;
+const LOCKOUT_MINUTES = 15;
 
 /**
  * Installs the guard on every route registered after this call, and the audit of every
@@ -151,11 +153,26 @@ export const authRoutes: FastifyPluginAsync<AuthRouteOptions> = async (app, opti
 
   app.post(
     '/api/auth/login',
-    { config: { access: 'public' }, schema: { body: loginBody } },
+    {
+      // Stricter than the rest: 10 tries a minute per address, and see the lockout below.
+      config: {
+        access: 'public',
+        rateLimit: { max: 10, timeWindow: '1 minute', allowList: () => false },
+      },
+      schema: { body: loginBody },
+    },
     async (request, reply) => {
       const { username, password } = request.body as { username: string; password: string };
       request.claimedUser = username;
       if (store === undefined) throw new ApiError('bad_request', 'authentication is off');
+      // A user name with LOCKOUT_FAILURES wrong passwords in LOCKOUT_MINUTES is locked that
+      // long (counted from the audit log, so every worker agrees).
+      const since = new Date(Date.now() - LOCKOUT_MINUTES * 60_000).toISOString();
+      if (store.failedLogins(username, since) >= LOCKOUT_FAILURES)
+        throw new ApiError(
+          'rate_limited',
+          `Too many failed logins for ${username}: locked for up to ${LOCKOUT_MINUTES} minutes`,
+        );
       const user = store.user(username);
       // Unknown users cost the same time as known ones: the answer tells nothing.
       const ok = await verifyPassword(user?.password_hash ?? (await decoyHash()), password);
@@ -190,6 +207,12 @@ export const authRoutes: FastifyPluginAsync<AuthRouteOptions> = async (app, opti
         action?: string;
         result?: string;
       };
+      // The schema's coercion lets "1e309" through as Infinity: only whole numbers go on.
+      for (const key of ['limit', 'before'] as const) {
+        const value = query[key];
+        if (value !== undefined && !Number.isSafeInteger(value))
+          throw new ApiError('bad_request', `${key} must be a whole number`);
+      }
       const entries = store?.auditLog({ ...query, limit: query.limit ?? 100 }) ?? [];
       const last = entries.at(-1);
       return {

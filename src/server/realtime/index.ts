@@ -190,7 +190,10 @@ export function attachRealtime(server: HttpServer, options: RealtimeOptions): Re
     // error (and an error ack) and goes no further.
     socket.use((packet, next) => {
       const event = String(packet[0]);
-      const needed = EVENT_ACCESS[event as keyof ClientToServerEvents] as Role | undefined;
+      // Own keys only: "toString" and the like are not events.
+      const needed = Object.hasOwn(EVENT_ACCESS, event)
+        ? EVENT_ACCESS[event as keyof ClientToServerEvents]
+        : undefined;
       const { principal } = socket.data;
       if (needed !== undefined && allows(principal.role, needed)) return next();
       const [code, error]: [ErrorCode, string] =

@@ -235,6 +235,18 @@ export class Store {
       );
   }
 
+  /** Logins refused for a wrong password for this user name since `sinceIso`. */
+  failedLogins(username: string, sinceIso: string): number {
+    return (
+      this.db
+        .prepare(
+          `SELECT count(*) AS n FROM audit WHERE username = ? COLLATE NOCASE AND time > ?
+             AND action = 'POST /api/auth/login' AND result = 'denied'`,
+        )
+        .get(username, sinceIso) as { n: number }
+    ).n;
+  }
+
   auditLog(query: AuditQuery): Array<AuditEntry & { id: number }> {
     const where: string[] = [];
     const params: Array<string | number> = [];

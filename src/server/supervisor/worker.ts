@@ -176,6 +176,7 @@ async function boot(message: Extract<PrimaryToWorker, { type: 'boot' }>): Promis
       sessionTtlSeconds: settings.session_ttl,
       secureCookies: tls !== undefined,
       allowedOrigins: settings.allowed_origins,
+      rateLimit: rateLimitOf(settings.rate_limit),
     },
     closeConnections: () => connections.isDraining || settings.keepalive === 0,
   });
@@ -237,4 +238,10 @@ async function boot(message: Extract<PrimaryToWorker, { type: 'boot' }>): Promis
   setInterval(() => send({ type: 'heartbeat' }), heartbeatInterval(settings.timeout));
   send({ type: 'ready' });
   log.info(`Booting worker with pid: ${process.pid}`);
+}
+
+/** "600/minute" (validated by the setting) as @fastify/rate-limit's max and window. */
+function rateLimitOf(text: string): { max: number; timeWindow: string } {
+  const [max, per] = text.split('/');
+  return { max: Number(max), timeWindow: `1 ${per}` };
 }
