@@ -223,7 +223,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       url,
     }),
   });
-  app.get('/api/openapi.json', { config: { access: 'public' }, schema: { hide: true } }, async () =>
+  app.get('/api/openapi.json', { config: { access: 'viewer' }, schema: { hide: true } }, async () =>
     app.swagger(),
   );
   await app.register(healthRoutes, {
