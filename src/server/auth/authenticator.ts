@@ -17,7 +17,8 @@ export interface Identity {
   sessionHash?: string;
 }
 
-const NOBODY_CHECKS: Principal = { username: 'anonymous', role: 'admin', via: 'none' };
+/** Who everyone is under `auth none`. */
+const NO_AUTH_PRINCIPAL: Principal = { username: 'anonymous', role: 'admin', via: 'none' };
 
 /** The value of one cookie in a Cookie header. */
 export function cookieValue(header: string | undefined, name: string): string | undefined {
@@ -42,7 +43,7 @@ export class Authenticator {
     headers: { authorization?: string | undefined; cookie?: string | undefined },
     handshakeToken?: unknown,
   ): Identity | undefined {
-    if (this.mode === 'none') return { principal: NOBODY_CHECKS };
+    if (this.mode === 'none') return { principal: NO_AUTH_PRINCIPAL };
     if (this.store === undefined) return undefined;
     const bearer = /^Bearer\s+(\S+)$/i.exec(headers.authorization ?? '')?.[1];
     const token = bearer ?? (typeof handshakeToken === 'string' ? handshakeToken : undefined);

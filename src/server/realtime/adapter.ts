@@ -33,6 +33,7 @@ interface Packet {
 }
 
 const EVENT = 2;
+const MAX_KEPT = 5000;
 let lastId = 0;
 const packetId = () => `${process.pid.toString(36)}.${(lastId++).toString(36)}`;
 
@@ -125,6 +126,11 @@ export class RecoverableClusterAdapter extends NodeClusterAdapter {
   }
 
   private keep(id: string, data: unknown[], rooms: Set<Room>, except: Set<Room>): void {
+    // Nobody here to come back (no client, no session waiting): nothing to keep it for.
+    if (this.sids.size === 0 && this.sessions.size === 0) return;
+    // A bound for bursts (10,000 containers created at once): a client whose offset fell out
+    // starts a fresh session, with the whole state in initial_state.
+    if (this.packets.length >= MAX_KEPT) this.packets.splice(0, this.packets.length - MAX_KEPT + 1);
     this.packets.push({ id, rooms, except, data, emittedAt: Date.now() });
     this.lastKept = id;
   }
