@@ -4,14 +4,18 @@
  * (they are long and random, so a fast hash is enough, and lookups stay cheap).
  */
 import { createHash, randomBytes } from 'node:crypto';
-import { hash, verify } from '@node-rs/argon2';
 
 /** OWASP's minimum parameters for argon2id (the library's default algorithm): 19 MiB, 2 passes. */
 const ARGON2 = { memoryCost: 19_456, timeCost: 2, parallelism: 1 } as const;
 
-export const hashPassword = (password: string): Promise<string> => hash(password, ARGON2);
+/** Loaded on first use: it costs each process about 6 MB, and only logins need it. */
+const argon2 = () => import('@node-rs/argon2');
+
+export const hashPassword = async (password: string): Promise<string> =>
+  (await argon2()).hash(password, ARGON2);
 
 export async function verifyPassword(passwordHash: string, password: string): Promise<boolean> {
+  const { verify } = await argon2();
   try {
     return await verify(passwordHash, password);
   } catch {
