@@ -4,8 +4,8 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { hashPassword, sha256 } from '../src/server/auth/credentials.js';
-import { Store } from '../src/server/store/index.js';
+import { hashPassword } from '../src/server/auth/credentials.js';
+import { seedAdmin } from '../test/seed.js';
 
 /** The admin API token of every benchmarked dwi: requests and sockets carry it, as users' do. */
 export const BENCH_TOKEN = `dwi_bench_${'x'.repeat(37)}`;
@@ -13,21 +13,7 @@ export const BENCH_TOKEN = `dwi_bench_${'x'.repeat(37)}`;
 /** A data_dir with an admin and BENCH_TOKEN. */
 async function seededDataDir(): Promise<string> {
   const dir = mkdtempSync(join(tmpdir(), 'dwi-bench-'));
-  const store = Store.open(dir);
-  try {
-    store.addUser('admin', 'admin', await hashPassword(randomPassword()));
-    const userId = store.user('admin')!.id;
-    store.addToken({
-      id: 'bench',
-      name: 'bench',
-      tokenHash: sha256(BENCH_TOKEN),
-      userId,
-      role: 'admin',
-      expiresAt: null,
-    });
-  } finally {
-    store.close();
-  }
+  seedAdmin(dir, await hashPassword(randomPassword()), BENCH_TOKEN);
   return dir;
 }
 

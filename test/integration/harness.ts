@@ -10,8 +10,8 @@ import { request as httpRequest, type IncomingHttpHeaders } from 'node:http';
 import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { afterAll, inject } from 'vitest';
-import { hashPassword, sha256 } from '../../src/server/auth/credentials.js';
-import { Store } from '../../src/server/store/index.js';
+import { hashPassword } from '../../src/server/auth/credentials.js';
+import { seedAdmin } from '../seed.js';
 
 export const CLI = fileURLToPath(new URL('../../dist/server/cli.js', import.meta.url));
 export const TEST_ADMIN_PASSWORD = 'correct horse battery staple';
@@ -34,20 +34,7 @@ let adminHash: Promise<string> | undefined;
 export async function seededDataDir(): Promise<string> {
   const dir = tempDataDir();
   adminHash ??= hashPassword(TEST_ADMIN_PASSWORD);
-  const store = Store.open(dir);
-  try {
-    store.addUser('admin', 'admin', await adminHash);
-    store.addToken({
-      id: 'test',
-      name: 'test harness',
-      tokenHash: sha256(TEST_TOKEN),
-      userId: store.user('admin')!.id,
-      role: 'admin',
-      expiresAt: null,
-    });
-  } finally {
-    store.close();
-  }
+  seedAdmin(dir, await adminHash, TEST_TOKEN);
   return dir;
 }
 

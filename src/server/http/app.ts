@@ -17,6 +17,7 @@ import { codeForStatus, ERROR_CODES, type ErrorCode } from '../../shared/errors.
 import type { Engine } from '../engine/engine.js';
 import type { Readiness } from '../../shared/health.js';
 import { compileAccessFormat, type AccessInfo } from '../logging/access.js';
+import type { Authenticator } from '../auth/authenticator.js';
 import { authRoutes, guardRoutes, type AuthRouteOptions } from './auth.js';
 import { ApiError, errorReply, errorReplySchema, knownError } from './errors.js';
 import { adminRoutes, type LogLevelControl } from './routes/admin.js';
@@ -74,6 +75,7 @@ export interface AppOptions {
   closeConnections?: () => boolean;
   /** Who may do what (http/auth.ts). */
   auth: AuthRouteOptions & {
+    authenticator: Authenticator;
     allowedOrigins: readonly string[];
     /** Requests per client address and window (the `rate_limit` setting). */
     rateLimit: { max: number; timeWindow: string };

@@ -13,7 +13,7 @@ import type {
   onSendHookHandler,
 } from 'fastify';
 import { allows, type Principal, type Role } from '../../shared/auth.js';
-import { SESSION_COOKIE, type Authenticator } from '../auth/authenticator.js';
+import { SESSION_COOKIE, type Authenticator, type Identity } from '../auth/authenticator.js';
 import { originAllowed } from '../auth/origins.js';
 import { decoyHash, randomSecret, sha256, verifyPassword } from '../auth/credentials.js';
 import type { Store } from '../store/index.js';
@@ -26,7 +26,8 @@ declare module 'fastify' {
     access?: Access;
   }
   interface FastifyRequest {
-    principal?: Principal;
+    /** Who the guard found (absent on public routes and under a 401). */
+    identity?: Identity;
     /** Who an audited request claims to be before they are known (a login's user name). */
     claimedUser?: string;
   }
@@ -68,7 +69,7 @@ export function guardRoutes(
         const params = (request.params ?? {}) as Record<string, string | undefined>;
         const status = reply.statusCode;
         store.audit({
-          username: request.principal?.username ?? request.claimedUser ?? null,
+          username: request.identity?.principal.username ?? request.claimedUser ?? null,
           action: `${request.method} ${request.url.split('?')[0]}`,
           target: params.id ?? params.name ?? params.kind ?? params['*'] ?? null,
           result:
@@ -97,7 +98,7 @@ export function guardRoutes(
         request.headers['x-csrf-token'] !== identity.csrf
       )
         return done(new ApiError('forbidden', 'Missing or wrong X-CSRF-Token for this session'));
-      request.principal = identity.principal;
+      request.identity = identity;
       if (!allows(identity.principal.role, access))
         return done(forbidden(identity.principal, access));
       done();
@@ -111,13 +112,12 @@ const forbidden = (principal: Principal, needed: Role) =>
 
 /** For routes whose role depends on what is asked (delete needs admin, start operator). */
 export function requireRole(request: FastifyRequest, needed: Role): void {
-  const principal = request.principal;
+  const principal = request.identity?.principal;
   if (principal !== undefined && !allows(principal.role, needed))
     throw forbidden(principal, needed);
 }
 
 export interface AuthRouteOptions {
-  authenticator: Authenticator;
   store: Store | undefined;
   sessionTtlSeconds: number;
   secureCookies: boolean;
@@ -190,8 +190,8 @@ export const authRoutes: FastifyPluginAsync<AuthRouteOptions> = async (app, opti
   );
 
   app.post('/api/auth/logout', { config: { access: 'viewer' } }, async (request, reply) => {
-    const identity = options.authenticator.identify(request.headers);
-    if (identity?.sessionHash !== undefined) store?.deleteSession(identity.sessionHash);
+    const sessionHash = request.identity?.sessionHash;
+    if (sessionHash !== undefined) store?.deleteSession(sessionHash);
     reply.header('set-cookie', cookie('', 0));
     return { status: 'success', data: { message: 'Logged out' } };
   });
@@ -227,10 +227,7 @@ export const authRoutes: FastifyPluginAsync<AuthRouteOptions> = async (app, opti
   );
 
   app.get('/api/auth/me', { config: { access: 'viewer' } }, async (request) => {
-    const identity = options.authenticator.identify(request.headers);
-    return {
-      status: 'success',
-      data: { ...request.principal, ...(identity?.csrf ? { csrf_token: identity.csrf } : {}) },
-    };
+    const { principal, csrf } = request.identity!;
+    return { status: 'success', data: { ...principal, ...(csrf ? { csrf_token: csrf } : {}) } };
   });
 };

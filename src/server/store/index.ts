@@ -1,7 +1,8 @@
 /**
  * The one place that talks to SQLite: one database under `data_dir` in WAL mode (every process
  * opens it; writers wait their turn), its schema brought up to date at open, and the
- * repositories the server needs. Statements are prepared once; better-sqlite3 is synchronous,
+ * repositories the server needs. Statements are prepared once (credentials are checked on
+ * every request); better-sqlite3 is synchronous,
  * so a committed write is on disk (in the WAL) before the reply that depends on it is sent.
  */
 import { chmodSync, existsSync, mkdirSync } from 'node:fs';
@@ -76,6 +77,18 @@ export class Store {
     this.db.close();
   }
 
+  private readonly statements = new Map<string, Database.Statement>();
+
+  /** The statement for this SQL, prepared on first use. */
+  private statement(sql: string): Database.Statement {
+    let statement = this.statements.get(sql);
+    if (statement === undefined) {
+      statement = this.db.prepare(sql);
+      this.statements.set(sql, statement);
+    }
+    return statement;
+  }
+
   get schemaVersion(): number {
     return this.db.pragma('user_version', { simple: true }) as number;
   }
@@ -95,29 +108,27 @@ export class Store {
   // --- users ---------------------------------------------------------------------------
 
   userCount(): number {
-    return (this.db.prepare('SELECT count(*) AS n FROM users').get() as { n: number }).n;
+    return (this.statement('SELECT count(*) AS n FROM users').get() as { n: number }).n;
   }
 
   user(username: string): User | undefined {
-    return this.db
-      .prepare('SELECT id, username, role, password_hash, created_at FROM users WHERE username = ?')
-      .get(username) as User | undefined;
+    return this.statement(
+      'SELECT id, username, role, password_hash, created_at FROM users WHERE username = ?',
+    ).get(username) as User | undefined;
   }
 
   users(): Array<Omit<User, 'password_hash'>> {
-    return this.db
-      .prepare('SELECT id, username, role, created_at FROM users ORDER BY username')
-      .all() as Array<Omit<User, 'password_hash'>>;
+    return this.statement(
+      'SELECT id, username, role, created_at FROM users ORDER BY username',
+    ).all() as Array<Omit<User, 'password_hash'>>;
   }
 
   /** False when the name is taken. */
   addUser(username: string, role: Role, passwordHash: string): boolean {
-    const result = this.db
-      .prepare(
-        `INSERT INTO users (username, role, password_hash, created_at, updated_at)
+    const result = this.statement(
+      `INSERT INTO users (username, role, password_hash, created_at, updated_at)
          VALUES (?, ?, ?, ?, ?) ON CONFLICT (username) DO NOTHING`,
-      )
-      .run(username, role, passwordHash, now(), now());
+    ).run(username, role, passwordHash, now(), now());
     return result.changes === 1;
   }
 
@@ -126,42 +137,40 @@ export class Store {
     return this.db.transaction(() => {
       const user = this.user(username);
       if (user === undefined) return false;
-      this.db
-        .prepare('UPDATE users SET password_hash = ?, updated_at = ? WHERE id = ?')
-        .run(passwordHash, now(), user.id);
-      this.db.prepare('DELETE FROM sessions WHERE user_id = ?').run(user.id);
+      this.statement('UPDATE users SET password_hash = ?, updated_at = ? WHERE id = ?').run(
+        passwordHash,
+        now(),
+        user.id,
+      );
+      this.statement('DELETE FROM sessions WHERE user_id = ?').run(user.id);
       return true;
     })();
   }
 
   /** Deletes the user with their sessions and tokens. */
   deleteUser(username: string): boolean {
-    return this.db.prepare('DELETE FROM users WHERE username = ?').run(username).changes === 1;
+    return this.statement('DELETE FROM users WHERE username = ?').run(username).changes === 1;
   }
 
   // --- sessions ------------------------------------------------------------------------
 
   addSession(tokenHash: string, userId: number, csrfToken: string, ttlSeconds: number): void {
     const expires = new Date(Date.now() + ttlSeconds * 1000).toISOString();
-    this.db
-      .prepare(
-        'INSERT INTO sessions (token_hash, user_id, csrf_token, created_at, expires_at) VALUES (?, ?, ?, ?, ?)',
-      )
-      .run(tokenHash, userId, csrfToken, now(), expires);
+    this.statement(
+      'INSERT INTO sessions (token_hash, user_id, csrf_token, created_at, expires_at) VALUES (?, ?, ?, ?, ?)',
+    ).run(tokenHash, userId, csrfToken, now(), expires);
   }
 
   /** The live session's user and CSRF token. */
   session(tokenHash: string): { username: string; role: Role; csrf_token: string } | undefined {
-    return this.db
-      .prepare(
-        `SELECT u.username, u.role, s.csrf_token FROM sessions s JOIN users u ON u.id = s.user_id
+    return this.statement(
+      `SELECT u.username, u.role, s.csrf_token FROM sessions s JOIN users u ON u.id = s.user_id
          WHERE s.token_hash = ? AND s.expires_at > ?`,
-      )
-      .get(tokenHash, now()) as { username: string; role: Role; csrf_token: string } | undefined;
+    ).get(tokenHash, now()) as { username: string; role: Role; csrf_token: string } | undefined;
   }
 
   deleteSession(tokenHash: string): void {
-    this.db.prepare('DELETE FROM sessions WHERE token_hash = ?').run(tokenHash);
+    this.statement('DELETE FROM sessions WHERE token_hash = ?').run(tokenHash);
   }
 
   // --- API tokens ----------------------------------------------------------------------
@@ -174,76 +183,66 @@ export class Store {
     role: Role;
     expiresAt: string | null;
   }): void {
-    this.db
-      .prepare(
-        `INSERT INTO api_tokens (id, name, token_hash, user_id, role, created_at, expires_at)
+    this.statement(
+      `INSERT INTO api_tokens (id, name, token_hash, user_id, role, created_at, expires_at)
          VALUES (?, ?, ?, ?, ?, ?, ?)`,
-      )
-      .run(token.id, token.name, token.tokenHash, token.userId, token.role, now(), token.expiresAt);
+    ).run(token.id, token.name, token.tokenHash, token.userId, token.role, now(), token.expiresAt);
   }
 
   /** The token's owner and role, if it is neither revoked nor expired. */
   tokenByHash(tokenHash: string): { id: string; username: string; role: Role } | undefined {
-    return this.db
-      .prepare(
-        `SELECT t.id, u.username, t.role FROM api_tokens t JOIN users u ON u.id = t.user_id
+    return this.statement(
+      `SELECT t.id, u.username, t.role FROM api_tokens t JOIN users u ON u.id = t.user_id
          WHERE t.token_hash = ? AND t.revoked_at IS NULL
            AND (t.expires_at IS NULL OR t.expires_at > ?)`,
-      )
-      .get(tokenHash, now()) as { id: string; username: string; role: Role } | undefined;
+    ).get(tokenHash, now()) as { id: string; username: string; role: Role } | undefined;
   }
 
   touchToken(id: string): void {
-    this.db.prepare('UPDATE api_tokens SET last_used_at = ? WHERE id = ?').run(now(), id);
+    this.statement('UPDATE api_tokens SET last_used_at = ? WHERE id = ?').run(now(), id);
   }
 
   tokens(): ApiToken[] {
-    return this.db
-      .prepare(
-        `SELECT t.id, t.name, u.username, t.role, t.created_at, t.expires_at, t.revoked_at,
+    return this.statement(
+      `SELECT t.id, t.name, u.username, t.role, t.created_at, t.expires_at, t.revoked_at,
                 t.last_used_at
          FROM api_tokens t JOIN users u ON u.id = t.user_id ORDER BY t.created_at`,
-      )
-      .all() as ApiToken[];
+    ).all() as ApiToken[];
   }
 
   revokeToken(id: string): boolean {
     return (
-      this.db
-        .prepare('UPDATE api_tokens SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL')
-        .run(now(), id).changes === 1
+      this.statement(
+        'UPDATE api_tokens SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL',
+      ).run(now(), id).changes === 1
     );
   }
 
   // --- audit ---------------------------------------------------------------------------
 
   audit(entry: Omit<AuditEntry, 'time'>): void {
-    this.db
-      .prepare(
-        `INSERT INTO audit (time, username, action, target, result, request_id, source, detail)
+    this.statement(
+      `INSERT INTO audit (time, username, action, target, result, request_id, source, detail)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
-      )
-      .run(
-        now(),
-        entry.username,
-        entry.action,
-        entry.target,
-        entry.result,
-        entry.request_id,
-        entry.source,
-        entry.detail,
-      );
+    ).run(
+      now(),
+      entry.username,
+      entry.action,
+      entry.target,
+      entry.result,
+      entry.request_id,
+      entry.source,
+      entry.detail,
+    );
   }
 
   /** Logins refused for a wrong password for this user name since `sinceIso`. */
   failedLogins(username: string, sinceIso: string): number {
     return (
-      this.db
-        .prepare(
-          `SELECT count(*) AS n FROM audit WHERE username = ? COLLATE NOCASE AND time > ?
+      this.statement(
+        `SELECT count(*) AS n FROM audit WHERE username = ? COLLATE NOCASE AND time > ?
              AND action = 'POST /api/auth/login' AND result = 'denied'`,
-        )
-        .get(username, sinceIso) as { n: number }
+      ).get(username, sinceIso) as { n: number }
     ).n;
   }
 
@@ -262,8 +261,9 @@ export class Store {
       }
     }
     const clause = where.length > 0 ? `WHERE ${where.join(' AND ')}` : '';
-    return this.db
-      .prepare(`SELECT * FROM audit ${clause} ORDER BY id DESC LIMIT ?`)
-      .all(...params, query.limit) as Array<AuditEntry & { id: number }>;
+    return this.statement(`SELECT * FROM audit ${clause} ORDER BY id DESC LIMIT ?`).all(
+      ...params,
+      query.limit,
+    ) as Array<AuditEntry & { id: number }>;
   }
 }
