@@ -383,6 +383,12 @@ describe('audit', () => {
     ).json().data.entries;
     expect(next[0].id).toBeLessThan(denied.entries[1].id);
     expect((await request(`${base}/api/audit?limit=0`)).status).toBe(400);
+    const infinite = await request(`${base}/api/audit?limit=1e309`);
+    expect(infinite.status).toBe(400);
+    expect(infinite.json()).toMatchObject({
+      code: 'bad_request',
+      error: 'limit must be a finite number',
+    });
     const viewer = newToken('vera');
     expect((await request(`${base}/api/audit`, as(viewer))).status).toBe(403);
   });

@@ -11,6 +11,7 @@ import Fastify, {
   type FastifyRequest,
   type FastifyServerFactory,
   type onResponseHookHandler,
+  type preHandlerHookHandler,
 } from 'fastify';
 import type { Logger } from 'pino';
 import { codeForStatus, ERROR_CODES, type ErrorCode } from '../../shared/errors.js';
@@ -130,6 +131,28 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   });
 
   const accessFormat = compileAccessFormat(options.accessLogFormat);
+  // Schema coercion turns "1e309" into Infinity and lets it pass `integer` and `maximum`:
+  // routes with numeric query parameters refuse a number that is not finite.
+  app.addHook('onRoute', (route) => {
+    const properties = (route.schema?.querystring as { properties?: object } | undefined)
+      ?.properties as Record<string, { type?: string }> | undefined;
+    const numeric = Object.entries(properties ?? {})
+      .filter(([, property]) => property.type === 'integer' || property.type === 'number')
+      .map(([name]) => name);
+    if (numeric.length === 0) return;
+    const finite: preHandlerHookHandler = (request, _reply, done) => {
+      const query = request.query as Record<string, unknown>;
+      const bad = numeric.find(
+        (name) => query[name] !== undefined && !Number.isFinite(query[name]),
+      );
+      done(
+        bad === undefined
+          ? undefined
+          : new ApiError('bad_request', `${bad} must be a finite number`),
+      );
+    };
+    route.preHandler = [...[route.preHandler ?? []].flat(), finite];
+  });
   const { accessLog, onResponse, metrics } = options;
   if (metrics !== undefined) {
     // Each route counts its own answers, its URL pattern known here: reading it per request
