@@ -1,10 +1,10 @@
 #!/usr/bin/env node
 /** `dwi`: argv -> config -> start. The only module that reads process.argv. */
+import { serve } from './app/index.js';
 import { AccountError, parseAccountArgs, runAccountCommand } from './auth/accounts.js';
 import { renderConfig, renderHelp } from './config/help.js';
 import { loadConfig } from './config/load.js';
 import { Store } from './store/index.js';
-import { Arbiter } from './supervisor/arbiter.js';
 import { VERSION } from './version.js';
 
 async function readStdin(): Promise<string> {
@@ -62,7 +62,7 @@ async function main(argv: string[]): Promise<number> {
     process.stdout.write('configuration OK\n');
     return 0;
   }
-  return new Arbiter(loaded, () => loadConfig(argv)).run();
+  return serve(loaded, () => loadConfig(argv));
 }
 
 main(process.argv.slice(2)).then(

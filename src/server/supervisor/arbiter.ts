@@ -4,16 +4,13 @@
  * only queue the signal; one loop drains the queue so actions never interleave.
  */
 import cluster, { type Worker } from 'node:cluster';
-import { setupPrimary } from '@socket.io/cluster-adapter';
-import { ensureFirstAdmin } from '../auth/accounts.js';
-import { Store } from '../store/index.js';
 import { fileURLToPath } from 'node:url';
 import { parseBind, bindUrl } from '../config/bind.js';
 import type { LoadedConfig } from '../config/load.js';
 import type { Settings } from '../config/settings.js';
 import { Logging, type Logger } from '../logging/index.js';
-import { createClusterMetrics } from '../metrics.js';
 import { VERSION } from '../version.js';
+import type { PrimaryApp } from './app.js';
 import { exitOnUncaught } from './crash.js';
 import { hooksOf, runHook, type Hooks } from './hooks.js';
 import {
@@ -63,7 +60,6 @@ const HANDLED_SIGNALS: NodeJS.Signals[] = [
   'SIGTTOU',
   'SIGUSR1',
 ];
-const WORKER_ENTRY = fileURLToPath(new URL('./worker-entry.js', import.meta.url));
 const TICK_MS = 250;
 
 export class Arbiter {
@@ -90,22 +86,23 @@ export class Arbiter {
     () => this.routeTargets(),
     () => this.settings.certfile === null,
   );
-  private readonly metrics = createClusterMetrics();
   private readonly listeners = new Listeners((socket) => this.router.route(socket));
 
-  /** `reloadConfig` reads every source afresh, as at start (SIGHUP, --reload). */
-  private readonly adminPassword: string | undefined;
-
+  /**
+   * `reloadConfig` reads every source afresh, as at start (SIGHUP, --reload); `workerEntry` is
+   * the module a worker process runs, which builds the application beside `app`.
+   */
   constructor(
     initial: LoadedConfig,
     private readonly reloadConfig: () => Promise<LoadedConfig>,
+    private readonly app: PrimaryApp,
+    private readonly workerEntry: string,
   ) {
     this.settings = initial.settings;
     this.hooks = hooksOf(this.settings);
     this.logging = new Logging(this.settings);
     this.log = this.logging.logger('dwi.error');
     this.target = this.settings.workers;
-    this.adminPassword = initial.adminPassword;
     exitOnUncaught(
       () => this.log,
       () => this.logging.close(),
@@ -147,16 +144,15 @@ export class Arbiter {
       this.logging.close();
       return 1;
     }
-    if (!(await this.prepareStore())) {
+    if (!(await this.app.prepare(this.settings, this.log))) {
       await this.listeners.close();
       this.pidfile?.remove();
       this.logging.close();
       return 1;
     }
-    cluster.setupPrimary({ exec: WORKER_ENTRY, args: [] });
+    cluster.setupPrimary({ exec: this.workerEntry, args: [] });
     cluster.on('message', (worker, message) => this.onMessage(worker, message));
-    // Relays the Socket.IO cluster adapter's messages between workers.
-    setupPrimary();
+    this.app.clusterStarted();
     cluster.on('exit', (worker, code, signal) => this.onExit(worker, code, signal));
     for (const signal of HANDLED_SIGNALS) {
       const handler = () => this.enqueue({ kind: 'signal', signal });
@@ -168,41 +164,6 @@ export class Arbiter {
     this.maintain();
     this.tick = setInterval(() => this.onTick(), TICK_MS);
     return done;
-  }
-
-  /** Until authentication exists (issue 6), say plainly who can reach the Docker socket. */
-  /**
-   * Opens the database once before the workers do (so its schema is migrated by one process)
-   * and creates the first admin if there is no user yet.
-   */
-  private async prepareStore(): Promise<boolean> {
-    let store: Store;
-    try {
-      store = Store.open(this.settings.data_dir);
-    } catch (err) {
-      this.log.error(
-        `cannot open the database in ${this.settings.data_dir}: ${(err as Error).message}`,
-      );
-      return false;
-    }
-    try {
-      const { created, generated } = await ensureFirstAdmin(store, this.adminPassword);
-      if (generated !== undefined) {
-        // Once, on stderr only, never in a log file: it is not stored anywhere else.
-        process.stderr.write(
-          `\n  dwi: created user "admin" with the password  ${generated}\n` +
-            '  It is shown only this once. Change it with: dwi user passwd admin\n\n',
-        );
-      } else if (created) {
-        this.log.info('created user "admin" with the password from DWI_ADMIN_PASSWORD');
-      }
-      return true;
-    } catch (err) {
-      this.log.error((err as Error).message);
-      return false;
-    } finally {
-      store.close();
-    }
   }
 
   private warnIfUnauthenticated(): void {
@@ -346,7 +307,7 @@ export class Arbiter {
         this.router.session(message.sid, state.id, message.open);
         return;
       case 'metrics-request':
-        this.metrics.collect().then(
+        this.app.collectMetrics().then(
           (text) => this.send(state, { type: 'metrics', id: message.id, text }),
           (err: Error) => {
             this.log.warn(`metrics collection failed: ${err.message}`);

@@ -1,5 +1,5 @@
 import type { Settings } from '../config/settings.js';
-import type { LogLevelChange } from '../http/routes/admin.js';
+import type { LevelChange } from '../logging/index.js';
 
 /** Settings as sent to a worker: everything but the hook functions, which it loads itself. */
 export type WorkerSettings = Omit<Settings, HookKeys>;
@@ -15,7 +15,7 @@ export type PrimaryToWorker =
   | { type: 'boot'; settings: WorkerSettings; workerId: number; primaryPid: number }
   /** Stop gracefully: stop accepting, finish in-flight requests, exit. */
   | { type: 'retire'; closeIdle: boolean }
-  | { type: 'log-level'; change: LogLevelChange }
+  | { type: 'log-level'; change: LevelChange }
   /** Sent with an accepted socket as the handle. */
   | { type: 'connection'; id: number; head?: string }
   | { type: 'metrics'; id: number; text: string };
@@ -32,7 +32,7 @@ export type WorkerToPrimary =
   | { type: 'boot-failed'; reason: string }
   /** max_requests reached: start a replacement, then retire me. */
   | { type: 'retire-me'; reason: string }
-  | { type: 'log-level'; change: LogLevelChange }
+  | { type: 'log-level'; change: LevelChange }
   /** A scrape landed here: the primary collects every worker's metrics. */
   | { type: 'metrics-request'; id: number };
 

@@ -1,18 +1,14 @@
 import type { FastifyPluginAsync } from 'fastify';
 import { ApiError } from '../errors.js';
 
-export interface LogLevelChange {
-  logger: string;
-  level: string | null;
-  ttl?: number;
-}
+import type { LevelChange } from '../../logging/index.js';
 
 export interface LogLevelControl {
   /** Current effective levels by logger name. */
   levels(): Record<string, string>;
   isKnownLogger(name: string): boolean;
   /** Applies a change here and in every other process of the server. */
-  set(change: LogLevelChange): void;
+  set(change: LevelChange): void;
 }
 
 const LEVELS = [
@@ -59,7 +55,7 @@ export const adminRoutes: FastifyPluginAsync<{ logLevels: LogLevelControl }> = a
       if (!logLevels.isKnownLogger(body.logger)) {
         throw new ApiError('not_found', `no logger named ${body.logger}`);
       }
-      const change: LogLevelChange = {
+      const change: LevelChange = {
         logger: body.logger,
         level: body.level?.toLowerCase() ?? null,
       };

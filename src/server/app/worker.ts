@@ -1,0 +1,112 @@
+/**
+ * The composition root of a worker: builds the store, the authenticator, the engine, the HTTP
+ * app and the Socket.IO server from the settings, and joins them. Nothing else constructs them.
+ */
+import { readFileSync } from 'node:fs';
+import { Authenticator } from '../auth/authenticator.js';
+import type { Settings } from '../config/settings.js';
+import { Engine } from '../engine/engine.js';
+import { buildApp } from '../http/app.js';
+import { HttpConnections } from '../http/server.js';
+import { createWorkerMetrics, METRICS_CONTENT_TYPE } from '../metrics.js';
+import { attachRealtime, type Realtime } from '../realtime/index.js';
+import { Store } from '../store/index.js';
+import type { WorkerApp, WorkerContext } from '../supervisor/app.js';
+import { VERSION } from '../version.js';
+
+export async function createWorkerApp(context: WorkerContext): Promise<WorkerApp> {
+  const { settings, logging, log } = context;
+  const tls =
+    settings.certfile !== null && settings.keyfile !== null
+      ? { cert: readFileSync(settings.certfile), key: readFileSync(settings.keyfile) }
+      : undefined;
+  const connections = new HttpConnections({
+    keepAliveMs: settings.keepalive * 1000,
+    ...(tls ? { tls } : {}),
+  });
+
+  const store = Store.open(settings.data_dir);
+  const authenticator = new Authenticator(settings.auth, store);
+  const accessLog = logging.accessWriter();
+  const engine = new Engine(settings, log.child({ module: 'engine' }));
+  engine.start();
+  // Socket.IO attaches once the app's server exists, after the metrics are made.
+  const live: { realtime?: Realtime } = {};
+  const metrics = createWorkerMetrics(engine, () => ({
+    sockets: live.realtime?.io.engine.clientsCount ?? 0,
+    logStreams: live.realtime?.logStreams.open ?? 0,
+    statsStreams: live.realtime?.statsStreams.open ?? 0,
+  }));
+  const app = await buildApp({
+    logger: log,
+    ...(accessLog !== undefined ? { accessLog } : {}),
+    accessLogFormat: settings.access_log_format,
+    version: VERSION,
+    workerId: context.workerId,
+    forwardedAllowIps: settings.forwarded_allow_ips,
+    readiness: () => {
+      const status = engine.status();
+      const checks = {
+        worker: connections.isDraining ? { ok: false, detail: 'shutting down' } : { ok: true },
+        engine: status.connected ? { ok: true } : { ok: false, detail: status.detail },
+      };
+      return { ready: checks.worker.ok && checks.engine.ok, checks, engine: status };
+    },
+    engine,
+    metrics: {
+      contentType: METRICS_CONTENT_TYPE,
+      scrape: () => context.clusterMetrics(() => metrics.registry.metrics()),
+      observeRequest: (...args) => metrics.observeRequest(...args),
+    },
+    logLevels: {
+      levels: () => logging.levels(),
+      isKnownLogger: (name) => logging.isKnownLogger(name),
+      set: context.setLogLevel,
+    },
+    hooks: {
+      ...(context.preRequest ? { preRequest: context.preRequest } : {}),
+      ...(context.postRequest ? { postRequest: context.postRequest } : {}),
+    },
+    onResponse: context.requestServed,
+    serverFactory: connections.factory,
+    auth: {
+      authenticator,
+      store,
+      sessionTtlSeconds: settings.session_ttl,
+      secureCookies: tls !== undefined,
+      allowedOrigins: settings.allowed_origins,
+      rateLimit: rateLimitOf(settings.rate_limit),
+    },
+    closeConnections: () => connections.isDraining || settings.keepalive === 0,
+  });
+  await app.ready();
+  const realtime = attachRealtime(connections.httpServer, {
+    engine,
+    log: logging.logger('socketio.server'),
+    engineLog: logging.logger('engineio.server'),
+    authenticator,
+    allowedOrigins: settings.allowed_origins,
+    tls: tls !== undefined,
+    staleAfterMs: settings.stale_stream_after * 1000,
+    onSession: context.stickySession,
+  });
+  live.realtime = realtime;
+
+  return {
+    accept: (socket, head) => connections.accept(socket, head),
+    close: async ({ timeoutMs, closeIdle }) => {
+      // Socket.IO clients reconnect, to another worker when this one retires.
+      await realtime.close().catch(() => {});
+      await connections.close({ timeoutMs, closeIdle });
+      engine.stop();
+      await app.close();
+      store.close();
+    },
+  };
+}
+
+/** "600/minute" (validated by the setting) as @fastify/rate-limit's max and window. */
+function rateLimitOf(text: Settings['rate_limit']): { max: number; timeWindow: string } {
+  const [max, per] = text.split('/');
+  return { max: Number(max), timeWindow: `1 ${per}` };
+}

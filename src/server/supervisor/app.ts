@@ -1,0 +1,50 @@
+/**
+ * What the process shell needs from the application it runs, and what it offers it. The
+ * supervisor knows workers, heartbeats, signals and connections, never the engine, HTTP or the
+ * store (as gunicorn's arbiter knows no WSGI app); src/server/app/ implements these.
+ */
+import type { Socket } from 'node:net';
+import type { Settings } from '../config/settings.js';
+import type { LevelChange, Logger, Logging } from '../logging/index.js';
+
+/** The application side of the primary process. */
+export interface PrimaryApp {
+  /**
+   * Runs once before any worker starts (the database schema, the first user). False: the
+   * reason was logged, and the server does not start.
+   */
+  prepare(settings: Settings, log: Logger): Promise<boolean>;
+  /** Called once the primary forks workers (a cluster-wide message relay, say). */
+  clusterStarted(): void;
+  /** Every worker's metrics together, in the Prometheus text format. */
+  collectMetrics(): Promise<string>;
+}
+
+/** What a worker's application gets from the shell. */
+export interface WorkerContext {
+  settings: Settings;
+  workerId: number;
+  logging: Logging;
+  log: Logger;
+  /** gunicorn's pre_request / post_request hooks, bound to this worker. */
+  preRequest?: (req: unknown) => unknown;
+  postRequest?: (req: unknown, res: unknown) => unknown;
+  /** Changes a log level here and in every other process of the server. */
+  setLogLevel(change: LevelChange): void;
+  /** Every worker's metrics, collected by the primary (this worker's alone if it cannot). */
+  clusterMetrics(own: () => Promise<string>): Promise<string>;
+  /** A Socket.IO session opened or closed here: its requests must be routed here. */
+  stickySession(sid: string, open: boolean): void;
+  /** Counts an answered request, for max_requests. */
+  requestServed(): void;
+}
+
+/** A worker's application: it serves the connections the shell hands it. */
+export interface WorkerApp {
+  /** A connection accepted by the primary, with the bytes it already read from it. */
+  accept(socket: Socket, head: Buffer | undefined): void;
+  /** Stops serving: new connections refused, in-flight requests given `timeoutMs`. */
+  close(options: { timeoutMs: number; closeIdle: boolean }): Promise<void>;
+}
+
+export type WorkerAppFactory = (context: WorkerContext) => Promise<WorkerApp>;
