@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
 import { SETTINGS } from './settings.js';
-import { didYouMean } from './suggest.js';
+import { didYouMean } from '../util/suggest.js';
 
 export interface ParsedArgs {
   /** Raw values by setting name; repeatable flags give arrays. */

@@ -1,4 +1,5 @@
 import { accessSync, constants } from 'node:fs';
+import { LogConfigError } from '../logging/dictconfig.js';
 import { planLogging } from '../logging/plan.js';
 import { parseCommandLine, type ParsedArgs } from './argv.js';
 import { readEnv } from './env.js';
@@ -6,7 +7,7 @@ import { loadConfigFile } from './file.js';
 import { SettingError, type Source } from './setting.js';
 import { defaultSettings, SETTINGS, SETTINGS_BY_NAME, type Settings } from './settings.js';
 import { shellWords } from './shell-words.js';
-import { didYouMean } from './suggest.js';
+import { didYouMean } from '../util/suggest.js';
 
 export interface Origin {
   source: Source;
@@ -154,7 +155,7 @@ function crossChecks(settings: Settings): string[] {
   try {
     planLogging(settings);
   } catch (err) {
-    errors.push(err instanceof SettingError ? err.message : String(err));
+    errors.push(err instanceof LogConfigError ? err.message : String(err));
   }
   if (settings.docker_tls_verify && settings.docker_cert_path === null) {
     errors.push(

@@ -168,7 +168,7 @@ export const authRoutes: FastifyPluginAsync<AuthRouteOptions> = async (app, opti
       // A user name with LOCKOUT_FAILURES wrong passwords in LOCKOUT_MINUTES is locked that
       // long (counted from the audit log, so every worker agrees).
       const since = new Date(Date.now() - LOCKOUT_MINUTES * 60_000).toISOString();
-      if (store.failedLogins(username, since) >= LOCKOUT_FAILURES)
+      if (store.deniedSince(username, 'POST /api/auth/login', since) >= LOCKOUT_FAILURES)
         throw new ApiError(
           'rate_limited',
           `Too many failed logins for ${username}: locked for up to ${LOCKOUT_MINUTES} minutes`,

@@ -4,9 +4,8 @@
  * with one clear line rather than silently ignored.
  */
 import { z } from 'zod';
-import { SettingError } from '../config/setting.js';
 import { parseLevel } from './levels.js';
-import { didYouMean } from '../config/suggest.js';
+import { didYouMean } from '../util/suggest.js';
 
 /** Logger names of the original (gunicorn) that mean dwi's own. */
 export const LOGGER_ALIASES: Record<string, string> = {
@@ -81,17 +80,20 @@ export type FormatterConfig = z.infer<typeof formatterSchema>;
 export type HandlerConfig = z.infer<typeof handlerSchema>;
 export type LoggerConfig = z.infer<typeof loggerSchema>;
 
-/** Validates a dictConfig object; throws SettingError with the path of the first problem. */
+/** A logging configuration that cannot work: says where, as `logconfig_dict.handlers.x: ...`. */
+export class LogConfigError extends Error {}
+
+/** Validates a dictConfig object; throws LogConfigError with the path of the first problem. */
 export function parseLogConfig(raw: unknown): LogConfigDict {
   const result = schema.safeParse(raw);
   if (!result.success) {
     const issue = result.error.issues[0]!;
     const where = ['logconfig_dict', ...issue.path.map(String)].join('.');
-    throw new SettingError(`${where}: ${issue.message}`);
+    throw new LogConfigError(`${where}: ${issue.message}`);
   }
   const dict = result.data;
   if (dict.filters !== undefined && Object.keys(dict.filters).length > 0) {
-    throw new SettingError(
+    throw new LogConfigError(
       'logconfig_dict.filters: filters are not supported; use the noise_filter setting',
     );
   }
@@ -99,27 +101,29 @@ export function parseLogConfig(raw: unknown): LogConfigDict {
   const handlers = dict.handlers ?? {};
   for (const [name, formatter] of Object.entries(formatters)) {
     if (formatter.class !== undefined && !FORMATTER_CLASSES.includes(formatter.class)) {
-      throw new SettingError(
+      throw new LogConfigError(
         `logconfig_dict.formatters.${name}.class: ${formatter.class} is not supported (use ${FORMATTER_CLASSES.join(' or ')})`,
       );
     }
   }
   for (const [name, handler] of Object.entries(handlers)) {
     if (!HANDLER_CLASSES.includes(handler.class)) {
-      throw new SettingError(
+      throw new LogConfigError(
         `logconfig_dict.handlers.${name}.class: ${handler.class} is not supported (use ${HANDLER_CLASSES.join(', ')})`,
       );
     }
     if (handler.formatter !== undefined && !(handler.formatter in formatters)) {
-      throw new SettingError(
+      throw new LogConfigError(
         `logconfig_dict.handlers.${name}.formatter: no formatter named ${handler.formatter}${didYouMean(handler.formatter, Object.keys(formatters))}`,
       );
     }
     if (FILE_HANDLERS.includes(handler.class) && handler.filename === undefined) {
-      throw new SettingError(`logconfig_dict.handlers.${name}: ${handler.class} needs a filename`);
+      throw new LogConfigError(
+        `logconfig_dict.handlers.${name}: ${handler.class} needs a filename`,
+      );
     }
     if (handler.stream !== undefined && streamTarget(handler.stream) === undefined) {
-      throw new SettingError(
+      throw new LogConfigError(
         `logconfig_dict.handlers.${name}.stream: expected ext://sys.stdout or ext://sys.stderr, got ${handler.stream}`,
       );
     }
@@ -128,7 +132,7 @@ export function parseLogConfig(raw: unknown): LogConfigDict {
   for (const [name, logger] of Object.entries(loggers)) {
     for (const handler of logger.handlers ?? []) {
       if (!(handler in handlers)) {
-        throw new SettingError(
+        throw new LogConfigError(
           `logconfig_dict.loggers.${name}.handlers: no handler named ${handler}${didYouMean(handler, Object.keys(handlers))}`,
         );
       }

@@ -1,9 +1,8 @@
 import { pino, type Logger } from 'pino';
-import type { Settings } from '../config/settings.js';
 import { LOGGER_ALIASES } from './dictconfig.js';
 import { levelName, parseLevel, pinoToPy, PY_LEVELS, pyToPinoName } from './levels.js';
 import { describeHidden, NoiseFilter } from './noise.js';
-import { planLogging, type LoggingPlan, type SinkTarget } from './plan.js';
+import { planLogging, type LoggingPlan, type LoggingSettings, type SinkTarget } from './plan.js';
 import type { LogRecord } from './record.js';
 
 export type { Logger } from 'pino';
@@ -102,7 +101,7 @@ export class Logging {
   private readonly noise: NoiseFilter;
   private readonly reportTimer: NodeJS.Timeout | undefined;
 
-  constructor(settings: Settings) {
+  constructor(settings: LoggingSettings) {
     this.plan = planLogging(settings);
     for (const [name, handler] of this.plan.handlers) {
       const key = sinkKey(handler.target);

@@ -2,14 +2,14 @@
  * Turns the logging settings into a plan of handlers and loggers, the way gunicorn does:
  * defaults built from errorlog / accesslog / loglevel, then logconfig_dict merged over them.
  */
-import type { Settings } from '../config/settings.js';
-import { SettingError } from '../config/setting.js';
 import {
   FILE_HANDLERS,
   JSON_FORMATTER_CLASSES,
   LOGGER_ALIASES,
   NULL_HANDLERS,
+  LogConfigError,
   streamTarget,
+  type LogConfigDict,
   type FormatterConfig,
   type HandlerConfig,
   type LoggerConfig,
@@ -51,7 +51,19 @@ function fileTarget(path: string): SinkTarget {
   return { kind: 'file', path, truncate: false };
 }
 
-export function planLogging(settings: Settings): LoggingPlan {
+/** The settings logging is built from (the server's Settings have them all). */
+export interface LoggingSettings {
+  errorlog: string;
+  accesslog: string | null;
+  loglevel: string;
+  logconfig_dict: LogConfigDict | null;
+  log_format: 'text' | 'json';
+  noise_filter: readonly string[];
+  noise_filter_socketio: readonly string[];
+  noise_filter_report_interval: number;
+}
+
+export function planLogging(settings: LoggingSettings): LoggingPlan {
   const formatters: Record<string, FormatterConfig> = {
     generic: { format: ERROR_FORMAT, datefmt: ERROR_DATEFMT },
     access: { format: '%(message)s' },
@@ -105,7 +117,7 @@ export function planLogging(settings: Settings): LoggingPlan {
       );
     } catch (err) {
       if (err instanceof FormatError)
-        throw new SettingError(`logconfig_dict.formatters.${name}: ${err.message}`);
+        throw new LogConfigError(`logconfig_dict.formatters.${name}: ${err.message}`);
       throw err;
     }
   }

@@ -236,13 +236,13 @@ export class Store {
     );
   }
 
-  /** Logins refused for a wrong password for this user name since `sinceIso`. */
-  failedLogins(username: string, sinceIso: string): number {
+  /** Audited `action`s refused for this user name since `sinceIso` (wrong passwords, say). */
+  deniedSince(username: string, action: string, sinceIso: string): number {
     return (
       this.statement(
         `SELECT count(*) AS n FROM audit WHERE username = ? COLLATE NOCASE AND time > ?
-             AND action = 'POST /api/auth/login' AND result = 'denied'`,
-      ).get(username, sinceIso) as { n: number }
+             AND action = ? AND result = 'denied'`,
+      ).get(username, sinceIso, action) as { n: number }
     ).n;
   }
 

@@ -1,5 +1,5 @@
 import { compileAccessFormat } from '../../logging/access.js';
-import { parseLogConfig, type LogConfigDict } from '../../logging/dictconfig.js';
+import { LogConfigError, parseLogConfig, type LogConfigDict } from '../../logging/dictconfig.js';
 import {
   defineSetting,
   oneOf,
@@ -95,10 +95,14 @@ export const loggingSettings = [
     flags: ['--log-config-json'],
     metavar: 'FILE',
     default: null as LogConfigDict | null,
-    convert: (raw: unknown) =>
-      raw === null || raw === ''
-        ? null
-        : parseLogConfig(typeof raw === 'string' ? loadJsonFile(raw) : raw),
+    convert: (raw: unknown) => {
+      if (raw === null || raw === '') return null;
+      try {
+        return parseLogConfig(typeof raw === 'string' ? loadJsonFile(raw) : raw);
+      } catch (err) {
+        throw err instanceof LogConfigError ? new SettingError(err.message) : err;
+      }
+    },
     doc: "Logging in Python's dictConfig shape: a JSON file from the CLI/env, an object in a config file.",
     show: (value) => (value === null ? 'None' : JSON.stringify(value)),
   }),
