@@ -5,13 +5,13 @@
  */
 import { setupPrimary } from '@socket.io/cluster-adapter';
 import { ensureFirstAdmin } from '../auth/accounts.js';
-import { createClusterMetrics } from '../metrics.js';
 import { Store } from '../store/index.js';
 import type { PrimaryApp } from '../supervisor/app.js';
 
 /** `adminPassword`: DWI_ADMIN_PASSWORD, for the first admin when there is no user yet. */
 export function createPrimaryApp(adminPassword: string | undefined): PrimaryApp {
-  const metrics = createClusterMetrics();
+  // prom-client loads at the first scrape, not at every start.
+  let metrics: Promise<{ collect(): Promise<string> }> | undefined;
   return {
     async prepare(settings, log) {
       let store: Store;
@@ -42,6 +42,9 @@ export function createPrimaryApp(adminPassword: string | undefined): PrimaryApp 
       }
     },
     clusterStarted: () => setupPrimary(),
-    collectMetrics: () => metrics.collect(),
+    collectMetrics: async () => {
+      metrics ??= import('../metrics.js').then((module) => module.createClusterMetrics());
+      return (await metrics).collect();
+    },
   };
 }
