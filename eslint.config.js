@@ -1,10 +1,34 @@
 import js from '@eslint/js';
 import globals from 'globals';
 import tseslint from 'typescript-eslint';
+import { importX } from 'eslint-plugin-import-x';
+import { createTypeScriptImportResolver } from 'eslint-import-resolver-typescript';
 
 const onlyIn = (what, where) => ({
   group: [what, `${what}/*`],
-  message: `Only ${where} may import ${what} (see DESIGN.md section 2).`,
+  message: `Only ${where} may import ${what} (docs/architecture.md).`,
+});
+
+const server = (...names) => names.map((name) => `./src/server/${name}`);
+/** The server's layers, lowest first: each may import only from those before it. */
+const LAYERS = [
+  ['util'],
+  ['logging'],
+  ['config'],
+  ['store'],
+  ['auth'],
+  ['engine'],
+  ['http', 'realtime', 'metrics.ts'],
+  ['supervisor'],
+  ['app'],
+];
+const layerZones = LAYERS.flatMap((layer, index) => {
+  const above = LAYERS.slice(index + 1).flat();
+  return layer.map((name) => ({
+    target: `./src/server/${name}`,
+    from: server(...above, 'cli.ts'),
+    message: `src/server/${name} sits below what it imports here: data flows one way (docs/architecture.md).`,
+  }));
 });
 
 export default tseslint.config(
@@ -20,7 +44,60 @@ export default tseslint.config(
     },
   },
   {
-    // The import direction of DESIGN.md section 2 (two rule names so both apply to one file).
+    // One-way layers (docs/architecture.md), and no import cycles.
+    files: ['src/**/*.ts', 'src/**/*.tsx'],
+    plugins: { 'import-x': importX },
+    settings: {
+      // Without .ts here, no-cycle follows no TypeScript import and never fires.
+      'import-x/extensions': ['.ts', '.tsx', '.js', '.mjs'],
+      'import-x/parsers': { '@typescript-eslint/parser': ['.ts', '.tsx'] },
+      'import-x/resolver-next': [createTypeScriptImportResolver()],
+    },
+    rules: {
+      'import-x/no-cycle': 'error',
+      'import-x/no-restricted-paths': [
+        'error',
+        {
+          zones: [
+            ...layerZones,
+            {
+              target: './src/server/supervisor',
+              from: server('store', 'auth', 'engine', 'http', 'realtime', 'metrics.ts'),
+              message:
+                'supervisor/ is the process shell: it runs an application through supervisor/app.ts and knows none of its parts.',
+            },
+            {
+              target: './src/server/http',
+              from: server('realtime'),
+              message: 'http/ and realtime/ are siblings: share code through a lower layer.',
+            },
+            {
+              target: './src/server/realtime',
+              from: server('http'),
+              message: 'http/ and realtime/ are siblings: share code through a lower layer.',
+            },
+            {
+              target: './src/shared',
+              from: ['./src/server', './src/web'],
+              message: 'src/shared is imported by the server and the web app; it imports neither.',
+            },
+            {
+              target: './src/web',
+              from: './src/server',
+              message: 'The web app imports src/shared only.',
+            },
+            {
+              target: './src/server',
+              from: './src/web',
+              message: 'Nothing imports the web app.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    // Only these modules may import these packages (two rule names so both apply to one file).
     files: ['src/**/*.ts'],
     ignores: ['src/server/engine/**'],
     rules: {

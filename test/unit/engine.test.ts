@@ -8,14 +8,8 @@ import {
   sinceFromClock,
   sinceParam,
 } from '../../src/server/engine/events.js';
-import {
-  justAfter,
-  justBefore,
-  lastLines,
-  lineMatcher,
-  searchStream,
-  splitTimestamp,
-} from '../../src/server/engine/logsearch.js';
+import { lastLines, lineMatcher, searchStream } from '../../src/server/engine/logsearch.js';
+import { justAfter, justBefore, splitTimestamp } from '../../src/server/engine/timestamps.js';
 import { ContainerModel } from '../../src/server/engine/model.js';
 import { recreateSpec } from '../../src/server/engine/rebuild.js';
 import { decodeStats } from '../../src/server/engine/stats.js';

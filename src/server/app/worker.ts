@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { Authenticator } from '../auth/authenticator.js';
 import type { Settings } from '../config/settings.js';
-import { Engine } from '../engine/engine.js';
+import { createEngine } from '../engine/index.js';
 import { buildApp } from '../http/app.js';
 import { HttpConnections } from '../http/server.js';
 import { createWorkerMetrics, METRICS_CONTENT_TYPE } from '../metrics.js';
@@ -28,7 +28,7 @@ export async function createWorkerApp(context: WorkerContext): Promise<WorkerApp
   const store = Store.open(settings.data_dir);
   const authenticator = new Authenticator(settings.auth, store);
   const accessLog = logging.accessWriter();
-  const engine = new Engine(settings, log.child({ module: 'engine' }));
+  const engine = createEngine(settings, log.child({ module: 'engine' }));
   engine.start();
   // Socket.IO attaches once the app's server exists, after the metrics are made.
   const live: { realtime?: Realtime } = {};

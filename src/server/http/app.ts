@@ -15,7 +15,7 @@ import Fastify, {
 } from 'fastify';
 import type { Logger } from 'pino';
 import { codeForStatus, ERROR_CODES, type ErrorCode } from '../../shared/errors.js';
-import type { Engine } from '../engine/engine.js';
+import type { EngineApi } from '../engine/ports.js';
 import type { Readiness } from '../../shared/health.js';
 import { compileAccessFormat, type AccessInfo } from '../logging/access.js';
 import type { Authenticator } from '../auth/authenticator.js';
@@ -63,7 +63,7 @@ export interface AppOptions {
   readiness: () => Readiness;
   logLevels: LogLevelControl;
   /** The Docker engine; the container and image routes exist only with one. */
-  engine?: Engine;
+  engine?: EngineApi;
   /** Prometheus metrics: GET /metrics, and a count of every answered request. */
   metrics?: MetricsSource & {
     observeRequest(method: string, route: string, status: number, seconds: number): void;

@@ -17,10 +17,9 @@ import type { Ack, ClientToServerEvents, ServerToClientEvents } from '../../shar
 import { allows, type Principal, type Role } from '../../shared/auth.js';
 import type { Authenticator } from '../auth/authenticator.js';
 import { originAllowed } from '../auth/origins.js';
-import type { Engine } from '../engine/engine.js';
 import { knownError } from '../http/errors.js';
 import { RecoverableClusterAdapter } from './adapter.js';
-import { LogStreams } from './logs.js';
+import { LogStreams, type LogSource } from './logs.js';
 import { LogOutbox } from './outbox.js';
 import { StatsStreams } from './stats.js';
 
@@ -94,7 +93,7 @@ export interface Realtime {
 }
 
 export interface RealtimeOptions {
-  engine: Engine;
+  engine: LogSource;
   /** socketio.server */
   log: Logger;
   /** engineio.server */

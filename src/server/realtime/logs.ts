@@ -12,9 +12,12 @@
 import type { Logger } from 'pino';
 import type { Container } from '../../shared/containers.js';
 import type { LogStreamStatus } from '../../shared/events.js';
-import type { Engine } from '../engine/engine.js';
+import type { ContainerOperations, ContainerState, LiveSources } from '../engine/ports.js';
 import { EngineError } from '../engine/errors.js';
-import { isLater, isTimestamp, justAfter, splitTimestamp } from '../engine/logsearch.js';
+import { isLater, isTimestamp, justAfter, splitTimestamp } from '../engine/timestamps.js';
+
+/** What following logs needs of the engine: its model, its streams, and the last lines. */
+export type LogSource = ContainerState & LiveSources & Pick<ContainerOperations, 'logs'>;
 import type { ModelChange } from '../engine/model.js';
 
 export interface LogSubscriber {
@@ -95,7 +98,7 @@ export class LogStreams {
   private readonly unsubscribeModel: () => void;
 
   constructor(
-    private readonly engine: Engine,
+    private readonly engine: LogSource,
     private readonly log: Logger,
     private readonly staleAfterMs: number,
   ) {

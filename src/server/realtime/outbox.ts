@@ -8,7 +8,7 @@
  */
 import type { Socket } from 'socket.io';
 import type { ClientToServerEvents, ServerToClientEvents } from '../../shared/events.js';
-import { splitTimestamp } from '../engine/logsearch.js';
+import { splitTimestamp } from '../engine/timestamps.js';
 
 type DwiSocket = Socket<ClientToServerEvents, ServerToClientEvents, object, unknown>;
 

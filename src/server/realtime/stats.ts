@@ -6,7 +6,7 @@
  */
 import type { Logger } from 'pino';
 import type { ContainerStats } from '../../shared/stats.js';
-import type { Engine } from '../engine/engine.js';
+import type { ContainerState, LiveSources } from '../engine/ports.js';
 import { EngineError } from '../engine/errors.js';
 
 export interface StatsWatcher {
@@ -27,7 +27,7 @@ export class StatsStreams {
   private readonly unsubscribeModel: () => void;
 
   constructor(
-    private readonly engine: Engine,
+    private readonly engine: ContainerState & LiveSources,
     private readonly log: Logger,
   ) {
     this.unsubscribeModel = engine.containers.subscribe((change) => {

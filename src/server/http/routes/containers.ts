@@ -1,7 +1,7 @@
 import type { FastifyPluginAsync } from 'fastify';
 import { CONTAINER_ACTIONS, type ContainerAction } from '../../../shared/containers.js';
-import type { Engine } from '../../engine/engine.js';
-import { justBefore, splitTimestamp } from '../../engine/logsearch.js';
+import type { ContainerOperations, ContainerState } from '../../engine/ports.js';
+import { justBefore, splitTimestamp } from '../../engine/timestamps.js';
 import { ApiError } from '../errors.js';
 import { withProgress } from '../progress.js';
 import { requireRole } from '../auth.js';
@@ -90,7 +90,9 @@ function timeRange(query: { since?: string; until?: string }): {
   };
 }
 
-export const containerRoutes: FastifyPluginAsync<{ engine: Engine }> = async (app, { engine }) => {
+export const containerRoutes: FastifyPluginAsync<{
+  engine: ContainerState & ContainerOperations;
+}> = async (app, { engine }) => {
   app.get(
     '/api/containers',
     { config: { access: 'viewer' }, schema: { querystring: listQuery } },

@@ -1,10 +1,13 @@
 import type { FastifyPluginAsync } from 'fastify';
-import type { Engine } from '../../engine/engine.js';
+import type { ImageOperations } from '../../engine/ports.js';
 
 /** An image id, short id or reference (repo/name:tag, name@sha256:...). */
 const IMAGE_REF = /^[A-Za-z0-9][A-Za-z0-9_.:/@+-]{0,511}$/;
 
-export const imageRoutes: FastifyPluginAsync<{ engine: Engine }> = async (app, { engine }) => {
+export const imageRoutes: FastifyPluginAsync<{ engine: ImageOperations }> = async (
+  app,
+  { engine },
+) => {
   app.get('/api/images', { config: { access: 'viewer' } }, async () => {
     const images = await engine.images();
     images.sort((a, b) => b.created.localeCompare(a.created));

@@ -1,6 +1,6 @@
 import type { FastifyPluginAsync } from 'fastify';
 import type { Container } from '../../../shared/containers.js';
-import type { Engine } from '../../engine/engine.js';
+import type { ContainerOperations, ContainerState } from '../../engine/ports.js';
 import { EngineError } from '../../engine/errors.js';
 import { displayProject } from '../../engine/normalize.js';
 import { ApiError } from '../errors.js';
@@ -40,7 +40,9 @@ function group(containers: Container[]): ProjectGroup[] {
 }
 
 /** Compose projects: containers grouped by their project label, with bulk actions. */
-export const projectRoutes: FastifyPluginAsync<{ engine: Engine }> = async (app, { engine }) => {
+export const projectRoutes: FastifyPluginAsync<{
+  engine: ContainerState & ContainerOperations;
+}> = async (app, { engine }) => {
   app.get('/api/projects', { config: { access: 'viewer' } }, async () => {
     engine.ensureConnected();
     return { status: 'success', data: group(engine.containers.list()) };

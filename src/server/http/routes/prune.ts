@@ -1,5 +1,5 @@
 import type { FastifyPluginAsync } from 'fastify';
-import type { Engine } from '../../engine/engine.js';
+import type { ImageOperations } from '../../engine/ports.js';
 import { PRUNE_KINDS, pruneCommand, type PruneKind } from '../../engine/prune.js';
 import { ApiError } from '../errors.js';
 import { withProgress } from '../progress.js';
@@ -8,7 +8,10 @@ import { withProgress } from '../progress.js';
  * POST /api/docker/prune/{containers,images,volumes,networks,all}: the original's
  * {message, command, result}; ?dry_run=1 lists what would go without removing anything.
  */
-export const pruneRoutes: FastifyPluginAsync<{ engine: Engine }> = async (app, { engine }) => {
+export const pruneRoutes: FastifyPluginAsync<{ engine: ImageOperations }> = async (
+  app,
+  { engine },
+) => {
   app.post(
     '/api/docker/prune/:kind',
     {

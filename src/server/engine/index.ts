@@ -1,0 +1,44 @@
+/**
+ * The one place that talks to Docker (only engine/ imports dockerode): the model kept in sync
+ * by events (sync.ts) and the operations (operations.ts), joined for one worker.
+ */
+import type { Logger } from 'pino';
+import { createClient, type EngineSettings } from './client.js';
+import { EngineOperations } from './operations.js';
+import type { EngineApi } from './ports.js';
+import { EngineSync } from './sync.js';
+
+export type Engine = EngineApi & {
+  /** Connects and follows the engine's events until stop(). */
+  start(): void;
+  stop(): void;
+};
+
+export function createEngine(settings: EngineSettings, log: Logger): Engine {
+  const docker = createClient(settings);
+  const sync = new EngineSync(docker, log);
+  const operations = new EngineOperations(docker, sync);
+  return {
+    containers: sync.containers,
+    status: () => sync.status(),
+    ensureConnected: () => sync.ensureConnected(),
+    get connections() {
+      return sync.connections;
+    },
+    start: () => sync.start(),
+    stop: () => sync.stop(),
+    calls: operations.calls,
+    inspect: (...args) => operations.inspect(...args),
+    logs: (...args) => operations.logs(...args),
+    searchLogs: (...args) => operations.searchLogs(...args),
+    act: (...args) => operations.act(...args),
+    rebuild: (...args) => operations.rebuild(...args),
+    stats: (...args) => operations.stats(...args),
+    images: () => operations.images(),
+    removeImage: (...args) => operations.removeImage(...args),
+    prune: (...args) => operations.prune(...args),
+    follow: (...args) => operations.follow(...args),
+    followStats: (...args) => operations.followStats(...args),
+    onAction: (...args) => operations.onAction(...args),
+  };
+}

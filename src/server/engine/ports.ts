@@ -1,0 +1,125 @@
+/**
+ * What the rest of the server may ask of the engine, as narrow interfaces: http/ and realtime/
+ * depend on these, never on the classes behind them (sync.ts keeps the model, operations.ts
+ * runs the calls), so each can be faked in a unit test or replaced without touching them.
+ */
+import type { Container, ContainerAction, Image } from '../../shared/containers.js';
+import type { EngineStatus } from '../../shared/health.js';
+import type { SearchResult } from './logsearch.js';
+import type { ModelChange } from './model.js';
+import type { PruneKind, PruneOptions, PruneResult } from './prune.js';
+import type { RebuildOptions, RebuildResult } from './rebuild.js';
+import type { ContainerStats } from './stats.js';
+
+export interface LogOptions {
+  tail: number | 'all';
+  /** Unix seconds, as a number or as text with nanoseconds (a cursor). */
+  since?: number | string;
+  until?: number | string;
+  timestamps: boolean;
+  stdout: boolean;
+  stderr: boolean;
+}
+
+export interface ActionDone {
+  container_id: string;
+  name: string;
+  action: ContainerAction;
+  message: string;
+}
+
+/** The containers as the engine last told us, kept current by its events. */
+export interface ContainerView {
+  list(): Container[];
+  /** By full id, unique id prefix or name. */
+  find(ref: string): Container | undefined;
+  /** Hears of every real change; returns the unsubscribe. */
+  subscribe(listener: (change: ModelChange) => void): () => void;
+  readonly size: number;
+}
+
+/** The model and whether the engine is there. */
+export interface ContainerState {
+  readonly containers: ContainerView;
+  status(): EngineStatus;
+  /** Throws an `unavailable` EngineError (503) while the engine is away. */
+  ensureConnected(): void;
+  /** Times the engine became reachable: a change tells that it went away meanwhile. */
+  readonly connections: number;
+}
+
+/** Reading and acting on one container. */
+export interface ContainerOperations {
+  inspect(ref: string, options: { unmasked: boolean }): Promise<Record<string, unknown>>;
+  logs(
+    ref: string,
+    options: LogOptions,
+  ): Promise<Array<{ stream: 'stdout' | 'stderr'; line: string }>>;
+  searchLogs(
+    ref: string,
+    options: {
+      q: string;
+      regex: boolean;
+      since?: number | string;
+      until?: number | string;
+      limit: number;
+    },
+  ): Promise<SearchResult>;
+  /** Runs an action; resolves with what happened, in a sentence. */
+  act(
+    ref: string,
+    action: Exclude<ContainerAction, 'rebuild'>,
+    options?: { timeout?: number; force?: boolean },
+  ): Promise<string>;
+  rebuild(
+    ref: string,
+    options: RebuildOptions,
+    onStep?: (step: string) => void,
+  ): Promise<RebuildResult>;
+  /** One stats sample (about a second: CPU needs two readings). */
+  stats(ref: string): Promise<ContainerStats & { id: string; name: string }>;
+}
+
+/** Images and prune. */
+export interface ImageOperations {
+  images(): Promise<Image[]>;
+  removeImage(ref: string, force: boolean): Promise<Array<Record<string, string>>>;
+  /** Prunes, or with dryRun lists what would go and the space it would free. */
+  prune(
+    kind: PruneKind,
+    options: PruneOptions & { dryRun: boolean },
+    onStep?: (step: string) => void,
+  ): Promise<PruneResult>;
+}
+
+/** What streams: followed logs and stats, and actions as they are done. */
+export interface LiveSources {
+  /**
+   * Follows a container's log from now on, or from just after the line stamped `after`.
+   * `ended` settles when the log ends (true: the container stopped) or breaks or is stopped.
+   */
+  follow(
+    ref: string,
+    onLine: (line: string, stream: 'stdout' | 'stderr') => void,
+    after?: string,
+  ): Promise<{ stop: () => void; pause: () => void; resume: () => void; ended: Promise<boolean> }>;
+  /** One decoded sample a second until `stop` or the container stops. */
+  followStats(
+    ref: string,
+    onSample: (stats: ContainerStats) => void,
+  ): Promise<{ stop: () => void; ended: Promise<void> }>;
+  /** Hears of every action run through this process, once it succeeded. */
+  onAction(listener: (action: ActionDone) => void): () => void;
+}
+
+/** Engine calls by operation and outcome, for /metrics. */
+export interface EngineCalls {
+  readonly calls: ReadonlyMap<string, { ok: number; failed: number; seconds: number }>;
+}
+
+/** Everything above, as one worker's engine offers it. */
+export type EngineApi = ContainerState &
+  ContainerOperations &
+  ImageOperations &
+  LiveSources &
+  EngineCalls;

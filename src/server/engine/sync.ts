@@ -1,0 +1,255 @@
+/**
+ * The engine's containers kept in memory: one list, then the event stream, resumed with
+ * `since` whenever it breaks, so no event is missed; and whether the engine is there at all.
+ */
+import type Docker from 'dockerode';
+import type { Logger } from 'pino';
+import type { Container } from '../../shared/containers.js';
+import type { EngineStatus } from '../../shared/health.js';
+import { LineBuffer } from './demux.js';
+import { EngineError, fromDockerError } from './errors.js';
+import {
+  AppliedEvents,
+  eventTimeMs,
+  parseEvent,
+  sinceFromClock,
+  sinceParam,
+  type EngineEvent,
+} from './events.js';
+import { ContainerModel } from './model.js';
+import { stateOf, toContainer, type EngineContainer, type EngineImage } from './normalize.js';
+import type { ContainerState } from './ports.js';
+
+const MAX_BACKOFF_MS = 5000;
+
+/** Container events that change nothing we show. */
+const IGNORED_ACTIONS =
+  /^(exec_|attach|detach|resize|top|commit|copy|export|archive-path|extract-to-dir)/;
+
+export class EngineSync implements ContainerState {
+  readonly containers = new ContainerModel();
+  private readonly applied = new AppliedEvents();
+  private readonly imageTags = new Map<string, string>();
+  /** Per container: events seen, so a slow refresh cannot overwrite a newer event's state. */
+  private readonly eventCount = new Map<string, number>();
+  /**
+   * Per container: the status its last state event implied. The engine's list can lag its own
+   * events by a moment, so a refresh right after an event keeps this status over the list's.
+   */
+  private readonly eventStatus = new Map<string, string>();
+  private connected = false;
+  private connectedCount = 0;
+  private detail = 'connecting';
+  private stopped = false;
+  private since: string | undefined;
+  private stream: NodeJS.ReadableStream | undefined;
+  private eventsApplied = 0;
+  private reconnects = 0;
+  private lastLagMs: number | null = null;
+  private wake: () => void = () => {};
+
+  constructor(
+    private readonly docker: Docker,
+    private readonly log: Logger,
+  ) {}
+
+  start(): void {
+    void this.run();
+  }
+
+  stop(): void {
+    this.stopped = true;
+    this.stream?.removeAllListeners();
+    (this.stream as { destroy?: () => void } | undefined)?.destroy?.();
+    this.wake();
+  }
+
+  status(): EngineStatus {
+    return {
+      connected: this.connected,
+      detail: this.detail,
+      containers: this.containers.size,
+      events_applied: this.eventsApplied,
+      reconnects: this.reconnects,
+      last_event_lag_ms: this.lastLagMs,
+    };
+  }
+
+  /** Fails fast with 503 material when the engine is known to be away. */
+  ensureConnected(): void {
+    if (!this.connected)
+      throw new EngineError('unavailable', `the Docker engine is unavailable (${this.detail})`);
+  }
+
+  private async run(): Promise<void> {
+    let backoff = 0;
+    while (!this.stopped) {
+      const startedAt = Date.now();
+      try {
+        await this.session();
+        // The stream was lost while the engine answered: resubscribe at once (with since),
+        // unless streams keep dying young, which a retry at full speed would not mend.
+        if (!this.stopped) this.log.info('Docker event stream lost; resubscribing');
+        backoff =
+          Date.now() - startedAt < 1000 ? Math.min(Math.max(backoff * 2, 100), MAX_BACKOFF_MS) : 0;
+      } catch (err) {
+        // Subscribing or listing failed: the engine is away until a later try succeeds.
+        const failure = fromDockerError(err);
+        if (this.connected || this.detail === 'connecting') {
+          this.log.error(`Docker engine unavailable: ${failure.message}; retrying`);
+        }
+        this.setConnected(false, failure.message);
+        backoff = Math.min(Math.max(backoff * 2, 100), MAX_BACKOFF_MS);
+      }
+      if (this.stopped) return;
+      await new Promise<void>((resolve) => {
+        this.wake = resolve;
+        setTimeout(resolve, backoff).unref();
+      });
+      this.reconnects += 1;
+    }
+  }
+
+  /** One connection: subscribe (resuming where the last one stopped), list, then follow. */
+  private async session(): Promise<void> {
+    if (this.since === undefined) {
+      // A baseline on the engine's own clock, so a stream lost before its first event still
+      // resumes from here rather than from whenever the next subscription happens to start.
+      const info = (await this.docker.info()) as { SystemTime?: string };
+      if (info.SystemTime !== undefined) this.since = sinceFromClock(info.SystemTime);
+    }
+    const options: Record<string, unknown> = { filters: { type: ['container', 'image'] } };
+    if (this.since !== undefined) options.since = this.since;
+    const stream = (await this.docker.getEvents(options)) as NodeJS.ReadableStream;
+    this.stream = stream;
+    const early: EngineEvent[] = [];
+    let listed = false;
+    const lines = new LineBuffer();
+    const ended = new Promise<void>((resolve) => {
+      stream.on('data', (chunk: Buffer) => {
+        for (const line of lines.push(chunk.toString('utf8'))) {
+          const event = parseEvent(line);
+          if (event === undefined) continue;
+          if (listed) this.handle(event);
+          else early.push(event);
+        }
+      });
+      // However it ends, the session is over; the next one says whether the engine is there.
+      stream.on('error', () => resolve());
+      stream.on('end', () => resolve());
+      stream.on('close', () => resolve());
+    });
+    await this.resync();
+    listed = true;
+    // Events that raced the list: applying them in order leaves each container at its latest.
+    for (const event of early) this.handle(event);
+    if (!this.connected) this.log.info('Docker engine connected');
+    this.setConnected(true, 'connected');
+    await ended;
+  }
+
+  /** Times the engine became reachable: a change tells that it went away meanwhile. */
+  get connections(): number {
+    return this.connectedCount;
+  }
+
+  private setConnected(connected: boolean, detail: string): void {
+    if (connected && !this.connected) this.connectedCount += 1;
+    this.connected = connected;
+    this.detail = detail;
+  }
+
+  private async resync(): Promise<void> {
+    const [containers, images] = await Promise.all([
+      this.docker.listContainers({ all: true }),
+      this.docker.listImages({ all: false }),
+    ]);
+    this.setImages(images as EngineImage[]);
+    this.eventStatus.clear();
+    this.containers.replaceAll(
+      containers.map((c) => this.toContainer(c as unknown as EngineContainer)),
+    );
+  }
+
+  private setImages(images: EngineImage[]): void {
+    this.imageTags.clear();
+    for (const image of images) {
+      const tag = (image.RepoTags ?? []).find((t) => t !== '<none>:<none>');
+      if (tag !== undefined) this.imageTags.set(image.Id, tag);
+    }
+  }
+
+  private toContainer(raw: EngineContainer): Container {
+    return toContainer(raw, (id) => this.imageTags.get(id));
+  }
+
+  private handle(event: EngineEvent): void {
+    this.since = sinceParam(event.timeNano);
+    if (!this.applied.firstTime(event)) return;
+    this.eventsApplied += 1;
+    if (event.type === 'image') {
+      void this.refreshImages();
+      return;
+    }
+    if (event.type !== 'container' || IGNORED_ACTIONS.test(event.action)) return;
+    this.eventCount.set(event.id, (this.eventCount.get(event.id) ?? 0) + 1);
+    const current = this.containers.find(event.id);
+    const status = statusAfter(event.action);
+    if (status !== undefined) this.eventStatus.set(event.id, status);
+    if (event.action === 'destroy') {
+      this.containers.remove(event.id);
+      this.eventCount.delete(event.id);
+      this.eventStatus.delete(event.id);
+    } else if (current !== undefined && status !== undefined) {
+      // The state is known from the event itself: shown now, details refreshed after.
+      this.containers.upsert({ ...current, status, state: stateOf(status) });
+    }
+    this.lastLagMs = Date.now() - eventTimeMs(event);
+    if (event.action !== 'destroy') void this.refresh(event.id);
+  }
+
+  /** Re-reads one container (ports, names, labels) unless a newer event overtook the read. */
+  private async refresh(id: string): Promise<void> {
+    const seen = this.eventCount.get(id);
+    try {
+      const [raw] = await this.docker.listContainers({ all: true, filters: { id: [id] } });
+      if (this.eventCount.get(id) !== seen) return;
+      if (raw === undefined) {
+        this.containers.remove(id);
+        return;
+      }
+      const container = this.toContainer(raw as unknown as EngineContainer);
+      const status = this.eventStatus.get(id);
+      this.containers.upsert(
+        status === undefined ? container : { ...container, status, state: stateOf(status) },
+      );
+    } catch (err) {
+      this.log.debug(
+        `refresh of container ${id.slice(0, 12)} failed: ${fromDockerError(err).message}`,
+      );
+    }
+  }
+
+  private async refreshImages(): Promise<void> {
+    try {
+      this.setImages((await this.docker.listImages({ all: false })) as EngineImage[]);
+    } catch (err) {
+      this.log.debug(`image refresh failed: ${fromDockerError(err).message}`);
+    }
+  }
+}
+
+/** The status a container has after an event, when the event alone tells it. */
+function statusAfter(action: string): string | undefined {
+  switch (action) {
+    case 'start':
+    case 'unpause':
+      return 'running';
+    case 'die':
+      return 'exited';
+    case 'pause':
+      return 'paused';
+    default:
+      return undefined;
+  }
+}
