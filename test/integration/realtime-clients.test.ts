@@ -89,13 +89,13 @@ describe.each([
       const { base } = servers[server];
       const run = originalClient(base, transport, clients);
       await until(
-        `the clients to be ready\n${run.stderr()}`,
+        () => `the clients to be ready\n${run.stderr()}`,
         () => run.running() && run.lines.some((l) => l.ready === true),
       );
       // The stop reaches every client before the start, so neither change hides the other.
       docker('stop', '-t', '0', watched);
       await until(
-        `every client to see the stop\n${run.stderr()}`,
+        () => `every client to see the stop\n${run.stderr()}`,
         () =>
           run.running() &&
           Array.from({ length: clients }, (_, c) => c).every((c) =>
