@@ -80,11 +80,11 @@ export class RecoverableClusterAdapter extends NodeClusterAdapter {
   }
 
   override broadcast(packet: Packet, opts: BroadcastOptions): Promise<void> {
-    if (!recoverable(packet, opts)) return super.broadcast(packet, opts);
     const socketId = this.ownRoomOf(opts);
     if (socketId !== undefined) {
       const local = { ...opts, flags: { ...opts.flags, local: true } };
-      if (!this.sids.get(socketId)!.has(RECOVERING)) return super.broadcast(packet, local);
+      if (!recoverable(packet, opts) || !this.sids.get(socketId)!.has(RECOVERING))
+        return super.broadcast(packet, local);
       // With recovery on, Socket.IO sends even socket.emit through here (to its own room,
       // without the local flag). Those are this worker's alone, and mostly log lines, which
       // resume by timestamp: delivered here, neither kept nor sent to the other workers; a log
@@ -96,6 +96,7 @@ export class RecoverableClusterAdapter extends NodeClusterAdapter {
       }
       return super.broadcast(this.kept(packet, opts), opts);
     }
+    if (!recoverable(packet, opts)) return super.broadcast(packet, opts);
     const except = opts.except ?? new Set<Room>();
     const withOffset = this.kept(packet, opts);
     // To everyone: each copy to its own room, which costs nothing for the other kind of socket.
