@@ -28,10 +28,9 @@ beforeAll(async () => {
   const ports = [await freePort(), await freePort()];
   servers.one.base = `http://127.0.0.1:${ports[0]}`;
   servers.two.base = `http://127.0.0.1:${ports[1]}`;
-  [servers.one.dwi, servers.two.dwi] = await Promise.all([
-    Dwi.start(['-b', `127.0.0.1:${ports[0]}`, '-w', '1']),
-    Dwi.start(['-b', `127.0.0.1:${ports[1]}`, '-w', '2']),
-  ]);
+  // One after the other: three booting processes at once are slow on a busy machine.
+  servers.one.dwi = await Dwi.start(['-b', `127.0.0.1:${ports[0]}`, '-w', '1']);
+  servers.two.dwi = await Dwi.start(['-b', `127.0.0.1:${ports[1]}`, '-w', '2']);
   await until('2 workers', () => servers.two.dwi!.workerPids().length === 2);
 });
 
