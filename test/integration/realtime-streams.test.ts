@@ -165,7 +165,7 @@ describe('log streams, opt-in and resumed', () => {
     docker('create', '--init', '--name', blinker, TEST_IMAGE, 'sleep', '600');
     const client: Client = io(url, {
       path: '/socket.io',
-      auth: { token: TEST_TOKEN },
+      auth: { token: TEST_TOKEN, recover: true },
       transports: ['websocket'],
       reconnectionDelay: 1500,
       reconnectionDelayMax: 1500,

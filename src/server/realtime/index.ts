@@ -10,15 +10,21 @@ import cluster from 'node:cluster';
 import type { Server as HttpServer } from 'node:http';
 import type { Logger } from 'pino';
 import { Server, type Socket } from 'socket.io';
-import { z } from 'zod';
 import type { Container, SocketContainer } from '../../shared/containers.js';
 import type { ErrorCode } from '../../shared/errors.js';
-import type { Ack, ClientToServerEvents, ServerToClientEvents } from '../../shared/events.js';
+import {
+  clientEventSchemas,
+  type Ack,
+  type ClientEvent,
+  type ClientEventPayload,
+  type ClientToServerEvents,
+  type ServerToClientEvents,
+} from '../../shared/events.js';
 import { allows, type Principal, type Role } from '../../shared/auth.js';
 import type { Authenticator } from '../auth/authenticator.js';
 import { originAllowed } from '../auth/origins.js';
-import { knownError } from '../http/errors.js';
-import { RecoverableClusterAdapter } from './adapter.js';
+import { knownError } from '../errors.js';
+import { asksForRecovery, PLAIN, RECOVERING, RecoverableClusterAdapter } from './adapter.js';
 import { LogStreams, type LogSource } from './logs.js';
 import { LogOutbox } from './outbox.js';
 import { StatsStreams } from './stats.js';
@@ -38,21 +44,59 @@ type DwiSocket = Socket<ClientToServerEvents, ServerToClientEvents, object, Sess
 /** How long a disconnected client's session and the broadcasts it misses are kept. */
 const RECOVERY_MS = 2 * 60_000;
 
-const containerRef = z.string().min(1).max(255);
-const streamRequest = z.object({ container_id: containerRef });
-const logStreamRequest = z.object({
-  container_id: containerRef,
-  batch: z.boolean().optional(),
-  /** The timestamp of the last line the client has: it gets the lines after it. */
-  since: z.string().min(1).max(64).optional(),
-});
+/** What a client event's handler may do on its connection. */
+interface Connection {
+  startLogs(ref: string, batch: boolean, since: string | undefined, ack?: Ack): void;
+  stopLogs(ref: string): void;
+  startStats(ref: string, ack?: Ack): void;
+  stopStats(ref: string): void;
+}
 
-/** The least role each client event needs: an allow-list, anything else is refused. */
-export const EVENT_ACCESS: Record<keyof ClientToServerEvents, Role> = {
-  start_log_stream: 'viewer',
-  stop_log_stream: 'viewer',
-  start_stats_stream: 'viewer',
-  stop_stats_stream: 'viewer',
+interface ClientEventEntry<E extends ClientEvent> {
+  schema: (typeof clientEventSchemas)[E];
+  /** The least role the event needs. */
+  role: Role;
+  /** The payload it takes, for the error a bad one gets. */
+  needs: string;
+  handle(connection: Connection, payload: ClientEventPayload<E>, ack: Ack | undefined): void;
+}
+
+/**
+ * Every client event: an allow-list, anything else is refused. The role check, validation and
+ * error reply are done once for all of them, before a handler runs.
+ */
+export const CLIENT_EVENTS: { [E in ClientEvent]: ClientEventEntry<E> } = {
+  start_log_stream: {
+    schema: clientEventSchemas.start_log_stream,
+    role: 'viewer',
+    needs: '{container_id[, batch, since]}',
+    handle: (connection, { container_id, batch = false, since }, ack) =>
+      connection.startLogs(container_id, batch, since, ack),
+  },
+  stop_log_stream: {
+    schema: clientEventSchemas.stop_log_stream,
+    role: 'viewer',
+    needs: '{container_id}',
+    handle: (connection, { container_id }, ack) => {
+      connection.stopLogs(container_id);
+      ack?.({ status: 'stream_stopped' });
+    },
+  },
+  start_stats_stream: {
+    schema: clientEventSchemas.start_stats_stream,
+    role: 'viewer',
+    needs: '{container_id}',
+    handle: (connection, { container_id }, ack) => connection.startStats(container_id, ack),
+  },
+  stop_stats_stream: {
+    schema: clientEventSchemas.stop_stats_stream,
+    role: 'viewer',
+    needs: '{container_id}',
+    handle: (connection, { container_id }, ack) => {
+      connection.stopStats(container_id);
+      ack?.({ status: 'stream_stopped' });
+    },
+  },
 };
 
 /** engine.io's codes for a refused request (engine.io/lib/server.ts). */
@@ -117,7 +161,6 @@ export function attachRealtime(server: HttpServer, options: RealtimeOptions): Re
     // Pings well inside the idle timeouts of common proxies (60 s) keep connections open.
     pingInterval: 25_000,
     pingTimeout: 20_000,
-    connectionStateRecovery: { maxDisconnectionDuration: RECOVERY_MS, skipMiddlewares: true },
     // A page on another site must not open a socket with this site's cookie.
     allowRequest: (req, answer) => {
       const ok = originAllowed(
@@ -128,8 +171,10 @@ export function attachRealtime(server: HttpServer, options: RealtimeOptions): Re
       );
       answer(ok ? null : `Origin ${req.headers.origin} may not connect`, ok);
     },
+    // Recovery comes with this adapter alone: Socket.IO's own would give every client offsets.
     ...(cluster.isWorker
       ? {
+          connectionStateRecovery: { maxDisconnectionDuration: RECOVERY_MS, skipMiddlewares: true },
           // Socket.IO calls it with `new`: a function, not an arrow.
           adapter: function (nsp: ConstructorParameters<typeof RecoverableClusterAdapter>[0]) {
             return new RecoverableClusterAdapter(nsp, RECOVERY_MS, logTag);
@@ -184,25 +229,9 @@ export function attachRealtime(server: HttpServer, options: RealtimeOptions): Re
 
   io.on('connection', (socket: DwiSocket) => {
     log.debug(`socket ${socket.id} ${socket.recovered ? 'recovered' : 'connected'}`);
+    // The one room that says whether it gets offsets (a recovered socket is back in it already).
+    void socket.join(asksForRecovery(socket.handshake.auth) ? RECOVERING : PLAIN);
     const outbox = new LogOutbox(socket);
-    // Each event is checked against its role before any handler runs; a refused one gets an
-    // error (and an error ack) and goes no further.
-    socket.use((packet, next) => {
-      const event = String(packet[0]);
-      // Own keys only: "toString" and the like are not events.
-      const needed = Object.hasOwn(EVENT_ACCESS, event)
-        ? EVENT_ACCESS[event as keyof ClientToServerEvents]
-        : undefined;
-      const { principal } = socket.data;
-      if (needed !== undefined && allows(principal.role, needed)) return next();
-      const [code, error]: [ErrorCode, string] =
-        needed === undefined
-          ? ['bad_request', `unknown event ${event.slice(0, 64)}`]
-          : ['forbidden', `${principal.username} is ${principal.role}; ${event} needs ${needed}`];
-      const ack = packet.at(-1);
-      socket.emit('error', { error, code });
-      if (typeof ack === 'function') (ack as Ack)({ status: 'error', error, code });
-    });
     const watching = new Set<string>();
 
     const fail = (ack: Ack | undefined, code: ErrorCode, error: string) => {
@@ -278,40 +307,43 @@ export function attachRealtime(server: HttpServer, options: RealtimeOptions): Re
       socket.emit('initial_state', { containers: engine.containers.list().map(socketContainer) });
     }
 
-    socket.on('start_log_stream', (payload: unknown, ack?: Ack) => {
-      const parsed = logStreamRequest.safeParse(payload);
-      if (!parsed.success)
-        return fail(ack, 'bad_request', 'start_log_stream needs {container_id[, batch, since]}');
-      const { container_id: ref, batch = false, since } = parsed.data;
-      startLogs(ref, batch, since, ack);
-    });
+    const connection: Connection = {
+      startLogs,
+      stopLogs: (ref) => {
+        logStreams.unsubscribe(ref, socket.id);
+        outbox.close(ref);
+        socket.emit('log_stream_stopped', { container_id: ref, message: 'Log stream stopped' });
+      },
+      startStats,
+      stopStats: (ref) => {
+        watching.delete(ref);
+        statsStreams.unwatch(ref, socket.id);
+        socket.emit('stats_stream_stopped', { container_id: ref, message: 'Stats stream stopped' });
+      },
+    };
 
-    socket.on('stop_log_stream', (payload: unknown, ack?: Ack) => {
-      const parsed = streamRequest.safeParse(payload);
-      if (!parsed.success) return fail(ack, 'bad_request', 'stop_log_stream needs {container_id}');
-      const ref = parsed.data.container_id;
-      logStreams.unsubscribe(ref, socket.id);
-      outbox.close(ref);
-      socket.emit('log_stream_stopped', { container_id: ref, message: 'Log stream stopped' });
-      ack?.({ status: 'stream_stopped' });
-    });
-
-    socket.on('start_stats_stream', (payload: unknown, ack?: Ack) => {
-      const parsed = streamRequest.safeParse(payload);
-      if (!parsed.success)
-        return fail(ack, 'bad_request', 'start_stats_stream needs {container_id}');
-      startStats(parsed.data.container_id, ack);
-    });
-
-    socket.on('stop_stats_stream', (payload: unknown, ack?: Ack) => {
-      const parsed = streamRequest.safeParse(payload);
-      if (!parsed.success)
-        return fail(ack, 'bad_request', 'stop_stats_stream needs {container_id}');
-      const ref = parsed.data.container_id;
-      watching.delete(ref);
-      statsStreams.unwatch(ref, socket.id);
-      socket.emit('stats_stream_stopped', { container_id: ref, message: 'Stats stream stopped' });
-      ack?.({ status: 'stream_stopped' });
+    // Every client event goes through its entry: role, then payload, then handler. A refused
+    // one gets an error event (and an error ack) and goes no further.
+    socket.use((packet) => {
+      const [name, ...args] = packet as unknown[];
+      const event = String(name);
+      const ack = typeof args.at(-1) === 'function' ? (args.pop() as Ack) : undefined;
+      // Own keys only: "toString" and the like are not events.
+      const entry = Object.hasOwn(CLIENT_EVENTS, event)
+        ? (CLIENT_EVENTS[event as ClientEvent] as ClientEventEntry<ClientEvent>)
+        : undefined;
+      const { principal } = socket.data;
+      if (entry === undefined)
+        return fail(ack, 'bad_request', `unknown event ${event.slice(0, 64)}`);
+      if (!allows(principal.role, entry.role))
+        return fail(
+          ack,
+          'forbidden',
+          `${principal.username} is ${principal.role}; ${event} needs ${entry.role}`,
+        );
+      const parsed = entry.schema.safeParse(args[0]);
+      if (!parsed.success) return fail(ack, 'bad_request', `${event} needs ${entry.needs}`);
+      entry.handle(connection, parsed.data, ack);
     });
 
     socket.on('error', (err) => log.error(`Socket error: ${err.message}`));
