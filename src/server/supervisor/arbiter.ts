@@ -88,6 +88,7 @@ export class Arbiter {
   // Sticky Socket.IO routing reads a request's first bytes: impossible through TLS.
   private readonly router = new ConnectionRouter(
     () => this.routeTargets(),
+    (workerId) => this.sessionHolder(workerId),
     () => this.settings.certfile === null,
   );
   private readonly metrics = createClusterMetrics();
@@ -342,9 +343,6 @@ export class Arbiter {
       case 'accepted':
         this.router.accepted(message.id);
         return;
-      case 'session':
-        this.router.session(message.sid, state.id, message.open);
-        return;
       case 'metrics-request':
         this.metrics.collect().then(
           (text) => this.send(state, { type: 'metrics', id: message.id, text }),
@@ -430,7 +428,19 @@ export class Arbiter {
     const fresh = ready.filter((w) => now - w.lastBeat < staleMs);
     let chosen = fresh.length > 0 ? fresh : ready;
     if (chosen.some((w) => !w.replace)) chosen = chosen.filter((w) => !w.replace);
-    return chosen.map((state) => ({
+    return chosen.map((state) => this.routeTarget(state));
+  }
+
+  /** The worker holding a Socket.IO session, while it serves: late heartbeat or not. */
+  private sessionHolder(workerId: number): RouteTarget | undefined {
+    const state = this.workers.get(workerId);
+    return state?.phase === 'ready' && !state.timedOut && state.process?.isConnected()
+      ? this.routeTarget(state)
+      : undefined;
+  }
+
+  private routeTarget(state: WorkerState): RouteTarget {
+    return {
       id: state.id,
       send: (socket, id, head) => {
         const worker = state.process;
@@ -444,7 +454,7 @@ export class Arbiter {
         });
         return true;
       },
-    }));
+    };
   }
 
   private retire(state: WorkerState, closeIdle: boolean): void {

@@ -18,6 +18,7 @@ import { Logging, type Logger } from '../logging/index.js';
 import { VERSION } from '../version.js';
 import { exitOnUncaught } from './crash.js';
 import { hooksOf, runHook, type Hooks } from './hooks.js';
+import { stickySessionId } from './router.js';
 import {
   heartbeatInterval,
   isMessage,
@@ -189,8 +190,9 @@ async function boot(message: Extract<PrimaryToWorker, { type: 'boot' }>): Promis
     allowedOrigins: settings.allowed_origins,
     tls: tls !== undefined,
     staleAfterMs: settings.stale_stream_after * 1000,
-    onSession: (sid, open) => send({ type: 'session', sid, open }),
   });
+  // The primary routes a session's requests here by the worker id in its id.
+  realtime.io.engine.generateId = () => stickySessionId(worker.id);
   live.realtime = realtime;
   await runHook(hooks, 'post_worker_init', log, worker);
 
