@@ -149,7 +149,12 @@ export function stickySessionId(workerId: number): string {
 /** The worker named by the Socket.IO session id of a request, if it names one. */
 export function sessionWorkerOf(head: Buffer | undefined): number | undefined {
   if (head === undefined) return undefined;
-  const requestLine = head.subarray(0, Math.min(head.length, 2048)).toString('latin1');
+  const lineEnd = head.indexOf(10);
+  const requestLine = head.toString(
+    'latin1',
+    0,
+    Math.min(lineEnd === -1 ? head.length : lineEnd, 2048),
+  );
   const id = /^[A-Z]+ \/socket\.io\/\?[^ ]*\bsid=(\d{1,9})\./.exec(requestLine)?.[1];
   return id === undefined ? undefined : Number(id);
 }
