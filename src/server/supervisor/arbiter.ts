@@ -29,6 +29,9 @@ import { Pidfile } from './pidfile.js';
 import { ConnectionRouter, type RouteTarget } from './router.js';
 import { FileWatcher } from './watch.js';
 
+/** How long a new worker may take to load before its first message, whatever the timeout. */
+const STARTUP_GRACE_MS = 30_000;
+
 interface WorkerState {
   id: number;
   /** Absent while the pre_fork hook runs. */
@@ -474,7 +477,11 @@ export class Arbiter {
     if (timeoutMs <= 0) return;
     const now = Date.now();
     for (const state of this.workers.values()) {
-      if (state.timedOut || now - state.lastBeat <= timeoutMs) continue;
+      // Until its first message a worker is loading Node and its modules, which a gunicorn
+      // worker inherits from the arbiter by fork: on a busy machine that alone can outlast a
+      // short timeout, so it gets at least STARTUP_GRACE_MS.
+      const limit = state.listening ? timeoutMs : Math.max(timeoutMs, STARTUP_GRACE_MS);
+      if (state.timedOut || now - state.lastBeat <= limit) continue;
       state.timedOut = true;
       const pid = state.process?.process.pid;
       this.log.fatal(`WORKER TIMEOUT (pid:${pid})`);

@@ -66,6 +66,10 @@ export function runWorker(): void {
 
 async function boot(message: Extract<PrimaryToWorker, { type: 'boot' }>): Promise<void> {
   const settings = { ...defaultSettings(), ...message.settings } as Settings;
+  // From the start of boot: a worker whose event loop turns is not silent, booting or not. A
+  // boot slowed by a busy machine must not be killed as blocked (--timeout 2, three workers
+  // booting at once on two loaded cores took longer than 2 s).
+  setInterval(() => send({ type: 'heartbeat' }), heartbeatInterval(settings.timeout));
   Object.assign(settings, await loadHooksFromFile(settings.config));
   const hooks: Hooks = hooksOf(settings);
   const logging = new Logging(settings);
@@ -237,7 +241,6 @@ async function boot(message: Extract<PrimaryToWorker, { type: 'boot' }>): Promis
   // An orphan serves nobody: if the primary is gone, finish up and leave.
   process.on('disconnect', () => void graceful(true));
 
-  setInterval(() => send({ type: 'heartbeat' }), heartbeatInterval(settings.timeout));
   send({ type: 'ready' });
   log.info(`Booting worker with pid: ${process.pid}`);
 }
