@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import type { TestProject } from 'vitest/node';
-import { startTestEngine, stopTestEngine } from './engine/engine.js';
+import { startTestEngine, stopTestEngine } from './support/engine.js';
 
 declare module 'vitest' {
   export interface ProvidedContext {

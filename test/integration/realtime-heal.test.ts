@@ -57,19 +57,9 @@ beforeAll(async () => {
   engine = await startTestEngine();
   const port = await freePort();
   url = `http://127.0.0.1:${port}`;
-  dwi = await Dwi.start(
-    [
-      '-b',
-      `127.0.0.1:${port}`,
-      '--stale-stream-after',
-      '1',
-      '--log-config-json',
-      '/tmp/dbg-log.json',
-    ],
-    {
-      env: { DWI_DOCKER_HOST: engine.host },
-    },
-  );
+  dwi = await Dwi.start(['-b', `127.0.0.1:${port}`, '--stale-stream-after', '1'], {
+    env: { DWI_DOCKER_HOST: engine.host },
+  });
 });
 
 afterAll(async () => {

@@ -1,15 +1,14 @@
-import { mkdtempSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
+import { readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { connect } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { Result } from 'autocannon';
 import { describe, expect, it } from 'vitest';
-import { Dwi, FIXTURES, freePort, request, until } from './harness.js';
+import { Dwi, FIXTURES, freePort, request, tempDataDir, until } from './harness.js';
 
 const HOOKS = `${FIXTURES}hooks.mjs`;
 
-function tempDir(): string {
-  return mkdtempSync(join(tmpdir(), 'dwi-sup-'));
-}
+/** A scratch dir, removed after the file's tests. */
+const tempDir = tempDataDir;
 
 function hookLog(path: string): string[] {
   return existsSync(path) ? readFileSync(path, 'utf8').trim().split('\n') : [];
@@ -113,10 +112,17 @@ describe('workers', () => {
   it('max_requests recycles a worker, its replacement started first', async () => {
     const port = await freePort();
     const base = `http://127.0.0.1:${port}`;
-    const dwi = await Dwi.start(['-b', `127.0.0.1:${port}`, '--max-requests', '5']);
-    const first = dwi.workerPids();
-    expect(first).toHaveLength(1);
-    // The wait for /api/health used some of the 5; every request after must still succeed.
+    // Not waiting on /api/ready: those requests would count towards the 5 (and under load
+    // could use them all before the first worker is seen).
+    const dwi = await Dwi.start(['-b', `127.0.0.1:${port}`, '--max-requests', '5'], {
+      waitUrl: null,
+    });
+    const first = await until('the worker', () => {
+      const pids = dwi.workerPids();
+      return pids.length === 1 && pids;
+    });
+    // Every request, the 5 it serves (queued by the primary until it is ready) and those
+    // after, must succeed.
     for (let i = 0; i < 12; i++) expect((await request(`${base}/api/health`)).status).toBe(200);
     await until('a new worker', () => !dwi.workerPids().includes(first[0]!));
     expect(dwi.stderr).not.toMatch(/exited unexpectedly/);
@@ -163,8 +169,16 @@ describe('signals', () => {
     await until('2 workers', () => dwi.workerPids().length === 2);
     const before = dwi.workerPids();
     const { default: autocannon } = await import('autocannon');
-    const load = autocannon({ url: `${base}/api/health`, connections: 8, duration: 4 });
-    await new Promise((resolve) => setTimeout(resolve, 1000));
+    let answered = 0;
+    const load = new Promise<Result>((resolve, reject) => {
+      const options = { url: `${base}/api/health`, connections: 8, duration: 4 };
+      autocannon(options, (err, result) => (err ? reject(err) : resolve(result))).on(
+        'response',
+        () => answered++,
+      );
+    });
+    // HUP once the load is flowing, so requests are in flight while the workers change.
+    await until('the load to flow', () => answered >= 20);
     dwi.signal('SIGHUP');
     const result = await load;
     expect(result.requests.total).toBeGreaterThan(100);
@@ -180,11 +194,15 @@ describe('signals', () => {
 
   it('TERM during a slow request: it completes, then exit 0', async () => {
     const port = await freePort();
+    const log = join(tempDir(), 'h.log');
     const dwi = await Dwi.start(['-b', `127.0.0.1:${port}`, '-c', HOOKS], {
-      env: { HOOK_LOG: join(tempDir(), 'h.log') },
+      env: { HOOK_LOG: log },
     });
     const slow = request(`http://127.0.0.1:${port}/api/health?slow=1500`);
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    // TERM once the worker is serving it (its pre_request hook runs, then waits 1.5 s).
+    await until('the slow request to reach the worker', () =>
+      hookLog(log).some((line) => line.includes('/api/health?slow=1500')),
+    );
     dwi.signal('SIGTERM');
     const reply = await slow;
     expect(reply.status).toBe(200);

@@ -88,8 +88,9 @@ export async function createWorkerApp(context: WorkerContext): Promise<WorkerApp
     allowedOrigins: settings.allowed_origins,
     tls: tls !== undefined,
     staleAfterMs: settings.stale_stream_after * 1000,
-    onSession: context.stickySession,
   });
+  // The primary routes a session's requests to this worker by the worker id in its id.
+  realtime.io.engine.generateId = context.newSessionId;
   live.realtime = realtime;
 
   return {

@@ -149,12 +149,10 @@ export interface RealtimeOptions {
   /** Browser origins allowed to open a socket (empty: the server's own). */
   allowedOrigins: readonly string[];
   tls: boolean;
-  /** Hears of every Socket.IO session opened and closed here (sticky routing). */
-  onSession?: (sid: string, open: boolean) => void;
 }
 
 export function attachRealtime(server: HttpServer, options: RealtimeOptions): Realtime {
-  const { engine, log, engineLog, onSession = () => {} } = options;
+  const { engine, log, engineLog } = options;
   const io: DwiServer = new Server(server, {
     path: '/socket.io',
     serveClient: false,
@@ -184,13 +182,6 @@ export function attachRealtime(server: HttpServer, options: RealtimeOptions): Re
   });
   const logStreams = new LogStreams(engine, log, options.staleAfterMs);
   const statsStreams = new StatsStreams(engine, log);
-  io.engine.on(
-    'connection',
-    (session: { id: string; once(event: 'close', fn: () => void): void }) => {
-      onSession(session.id, true);
-      session.once('close', () => onSession(session.id, false));
-    },
-  );
   io.engine.on(
     'connection_error',
     (err: { code?: number; message?: string; req?: { url?: string } }) => {

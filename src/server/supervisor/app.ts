@@ -33,8 +33,8 @@ export interface WorkerContext {
   setLogLevel(change: LevelChange): void;
   /** Every worker's metrics, collected by the primary (this worker's alone if it cannot). */
   clusterMetrics(own: () => Promise<string>): Promise<string>;
-  /** A Socket.IO session opened or closed here: its requests must be routed here. */
-  stickySession(sid: string, open: boolean): void;
+  /** An id for a Socket.IO session opened here: the primary routes its requests by it. */
+  newSessionId(): string;
   /** Counts an answered request, for max_requests. */
   requestServed(): void;
 }

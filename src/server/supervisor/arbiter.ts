@@ -26,6 +26,9 @@ import { Pidfile } from './pidfile.js';
 import { ConnectionRouter, type RouteTarget } from './router.js';
 import { FileWatcher } from './watch.js';
 
+/** How long a new worker may take to load before its first message, whatever the timeout. */
+const STARTUP_GRACE_MS = 30_000;
+
 interface WorkerState {
   id: number;
   /** Absent while the pre_fork hook runs. */
@@ -84,6 +87,7 @@ export class Arbiter {
   // Sticky Socket.IO routing reads a request's first bytes: impossible through TLS.
   private readonly router = new ConnectionRouter(
     () => this.routeTargets(),
+    (workerId) => this.sessionHolder(workerId),
     () => this.settings.certfile === null,
   );
   private readonly listeners = new Listeners((socket) => this.router.route(socket));
@@ -303,9 +307,6 @@ export class Arbiter {
       case 'accepted':
         this.router.accepted(message.id);
         return;
-      case 'session':
-        this.router.session(message.sid, state.id, message.open);
-        return;
       case 'metrics-request':
         this.app.collectMetrics().then(
           (text) => this.send(state, { type: 'metrics', id: message.id, text }),
@@ -391,7 +392,19 @@ export class Arbiter {
     const fresh = ready.filter((w) => now - w.lastBeat < staleMs);
     let chosen = fresh.length > 0 ? fresh : ready;
     if (chosen.some((w) => !w.replace)) chosen = chosen.filter((w) => !w.replace);
-    return chosen.map((state) => ({
+    return chosen.map((state) => this.routeTarget(state));
+  }
+
+  /** The worker holding a Socket.IO session, while it serves: late heartbeat or not. */
+  private sessionHolder(workerId: number): RouteTarget | undefined {
+    const state = this.workers.get(workerId);
+    return state?.phase === 'ready' && !state.timedOut && state.process?.isConnected()
+      ? this.routeTarget(state)
+      : undefined;
+  }
+
+  private routeTarget(state: WorkerState): RouteTarget {
+    return {
       id: state.id,
       send: (socket, id, head) => {
         const worker = state.process;
@@ -405,7 +418,7 @@ export class Arbiter {
         });
         return true;
       },
-    }));
+    };
   }
 
   private retire(state: WorkerState, closeIdle: boolean): void {
@@ -425,7 +438,11 @@ export class Arbiter {
     if (timeoutMs <= 0) return;
     const now = Date.now();
     for (const state of this.workers.values()) {
-      if (state.timedOut || now - state.lastBeat <= timeoutMs) continue;
+      // Until its first message a worker is loading Node and its modules, which a gunicorn
+      // worker inherits from the arbiter by fork: on a busy machine that alone can outlast a
+      // short timeout, so it gets at least STARTUP_GRACE_MS.
+      const limit = state.listening ? timeoutMs : Math.max(timeoutMs, STARTUP_GRACE_MS);
+      if (state.timedOut || now - state.lastBeat <= limit) continue;
       state.timedOut = true;
       const pid = state.process?.process.pid;
       this.log.fatal(`WORKER TIMEOUT (pid:${pid})`);

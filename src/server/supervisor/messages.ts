@@ -27,8 +27,6 @@ export type WorkerToPrimary =
   | { type: 'heartbeat' }
   /** The connection with this id is now the worker's. */
   | { type: 'accepted'; id: number }
-  /** A Socket.IO session opened or closed here: its requests must come here. */
-  | { type: 'session'; sid: string; open: boolean }
   | { type: 'boot-failed'; reason: string }
   /** max_requests reached: start a replacement, then retire me. */
   | { type: 'retire-me'; reason: string }

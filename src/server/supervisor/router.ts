@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import type { Socket } from 'node:net';
 
 /** What the router needs of a worker. */
@@ -27,6 +28,9 @@ interface Waiting {
  *
  * Sticky (plain HTTP only): the first bytes are read here, and a Socket.IO request naming a
  * session (`sid=`) goes to the worker that holds it, so long-polling works with many workers.
+ * The worker is read from the session id itself (see `stickySessionId`): a client sends its
+ * next request the moment the handshake reply arrives, before any message the worker could
+ * send here about the new session, so a table of sessions fed by the workers would be late.
  */
 export class ConnectionRouter {
   private nextId = 1;
@@ -34,12 +38,13 @@ export class ConnectionRouter {
   private readonly pending = new Map<number, Waiting & { workerId: number }>();
   private readonly queue: Waiting[] = [];
   private readonly reading = new Set<Socket>();
-  /** Socket.IO session id -> the worker that holds it. */
-  private readonly sessions = new Map<string, number>();
-
-  /** `eligible` lists the workers fit to take connections now, best first. */
+  /**
+   * `eligible` lists the workers fit to take new connections now, best first; `holder` is the
+   * worker with that id if it still serves (fresh heartbeat or not: only it has the session).
+   */
   constructor(
     private readonly eligible: () => RouteTarget[],
+    private readonly holder: (workerId: number) => RouteTarget | undefined,
     private readonly sticky: () => boolean,
   ) {}
 
@@ -72,12 +77,6 @@ export class ConnectionRouter {
     socket.resume();
   }
 
-  /** A worker opened or closed a Socket.IO session. */
-  session(sid: string, workerId: number, open: boolean): void {
-    if (open) this.sessions.set(sid, workerId);
-    else if (this.sessions.get(sid) === workerId) this.sessions.delete(sid);
-  }
-
   /** The worker took it: close our copy (the connection lives on in the worker). */
   accepted(connectionId: number): void {
     const entry = this.pending.get(connectionId);
@@ -100,9 +99,8 @@ export class ConnectionRouter {
     for (const socket of this.reading) socket.destroy();
   }
 
-  /** A worker exited: what it had not taken goes elsewhere, and its sessions are gone. */
+  /** A worker exited: what it had not taken goes elsewhere. */
   workerGone(workerId: number): void {
-    for (const [sid, id] of this.sessions) if (id === workerId) this.sessions.delete(sid);
     for (const [id, entry] of this.pending) {
       if (entry.workerId !== workerId) continue;
       this.pending.delete(id);
@@ -125,9 +123,9 @@ export class ConnectionRouter {
       }
       return;
     }
-    const holder = this.sessionOf(waiting.head);
+    const holderId = sessionWorkerOf(waiting.head);
     const target =
-      (holder === undefined ? undefined : targets.find((t) => t.id === holder)) ??
+      (holderId === undefined ? undefined : this.holder(holderId)) ??
       targets[this.turn++ % targets.length]!;
     const id = this.nextId++;
     this.pending.set(id, { ...waiting, workerId: target.id });
@@ -137,16 +135,26 @@ export class ConnectionRouter {
     }
   }
 
-  /** The worker holding the Socket.IO session a request names, if any. */
-  private sessionOf(head: Buffer | undefined): number | undefined {
-    if (head === undefined || this.sessions.size === 0) return undefined;
-    const requestLine = head.subarray(0, Math.min(head.length, 2048)).toString('latin1');
-    const sid = /^[A-Z]+ \/socket\.io\/\?[^ ]*\bsid=([\w-]+)/.exec(requestLine)?.[1];
-    return sid === undefined ? undefined : this.sessions.get(sid);
-  }
-
   private unqueue(waiting: Waiting): void {
     const at = this.queue.indexOf(waiting);
     if (at !== -1) this.queue.splice(at, 1);
   }
+}
+
+/** A Socket.IO session id that names its worker: `<worker id>.<20 random characters>`. */
+export function stickySessionId(workerId: number): string {
+  return `${workerId}.${randomBytes(15).toString('base64url')}`;
+}
+
+/** The worker named by the Socket.IO session id of a request, if it names one. */
+export function sessionWorkerOf(head: Buffer | undefined): number | undefined {
+  if (head === undefined) return undefined;
+  const lineEnd = head.indexOf(10);
+  const requestLine = head.toString(
+    'latin1',
+    0,
+    Math.min(lineEnd === -1 ? head.length : lineEnd, 2048),
+  );
+  const id = /^[A-Z]+ \/socket\.io\/\?[^ ]*\bsid=(\d{1,9})\./.exec(requestLine)?.[1];
+  return id === undefined ? undefined : Number(id);
 }

@@ -10,6 +10,7 @@ import { Logging, type LevelChange, type Logger } from '../logging/index.js';
 import type { WorkerAppFactory } from './app.js';
 import { exitOnUncaught } from './crash.js';
 import { hooksOf, runHook, type Hooks } from './hooks.js';
+import { stickySessionId } from './router.js';
 import {
   heartbeatInterval,
   isMessage,
@@ -60,6 +61,10 @@ async function boot(
   createApp: WorkerAppFactory,
 ): Promise<void> {
   const settings = { ...defaultSettings(), ...message.settings } as Settings;
+  // From the start of boot: a worker whose event loop turns is not silent, booting or not. A
+  // boot slowed by a busy machine must not be killed as blocked (--timeout 2, three workers
+  // booting at once on two loaded cores took longer than 2 s).
+  setInterval(() => send({ type: 'heartbeat' }), heartbeatInterval(settings.timeout));
   Object.assign(settings, await loadHooksFromFile(settings.config));
   const hooks: Hooks = hooksOf(settings);
   const logging = new Logging(settings);
@@ -115,7 +120,7 @@ async function boot(
         });
         send({ type: 'metrics-request', id });
       }),
-    stickySession: (sid, open) => send({ type: 'session', sid, open }),
+    newSessionId: () => stickySessionId(worker.id),
     requestServed: () => {
       served += 1;
       if (served >= maxRequests && !retiring) {
@@ -160,7 +165,6 @@ async function boot(
   // An orphan serves nobody: if the primary is gone, finish up and leave.
   process.on('disconnect', () => void graceful(true));
 
-  setInterval(() => send({ type: 'heartbeat' }), heartbeatInterval(settings.timeout));
   send({ type: 'ready' });
   log.info(`Booting worker with pid: ${process.pid}`);
 }
