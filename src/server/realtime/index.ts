@@ -16,7 +16,7 @@ import type { ErrorCode } from '../../shared/errors.js';
 import type { Ack, ClientToServerEvents, ServerToClientEvents } from '../../shared/events.js';
 import { allows, type Principal, type Role } from '../../shared/auth.js';
 import type { Authenticator } from '../auth/authenticator.js';
-import { originAllowed } from '../auth/origins.js';
+import { corsOrigin, originAllowed } from '../auth/origins.js';
 import type { Engine } from '../engine/engine.js';
 import { knownError } from '../http/errors.js';
 import { RecoverableClusterAdapter } from './adapter.js';
@@ -119,6 +119,11 @@ export function attachRealtime(server: HttpServer, options: RealtimeOptions): Re
     pingInterval: 25_000,
     pingTimeout: 20_000,
     connectionStateRecovery: { maxDisconnectionDuration: RECOVERY_MS, skipMiddlewares: true },
+    // Pages on the origins listed in allowed_origins may poll from there (CORS, as for REST).
+    cors: {
+      origin: (origin, answer) => answer(null, corsOrigin(origin, options.allowedOrigins)),
+      credentials: true,
+    },
     // A page on another site must not open a socket with this site's cookie.
     allowRequest: (req, answer) => {
       const ok = originAllowed(

@@ -104,7 +104,7 @@ export const containerRoutes: FastifyPluginAsync<{ engine: Engine }> = async (ap
       engine.ensureConnected();
       const list = engine.containers
         .list()
-        .filter((c) => project === undefined || c.compose_project === project)
+        .filter((c) => project === undefined || c.project === project)
         .filter((c) => state === undefined || c.state === state)
         .filter((c) => needle === undefined || c.name.toLowerCase().includes(needle))
         .sort((a, b) => a.name.localeCompare(b.name));
@@ -277,7 +277,8 @@ export const containerRoutes: FastifyPluginAsync<{ engine: Engine }> = async (ap
       }
       const message = await engine.act(id, action as Exclude<ContainerAction, 'rebuild'>, {
         ...(timeout !== undefined ? { timeout } : {}),
-        ...(force !== undefined ? { force } : {}),
+        // The original always removed with force: a running container goes too, unless ?force=false.
+        ...(force !== undefined ? { force } : action === 'delete' ? { force: true } : {}),
       });
       return { status: 'success', data: { message, action, container: id } };
     },
