@@ -187,20 +187,24 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   }
   // CORS for the origins in allowed_origins (the original allowed every origin): a listed
   // origin is echoed back with credentials allowed; any other gets no CORS headers, and its
-  // preflight a 404. Browsers send preflights without credentials, so that route is public.
-  app.addHook('onRoute', (route) => {
-    if (route.method === 'OPTIONS' && route.url === '*')
-      route.config = { ...route.config, access: 'public' };
-  });
+  // preflight a 404. Without a list only the server's own origin may call, which needs no
+  // CORS, so no request pays for the hook.
   const allowedOrigins = options.auth.allowedOrigins;
-  await app.register(cors, {
-    origin: (origin, answer) => answer(null, corsOrigin(origin, allowedOrigins)),
-    credentials: true,
-    methods: ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE'],
-    allowedHeaders: ['content-type', 'authorization', 'x-csrf-token', 'x-request-id'],
-    exposedHeaders: ['x-request-id'],
-    maxAge: 600,
-  });
+  if (allowedOrigins.length > 0) {
+    // Browsers send preflights without credentials: the preflight route is public.
+    app.addHook('onRoute', (route) => {
+      if (route.method === 'OPTIONS' && route.url === '*')
+        route.config = { ...route.config, access: 'public' };
+    });
+    await app.register(cors, {
+      origin: (origin, answer) => answer(null, corsOrigin(origin, allowedOrigins)),
+      credentials: true,
+      methods: ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE'],
+      allowedHeaders: ['content-type', 'authorization', 'x-csrf-token', 'x-request-id'],
+      exposedHeaders: ['x-request-id'],
+      maxAge: 600,
+    });
+  }
   // Before any route: each must declare who may call it.
   guardRoutes(app, options.auth.authenticator, options.auth.store, {
     allowed: options.auth.allowedOrigins,
@@ -343,10 +347,7 @@ function acceptBooleanDigits(route: RouteOptions): void {
       properties: {
         ...properties,
         ...Object.fromEntries(
-          booleans.map((name) => [
-            name,
-            { ...properties[name], description: `${BOOLEAN_ACCEPTED}` },
-          ]),
+          booleans.map((name) => [name, { ...properties[name], description: BOOLEAN_ACCEPTED }]),
         ),
       },
     },
