@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import cors from '@fastify/cors';
 import helmet from '@fastify/helmet';
 import rateLimit from '@fastify/rate-limit';
 import swagger from '@fastify/swagger';
@@ -196,6 +195,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       if (route.method === 'OPTIONS' && route.url === '*')
         route.config = { ...route.config, access: 'public' };
     });
+    // Loaded only here: most servers list no origins, and each worker would carry it.
+    const { default: cors } = await import('@fastify/cors');
     await app.register(cors, {
       origin: (origin, answer) => answer(null, corsOrigin(origin, allowedOrigins)),
       credentials: true,
