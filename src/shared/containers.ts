@@ -1,4 +1,4 @@
-/** Containers and images as the REST API and Socket.IO send them (DESIGN.md section 3). */
+/** Containers and images as the REST API and Socket.IO send them (the original's fields first). */
 
 export type ContainerState = 'running' | 'paused' | 'restarting' | 'stopped';
 
@@ -15,11 +15,14 @@ export interface Container {
   created: string;
   /** "18080->80/tcp, 18081->81/udp", "" when none. */
   ports: string;
-  /** The raw com.docker.compose.project label; null for standalone containers. */
-  compose_project: string | null;
-  compose_service: string | null;
-  /** The original's display text: "Docker Compose: My Proj" or "Standalone Containers". */
-  compose_project_display: string;
+  /** As the original sent it: "Docker Compose: My Shop" or "Standalone Containers". */
+  compose_project: string;
+  /** As the original sent it: the service label, else from the container-name label, else "unknown". */
+  compose_service: string;
+  /** The raw com.docker.compose.project label (what `docker compose -p` takes); null when absent. */
+  project: string | null;
+  /** The raw com.docker.compose.service label; null when absent. */
+  service: string | null;
   labels: Record<string, string>;
 }
 

@@ -80,7 +80,7 @@ afterAll(async () => {
 });
 
 describe('GET /api/containers', () => {
-  it('lists containers in the original shape, compose projects raw', async () => {
+  it("lists containers in the original shape, the original's compose values beside the raw labels", async () => {
     const web = await containerByName(names.web);
     expect(web).toMatchObject({
       name: names.web,
@@ -88,17 +88,21 @@ describe('GET /api/containers', () => {
       status: 'running',
       state: 'running',
       ports: `${hostPort}->80/tcp`,
-      compose_project: 'my-proj',
+      compose_project: 'Docker Compose: My Proj',
       compose_service: 'web',
-      compose_project_display: 'Docker Compose: My Proj',
+      project: 'my-proj',
+      service: 'web',
     });
+    expect(web).not.toHaveProperty('compose_project_display');
     expect(web?.id).toMatch(/^[0-9a-f]{64}$/);
     expect(new Date(String(web?.created)).toISOString()).toBe(web?.created);
     const solo = await containerByName(names.solo);
     expect(solo).toMatchObject({
       ports: '',
-      compose_project: null,
-      compose_project_display: 'Standalone Containers',
+      compose_project: 'Standalone Containers',
+      compose_service: 'unknown',
+      project: null,
+      service: null,
     });
   });
 
@@ -267,15 +271,16 @@ describe('POST /api/containers/:id/:action', () => {
     const conflict = await act(names.db, 'unpause');
     expect(conflict.status).toBe(409);
     expect(conflict.json().code).toBe('conflict');
-    const running = await act(names.db, 'delete');
+    const running = await act(names.db, 'delete', '?force=false');
     expect(running.status).toBe(409);
     expect(running.json().error).toMatch(/is running: stop it first, or delete with force=true/);
     const missing = await act('no-such-container', 'start');
     expect(missing.status).toBe(404);
   });
 
-  it('delete with force removes it, and the list follows', async () => {
-    expect((await act(names.db, 'delete', '?force=true')).status).toBe(200);
+  it('delete removes a running container, as the original did (force by default), and the list follows', async () => {
+    expect((await containerByName(names.db))?.state).toBe('running');
+    expect((await act(names.db, 'delete')).status).toBe(200);
     await until('the container gone', async () =>
       (await containerByName(names.db)) === undefined ? true : undefined,
     );

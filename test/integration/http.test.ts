@@ -107,6 +107,17 @@ describe('replies', () => {
         engine: { connected: true, detail: 'connected' },
       },
     });
+    // No allowed_origins: only the server's own origin may call, which needs no CORS.
+    const elsewhere = { origin: 'http://localhost:3002' };
+    const read = await request(`http://127.0.0.1:${port}/api/health`, { headers: elsewhere });
+    expect(read.status).toBe(200);
+    expect(read.headers['access-control-allow-origin']).toBeUndefined();
+    const preflight = await request(`http://127.0.0.1:${port}/api/containers/x/start`, {
+      method: 'OPTIONS',
+      headers: { ...elsewhere, 'access-control-request-method': 'POST' },
+    });
+    expect(preflight.status).toBe(404);
+    expect(preflight.headers['access-control-allow-origin']).toBeUndefined();
     await dwi.stop();
   });
 

@@ -74,7 +74,8 @@ describe('the Socket.IO contract', () => {
     expect(changes[0]).toMatchObject({
       container_id: changes[0].id,
       status: 'exited',
-      compose_project: null,
+      compose_project: 'Standalone Containers',
+      project: null,
     });
   });
 

@@ -106,6 +106,19 @@ describe('the original compose command', () => {
 });
 
 describe('problems are one clear line each', () => {
+  it('refuses allowed_origins * with authentication on, from any source', async () => {
+    const refused = [
+      expect.stringMatching(/^allowed_origins "\*" needs --auth none: .*cookie; list the origins/),
+    ];
+    expect((await loadConfig(['--allowed-origins', '*'], {})).errors).toEqual(refused);
+    expect(
+      (await loadConfig([], { DWI_ALLOWED_ORIGINS: 'http://localhost:3002,*' })).errors,
+    ).toEqual(refused);
+    const open = await loadConfig(['--allowed-origins', '*', '--auth', 'none'], {});
+    expect(open.errors).toEqual([]);
+    expect(open.settings.allowed_origins).toEqual(['*']);
+  });
+
   it('names an unknown setting in a file with a suggestion', async () => {
     const config = file('typo.json', JSON.stringify({ wrokers: 2 }));
     const { errors } = await loadConfig(['-c', config], {});

@@ -14,6 +14,7 @@ import { ContainerModel } from '../../src/server/engine/model.js';
 import { recreateSpec } from '../../src/server/engine/rebuild.js';
 import { decodeStats } from '../../src/server/engine/stats.js';
 import {
+  composeInfo,
   displayProject,
   formatPorts,
   maskEnv,
@@ -133,17 +134,92 @@ describe('normalising', () => {
       state: 'running',
       created: new Date(1795555430 * 1000).toISOString(),
       ports: '18080->80/tcp, 18081->81/udp',
-      compose_project: 'my_proj-x',
+      compose_project: 'Docker Compose: My Proj X',
       compose_service: 'web',
-      compose_project_display: 'Docker Compose: My Proj X',
+      project: 'my_proj-x',
+      service: 'web',
     });
     expect(toContainer({ ...raw, State: 'exited', Labels: null }, () => undefined)).toMatchObject({
       state: 'stopped',
-      compose_project: null,
-      compose_project_display: 'Standalone Containers',
+      compose_project: 'Standalone Containers',
+      compose_service: 'unknown',
+      project: null,
+      service: null,
     });
     expect(formatPorts([])).toBe('');
     expect(displayProject(null)).toBe('Standalone Containers');
+  });
+
+  describe("compose fields, by the original's rules", () => {
+    const PROJECT = 'com.docker.compose.project';
+    const SERVICE = 'com.docker.compose.service';
+    const NAME = 'com.docker.compose.container-name';
+
+    it('title-cases the project as Python capitalize does: first letter up, the rest down', () => {
+      expect(composeInfo({ [PROJECT]: 'my-shop', [SERVICE]: 'web' })).toEqual({
+        compose_project: 'Docker Compose: My Shop',
+        compose_service: 'web',
+        project: 'my-shop',
+        service: 'web',
+      });
+      expect(composeInfo({ [PROJECT]: 'MY_SHOP--API', [SERVICE]: 'Web' }).compose_project).toBe(
+        'Docker Compose: My Shop Api',
+      );
+      expect(composeInfo({ [PROJECT]: 'eCommerce v2', [SERVICE]: 'x' }).compose_project).toBe(
+        'Docker Compose: Ecommerce V2',
+      );
+      expect(composeInfo({ [PROJECT]: '-_-', [SERVICE]: 'x' }).compose_project).toBe(
+        'Docker Compose: ',
+      );
+    });
+
+    it('without labels, a standalone container of service "unknown"', () => {
+      expect(composeInfo({})).toEqual({
+        compose_project: 'Standalone Containers',
+        compose_service: 'unknown',
+        project: null,
+        service: null,
+      });
+      // The original tested labels for truth: empty ones count as absent.
+      expect(composeInfo({ [PROJECT]: '', [SERVICE]: '' })).toMatchObject({
+        compose_project: 'Standalone Containers',
+        compose_service: 'unknown',
+        project: null,
+      });
+    });
+
+    it('without a project label, reads project and service from the container-name label', () => {
+      expect(composeInfo({ [NAME]: 'shop_web_1' })).toEqual({
+        compose_project: 'Docker Compose: Shop',
+        compose_service: 'web',
+        project: null,
+        service: null,
+      });
+      // One part only: still standalone, the name standing for the service (its label ignored).
+      expect(composeInfo({ [NAME]: 'lonely', [SERVICE]: 'svc' })).toEqual({
+        compose_project: 'Standalone Containers',
+        compose_service: 'lonely',
+        project: null,
+        service: 'svc',
+      });
+    });
+
+    it('with a project but no service label, the service from the container name, else "unknown"', () => {
+      expect(composeInfo({ [PROJECT]: 'shop', [NAME]: 'shop_db_1' }).compose_service).toBe('db');
+      expect(composeInfo({ [PROJECT]: 'shop', [NAME]: 'db' }).compose_service).toBe('db');
+      expect(composeInfo({ [PROJECT]: 'shop' })).toEqual({
+        compose_project: 'Docker Compose: Shop',
+        compose_service: 'unknown',
+        project: 'shop',
+        service: null,
+      });
+    });
+
+    it('leaves a project named like the fallback text as it is', () => {
+      expect(composeInfo({ [PROJECT]: 'Standalone Containers' }).compose_project).toBe(
+        'Standalone Containers',
+      );
+    });
   });
 
   it('gives the REST image, size in MB with 2 decimals', () => {

@@ -14,3 +14,12 @@ export function originAllowed(
   if (allowed.length > 0) return allowed.includes(origin);
   return host !== undefined && origin === `${tls ? 'https' : 'http'}://${host}`;
 }
+
+/**
+ * The Access-Control-Allow-Origin a CORS reply carries: a listed origin (any, with `*`) is
+ * echoed back; every other origin gets none, so the browser keeps the reply from its page.
+ */
+export function corsOrigin(origin: string | undefined, allowed: readonly string[]): string | false {
+  if (origin === undefined) return false;
+  return allowed.includes('*') || allowed.includes(origin) ? origin : false;
+}

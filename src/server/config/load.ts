@@ -157,6 +157,11 @@ function crossChecks(settings: Settings): string[] {
   } catch (err) {
     errors.push(err instanceof LogConfigError ? err.message : String(err));
   }
+  if (settings.allowed_origins.includes('*') && settings.auth !== 'none') {
+    errors.push(
+      'allowed_origins "*" needs --auth none: with authentication on, any web page could act with a logged-in visitor\'s cookie; list the origins of your pages instead (e.g. --allowed-origins http://localhost:3002)',
+    );
+  }
   if (settings.docker_tls_verify && settings.docker_cert_path === null) {
     errors.push(
       'docker_tls_verify needs docker_cert_path (DOCKER_CERT_PATH): the directory of ca.pem, cert.pem, key.pem',

@@ -1,8 +1,10 @@
-/** Pure conversions from the engine's shapes to the API's (DESIGN.md section 3). */
+/** Pure conversions from the engine's shapes to the API's, keeping the original's values. */
 import type { Container, ContainerState, Image } from '../../shared/containers.js';
 
 export const PROJECT_LABEL = 'com.docker.compose.project';
 export const SERVICE_LABEL = 'com.docker.compose.service';
+export const CONTAINER_NAME_LABEL = 'com.docker.compose.container-name';
+export const STANDALONE = 'Standalone Containers';
 
 /** The parts of GET /containers/json (and of inspect) this module reads. */
 export interface EngineContainer {
@@ -40,10 +42,56 @@ export function formatPorts(ports: EngineContainer['Ports']): string {
   return [...seen].join(', ');
 }
 
+/** Python's str.capitalize: the first letter upper case, the rest lower. */
+function capitalize(word: string): string {
+  return word.charAt(0).toUpperCase() + word.slice(1).toLowerCase();
+}
+
+/** "my_shop-api" reads "Docker Compose: My Shop Api"; no project reads "Standalone Containers". */
 export function displayProject(project: string | null): string {
-  if (project === null) return 'Standalone Containers';
-  const words = project.replace(/[-_]+/g, ' ').trim().split(/\s+/);
-  return `Docker Compose: ${words.map((w) => w.charAt(0).toUpperCase() + w.slice(1)).join(' ')}`;
+  if (project === null) return STANDALONE;
+  const words = project.replace(/[-_]/g, ' ').split(/\s+/).filter(Boolean);
+  return `Docker Compose: ${words.map(capitalize).join(' ')}`;
+}
+
+export interface ComposeInfo {
+  /** The original's display text: "Docker Compose: My Shop" or "Standalone Containers". */
+  compose_project: string;
+  /** The original's service: the label, else from the container-name label, else "unknown". */
+  compose_service: string;
+  /** The raw project label (what `docker compose -p` takes); null when absent or empty. */
+  project: string | null;
+  /** The raw service label; null when absent or empty. */
+  service: string | null;
+}
+
+/**
+ * The compose fields as the original derived them from the labels, container-name fallback
+ * included ("shop_web_1" is project "shop", service "web"), beside the raw label values.
+ */
+export function composeInfo(labels: Record<string, string>): ComposeInfo {
+  // The original tested the labels for truth: an empty label counts as absent.
+  const project = labels[PROJECT_LABEL] || null;
+  const service = labels[SERVICE_LABEL] || null;
+  const containerName = labels[CONTAINER_NAME_LABEL] || null;
+  const parts = containerName?.split('_') ?? [];
+  let displayed: string | null = project;
+  let displayedService = service;
+  if (project === null) {
+    if (containerName === null) displayedService = 'unknown';
+    else if (parts.length >= 2) [displayed, displayedService] = [parts[0]!, parts[1]!];
+    else displayedService = containerName;
+  } else if (service === null) {
+    displayedService =
+      containerName === null ? 'unknown' : parts.length >= 2 ? parts[1]! : containerName;
+  }
+  return {
+    // The original left a project named like its own fallback text as it was.
+    compose_project: displayed === STANDALONE ? STANDALONE : displayProject(displayed),
+    compose_service: displayedService ?? 'unknown',
+    project,
+    service,
+  };
 }
 
 export function toContainer(
@@ -54,7 +102,6 @@ export function toContainer(
   const status = typeof raw.State === 'string' ? raw.State : (raw.State?.Status ?? 'created');
   const name = (raw.Names?.[0] ?? raw.Name ?? raw.Id.slice(0, 12)).replace(/^\//, '');
   const imageId = raw.ImageID ?? '';
-  const project = labels[PROJECT_LABEL] ?? null;
   const created = typeof raw.Created === 'number' ? raw.Created * 1000 : raw.Created;
   return {
     id: raw.Id,
@@ -65,9 +112,7 @@ export function toContainer(
     state: stateOf(status),
     created: new Date(created).toISOString(),
     ports: formatPorts(raw.Ports),
-    compose_project: project,
-    compose_service: labels[SERVICE_LABEL] ?? null,
-    compose_project_display: displayProject(project),
+    ...composeInfo(labels),
     labels,
   };
 }

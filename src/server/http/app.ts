@@ -12,6 +12,8 @@ import Fastify, {
   type FastifyServerFactory,
   type onResponseHookHandler,
   type preHandlerHookHandler,
+  type preValidationHookHandler,
+  type RouteOptions,
 } from 'fastify';
 import type { Logger } from 'pino';
 import { codeForStatus, ERROR_CODES, type ErrorCode } from '../../shared/errors.js';
@@ -19,6 +21,7 @@ import type { EngineApi } from '../engine/ports.js';
 import type { Readiness } from '../../shared/health.js';
 import { compileAccessFormat, type AccessInfo } from '../logging/access.js';
 import type { Authenticator } from '../auth/authenticator.js';
+import { corsOrigin } from '../auth/origins.js';
 import { authRoutes, guardRoutes, type AuthRouteOptions } from './auth.js';
 import { ApiError, errorReply, errorReplySchema, knownError } from './errors.js';
 import { adminRoutes, type LogLevelControl } from './routes/admin.js';
@@ -121,6 +124,20 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', allErrors: false } },
   });
 
+  // The original's clients send `Content-Type: application/json` with no body on routes that
+  // read none (prune, image delete, actions): an empty body is no body. Routes that need one
+  // still fail their schema with a 400; a malformed body still gets one.
+  const parseJson = app.getDefaultJsonParser('error', 'error');
+  app.removeContentTypeParser('application/json');
+  app.addContentTypeParser(
+    'application/json',
+    { parseAs: 'string' },
+    (request, body: string, done) => {
+      if (body.length === 0) return done(null, undefined);
+      parseJson(request, body, done);
+    },
+  );
+
   // Callback-style hooks: they run on every request, and skip a promise when no user hook is set.
   const { preRequest, postRequest } = options.hooks ?? {};
   app.addHook('onRequest', (request, reply, done) => {
@@ -153,6 +170,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     };
     route.preHandler = [...[route.preHandler ?? []].flat(), finite];
   });
+  app.addHook('onRoute', acceptBooleanDigits);
   const { accessLog, onResponse, metrics } = options;
   if (metrics !== undefined) {
     // Each route counts its own answers, its URL pattern known here: reading it per request
@@ -164,6 +182,28 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
         done();
       };
       route.onResponse = [...[route.onResponse ?? []].flat(), observe];
+    });
+  }
+  // CORS for the origins in allowed_origins (the original allowed every origin): a listed
+  // origin is echoed back with credentials allowed; any other gets no CORS headers, and its
+  // preflight a 404. Without a list only the server's own origin may call, which needs no
+  // CORS, so no request pays for the hook.
+  const allowedOrigins = options.auth.allowedOrigins;
+  if (allowedOrigins.length > 0) {
+    // Browsers send preflights without credentials: the preflight route is public.
+    app.addHook('onRoute', (route) => {
+      if (route.method === 'OPTIONS' && route.url === '*')
+        route.config = { ...route.config, access: 'public' };
+    });
+    // Loaded only here: most servers list no origins, and each worker would carry it.
+    const { default: cors } = await import('@fastify/cors');
+    await app.register(cors, {
+      origin: (origin, answer) => answer(null, corsOrigin(origin, allowedOrigins)),
+      credentials: true,
+      methods: ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE'],
+      allowedHeaders: ['content-type', 'authorization', 'x-csrf-token', 'x-request-id'],
+      exposedHeaders: ['x-request-id'],
+      maxAge: 600,
     });
   }
   // Before any route: each must declare who may call it.
@@ -284,6 +324,52 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     }
   });
   return app;
+}
+
+const BOOLEAN_WORDS: Record<string, boolean> = { true: true, false: false, 1: true, 0: false };
+const BOOLEAN_ACCEPTED = 'true, false, 1 or 0';
+
+/**
+ * Boolean query parameters take true/false and, as the Docker API writes them, 1/0
+ * (`?force=1`). Schema coercion knows only the words, so each route's boolean parameters are
+ * read here, anything else refused by name; the OpenAPI document lists the accepted values.
+ */
+function acceptBooleanDigits(route: RouteOptions): void {
+  const querystring = route.schema?.querystring as
+    { properties?: Record<string, { type?: string; description?: string }> } | undefined;
+  const properties = querystring?.properties;
+  if (properties === undefined) return;
+  const booleans = Object.keys(properties).filter((name) => properties[name]!.type === 'boolean');
+  if (booleans.length === 0) return;
+  route.schema = {
+    ...route.schema,
+    querystring: {
+      ...querystring,
+      properties: {
+        ...properties,
+        ...Object.fromEntries(
+          booleans.map((name) => [name, { ...properties[name], description: BOOLEAN_ACCEPTED }]),
+        ),
+      },
+    },
+  };
+  const readBooleans: preValidationHookHandler = (request, _reply, done) => {
+    const query = request.query as Record<string, unknown>;
+    for (const name of booleans) {
+      const value = query[name];
+      if (value === undefined) continue;
+      const parsed = typeof value === 'string' ? BOOLEAN_WORDS[value] : undefined;
+      if (parsed === undefined) {
+        const given = Array.isArray(value) ? 'more than one value' : `"${String(value)}"`;
+        return done(
+          new ApiError('bad_request', `${name} must be ${BOOLEAN_ACCEPTED}, got ${given}`),
+        );
+      }
+      query[name] = parsed;
+    }
+    done();
+  };
+  route.preValidation = [...[route.preValidation ?? []].flat(), readBooleans];
 }
 
 /**

@@ -22,7 +22,7 @@ import {
 } from '../../shared/events.js';
 import { allows, type Principal, type Role } from '../../shared/auth.js';
 import type { Authenticator } from '../auth/authenticator.js';
-import { originAllowed } from '../auth/origins.js';
+import { corsOrigin, originAllowed } from '../auth/origins.js';
 import { knownError } from '../errors.js';
 import { asksForRecovery, PLAIN, RECOVERING, RecoverableClusterAdapter } from './adapter.js';
 import { LogStreams, type LogSource } from './logs.js';
@@ -159,6 +159,11 @@ export function attachRealtime(server: HttpServer, options: RealtimeOptions): Re
     // Pings well inside the idle timeouts of common proxies (60 s) keep connections open.
     pingInterval: 25_000,
     pingTimeout: 20_000,
+    // Pages on the origins listed in allowed_origins may poll from there (CORS, as for REST).
+    cors: {
+      origin: (origin, answer) => answer(null, corsOrigin(origin, options.allowedOrigins)),
+      credentials: true,
+    },
     // A page on another site must not open a socket with this site's cookie.
     allowRequest: (req, answer) => {
       const ok = originAllowed(

@@ -60,7 +60,7 @@ export const securitySettings = [
       }
       return origins;
     },
-    doc: "Origins allowed to call mutating routes and open sockets; empty means the server's own.",
+    doc: "Browser origins allowed to call mutating routes, get CORS replies and open sockets; empty means the server's own. * (any origin) only with auth none.",
   }),
   defineSetting({
     name: 'session_ttl',

@@ -106,7 +106,7 @@ export const containerRoutes: FastifyPluginAsync<{
       engine.ensureConnected();
       const list = engine.containers
         .list()
-        .filter((c) => project === undefined || c.compose_project === project)
+        .filter((c) => project === undefined || c.project === project)
         .filter((c) => state === undefined || c.state === state)
         .filter((c) => needle === undefined || c.name.toLowerCase().includes(needle))
         .sort((a, b) => a.name.localeCompare(b.name));
@@ -279,7 +279,8 @@ export const containerRoutes: FastifyPluginAsync<{
       }
       const message = await engine.act(id, action as Exclude<ContainerAction, 'rebuild'>, {
         ...(timeout !== undefined ? { timeout } : {}),
-        ...(force !== undefined ? { force } : {}),
+        // The original always removed with force: a running container goes too, unless ?force=false.
+        ...(force !== undefined ? { force } : action === 'delete' ? { force: true } : {}),
       });
       return { status: 'success', data: { message, action, container: id } };
     },

@@ -20,9 +20,9 @@ export interface ProjectGroup {
 function group(containers: Container[]): ProjectGroup[] {
   const groups = new Map<string | null, Container[]>();
   for (const container of containers) {
-    const list = groups.get(container.compose_project) ?? [];
+    const list = groups.get(container.project) ?? [];
     list.push(container);
-    groups.set(container.compose_project, list);
+    groups.set(container.project, list);
   }
   return [...groups]
     .map(([name, list]) => ({
@@ -72,7 +72,7 @@ export const projectRoutes: FastifyPluginAsync<{
         );
       }
       engine.ensureConnected();
-      const members = engine.containers.list().filter((c) => c.compose_project === name);
+      const members = engine.containers.list().filter((c) => c.project === name);
       if (members.length === 0) throw new ApiError('not_found', `No compose project named ${name}`);
       return withProgress(request, reply, async (progress) => {
         const results = await Promise.all(
