@@ -20,7 +20,8 @@ import type { Readiness } from '../../shared/health.js';
 import { compileAccessFormat, type AccessInfo } from '../logging/access.js';
 import type { Authenticator } from '../auth/authenticator.js';
 import { authRoutes, guardRoutes, type AuthRouteOptions } from './auth.js';
-import { ApiError, errorReply, errorReplySchema, knownError } from './errors.js';
+import { ApiError, errorReply, knownError } from './errors.js';
+import { openapiOptions, operation } from './openapi.js';
 import { adminRoutes, type LogLevelControl } from './routes/admin.js';
 import { containerRoutes } from './routes/containers.js';
 import { imageRoutes } from './routes/images.js';
@@ -226,30 +227,11 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   });
 
   // The OpenAPI document is generated from the route schemas registered after this.
-  await app.register(swagger, {
-    openapi: {
-      info: {
-        title: 'docker-web-interface',
-        version: options.version,
-        description:
-          'Replies are {status: "success", data} or {status: "error", error, code, request_id}.',
-      },
-    },
-    // Every route can fail in the one error shape; said once here rather than on each route.
-    transform: ({ schema, url }) => ({
-      schema: {
-        ...schema,
-        response: {
-          ...(schema?.response as object),
-          '4XX': errorReplySchema,
-          '5XX': errorReplySchema,
-        },
-      },
-      url,
-    }),
-  });
-  app.get('/api/openapi.json', { config: { access: 'viewer' }, schema: { hide: true } }, async () =>
-    app.swagger(),
+  await app.register(swagger, openapiOptions(options.version));
+  app.get(
+    '/api/openapi.json',
+    { config: { access: 'viewer' }, schema: operation('getOpenApi') },
+    async () => app.swagger(),
   );
   await app.register(healthRoutes, {
     version: options.version,

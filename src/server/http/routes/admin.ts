@@ -1,5 +1,7 @@
 import type { FastifyPluginAsync } from 'fastify';
+import { LogLevelChangeSchema } from '../../../shared/api.js';
 import { ApiError } from '../errors.js';
+import { operation, requestSchema } from '../openapi.js';
 
 export interface LogLevelChange {
   logger: string;
@@ -15,45 +17,26 @@ export interface LogLevelControl {
   set(change: LogLevelChange): void;
 }
 
-const LEVELS = [
-  'debug',
-  'info',
-  'warning',
-  'error',
-  'critical',
-  'DEBUG',
-  'INFO',
-  'WARNING',
-  'ERROR',
-  'CRITICAL',
-];
-
-const putSchema = {
-  body: {
-    type: 'object',
-    additionalProperties: false,
-    required: ['level'],
-    properties: {
-      logger: { type: 'string', minLength: 1, maxLength: 200, default: 'root' },
-      level: { type: ['string', 'null'], enum: [...LEVELS, null] },
-      ttl: { type: 'number', exclusiveMinimum: 0, maximum: 86400 },
-    },
-  },
-} as const;
-
 /** Run-time verbosity, per logger, optionally for a while (admins only). */
 export const adminRoutes: FastifyPluginAsync<{ logLevels: LogLevelControl }> = async (
   app,
   { logLevels },
 ) => {
-  app.get('/api/admin/log-levels', { config: { access: 'admin' } }, async () => ({
-    status: 'success',
-    data: logLevels.levels(),
-  }));
+  app.get(
+    '/api/admin/log-levels',
+    { config: { access: 'admin' }, schema: operation('getLogLevels') },
+    async () => ({
+      status: 'success',
+      data: logLevels.levels(),
+    }),
+  );
 
   app.put(
     '/api/admin/log-levels',
-    { config: { access: 'admin' }, schema: putSchema },
+    {
+      config: { access: 'admin' },
+      schema: { ...operation('setLogLevel'), body: requestSchema(LogLevelChangeSchema) },
+    },
     async (request) => {
       const body = request.body as { logger: string; level: string | null; ttl?: number };
       if (!logLevels.isKnownLogger(body.logger)) {

@@ -5,6 +5,7 @@ import { justBefore, splitTimestamp } from '../../engine/logsearch.js';
 import { ApiError } from '../errors.js';
 import { withProgress } from '../progress.js';
 import { requireRole } from '../auth.js';
+import { operation } from '../openapi.js';
 
 /** A container id (or unique prefix) or name, as the engine accepts them. */
 const CONTAINER_REF = '^[A-Za-z0-9][A-Za-z0-9_.-]{0,254}$';
@@ -93,7 +94,10 @@ function timeRange(query: { since?: string; until?: string }): {
 export const containerRoutes: FastifyPluginAsync<{ engine: Engine }> = async (app, { engine }) => {
   app.get(
     '/api/containers',
-    { config: { access: 'viewer' }, schema: { querystring: listQuery } },
+    {
+      config: { access: 'viewer' },
+      schema: { ...operation('listContainers'), querystring: listQuery },
+    },
     async (request) => {
       const { project, state, name } = request.query as {
         project?: string;
@@ -117,6 +121,7 @@ export const containerRoutes: FastifyPluginAsync<{ engine: Engine }> = async (ap
     {
       config: { access: 'viewer' },
       schema: {
+        ...operation('inspectContainer'),
         params: refParams,
         querystring: {
           type: 'object',
@@ -137,7 +142,10 @@ export const containerRoutes: FastifyPluginAsync<{ engine: Engine }> = async (ap
 
   app.get(
     '/api/containers/:id/logs',
-    { config: { access: 'viewer' }, schema: { params: refParams, querystring: logsQuery } },
+    {
+      config: { access: 'viewer' },
+      schema: { ...operation('getContainerLogs'), params: refParams, querystring: logsQuery },
+    },
     async (request) => {
       const { id } = request.params as { id: string };
       const query = request.query as {
@@ -175,7 +183,10 @@ export const containerRoutes: FastifyPluginAsync<{ engine: Engine }> = async (ap
 
   app.get(
     '/api/containers/:id/logs/search',
-    { config: { access: 'viewer' }, schema: { params: refParams, querystring: searchQuery } },
+    {
+      config: { access: 'viewer' },
+      schema: { ...operation('searchContainerLogs'), params: refParams, querystring: searchQuery },
+    },
     async (request) => {
       const { id } = request.params as { id: string };
       const query = request.query as {
@@ -207,7 +218,10 @@ export const containerRoutes: FastifyPluginAsync<{ engine: Engine }> = async (ap
 
   app.get(
     '/api/containers/:id/cpu-stats',
-    { config: { access: 'viewer' }, schema: { params: refParams } },
+    {
+      config: { access: 'viewer' },
+      schema: { ...operation('getContainerCpuStats'), params: refParams },
+    },
     async (request) => {
       const { id } = request.params as { id: string };
       return { status: 'success', data: await engine.stats(id) };
@@ -215,37 +229,42 @@ export const containerRoutes: FastifyPluginAsync<{ engine: Engine }> = async (ap
   );
 
   // Every running container's usage, sampled in parallel, with totals.
-  app.get('/api/resource-usage-metrics', { config: { access: 'viewer' } }, async () => {
-    engine.ensureConnected();
-    const running = engine.containers.list().filter((c) => c.state === 'running');
-    const samples = await Promise.all(
-      running.map((c) => engine.stats(c.id).catch(() => undefined)),
-    );
-    const containers = samples
-      .filter((s) => s !== undefined)
-      .sort((a, b) => a.name.localeCompare(b.name));
-    const sum = (pick: (s: (typeof containers)[number]) => number) =>
-      containers.reduce((total, s) => total + pick(s), 0);
-    return {
-      status: 'success',
-      data: {
-        containers,
-        totals: {
-          containers: containers.length,
-          cpu_percent: Math.round(sum((s) => s.cpu_percent) * 100) / 100,
-          memory_bytes: sum((s) => s.memory.usage_bytes),
-          network_rx_bytes: sum((s) => s.network.rx_bytes),
-          network_tx_bytes: sum((s) => s.network.tx_bytes),
+  app.get(
+    '/api/resource-usage-metrics',
+    { config: { access: 'viewer' }, schema: operation('getResourceUsageMetrics') },
+    async () => {
+      engine.ensureConnected();
+      const running = engine.containers.list().filter((c) => c.state === 'running');
+      const samples = await Promise.all(
+        running.map((c) => engine.stats(c.id).catch(() => undefined)),
+      );
+      const containers = samples
+        .filter((s) => s !== undefined)
+        .sort((a, b) => a.name.localeCompare(b.name));
+      const sum = (pick: (s: (typeof containers)[number]) => number) =>
+        containers.reduce((total, s) => total + pick(s), 0);
+      return {
+        status: 'success',
+        data: {
+          containers,
+          totals: {
+            containers: containers.length,
+            cpu_percent: Math.round(sum((s) => s.cpu_percent) * 100) / 100,
+            memory_bytes: sum((s) => s.memory.usage_bytes),
+            network_rx_bytes: sum((s) => s.network.rx_bytes),
+            network_tx_bytes: sum((s) => s.network.tx_bytes),
+          },
         },
-      },
-    };
-  });
+      };
+    },
+  );
 
   app.post(
     '/api/containers/:id/:action',
     {
       config: { access: 'operator' },
       schema: {
+        ...operation('runContainerAction'),
         params: {
           type: 'object',
           required: ['id', 'action'],

@@ -1,24 +1,37 @@
 import type { FastifyPluginAsync } from 'fastify';
 import type { Engine } from '../../engine/engine.js';
+import { operation } from '../openapi.js';
 
 /** An image id, short id or reference (repo/name:tag, name@sha256:...). */
 const IMAGE_REF = /^[A-Za-z0-9][A-Za-z0-9_.:/@+-]{0,511}$/;
 
 export const imageRoutes: FastifyPluginAsync<{ engine: Engine }> = async (app, { engine }) => {
-  app.get('/api/images', { config: { access: 'viewer' } }, async () => {
-    const images = await engine.images();
-    images.sort((a, b) => b.created.localeCompare(a.created));
-    return { status: 'success', data: images };
-  });
+  app.get(
+    '/api/images',
+    { config: { access: 'viewer' }, schema: operation('listImages') },
+    async () => {
+      const images = await engine.images();
+      images.sort((a, b) => b.created.localeCompare(a.created));
+      return { status: 'success', data: images };
+    },
+  );
 
   app.delete(
     '/api/images/*',
     {
       config: { access: 'admin' },
       schema: {
+        ...operation('deleteImage'),
         params: {
           type: 'object',
-          properties: { '*': { type: 'string', pattern: IMAGE_REF.source } },
+          properties: {
+            '*': {
+              type: 'string',
+              pattern: IMAGE_REF.source,
+              description:
+                'An image id, short id or reference (repo/name:tag, name@sha256:...); its `/` may be sent as is or as %2F.',
+            },
+          },
         },
         querystring: {
           type: 'object',

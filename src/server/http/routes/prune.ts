@@ -3,6 +3,7 @@ import type { Engine } from '../../engine/engine.js';
 import { PRUNE_KINDS, pruneCommand, type PruneKind } from '../../engine/prune.js';
 import { ApiError } from '../errors.js';
 import { withProgress } from '../progress.js';
+import { operation } from '../openapi.js';
 
 /**
  * POST /api/docker/prune/{containers,images,volumes,networks,all}: the original's
@@ -14,6 +15,7 @@ export const pruneRoutes: FastifyPluginAsync<{ engine: Engine }> = async (app, {
     {
       config: { access: 'admin' },
       schema: {
+        ...operation('prune'),
         params: {
           type: 'object',
           required: ['kind'],
