@@ -42,10 +42,7 @@ export function requestSchema(schema: z.ZodType): JsonSchema {
   return json;
 }
 
-const PROGRESS_LINE = z.union([
-  z.object({ progress: z.string().describe('One step, as it happens.') }),
-  ErrorReplySchema,
-]);
+const PROGRESS_STEP = z.object({ progress: z.string().describe('One step, as it happens.') });
 
 /**
  * The schema fields of the route for table entry `id`: operationId, summary, tag and the
@@ -76,7 +73,9 @@ export function operation(id: OperationId) {
             content: {
               'application/json': { schema: jsonSchema(reply) },
               'application/x-ndjson': {
-                schema: jsonSchema(z.union([PROGRESS_LINE, reply]).describe('One line')),
+                schema: jsonSchema(
+                  z.union([PROGRESS_STEP, reply, ErrorReplySchema]).describe('Each line'),
+                ),
               },
             },
           },
