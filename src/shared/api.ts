@@ -7,6 +7,7 @@
 import { z } from 'zod';
 import { PrincipalSchema, RoleSchema } from './auth.js';
 import { ContainerSchema, ImageSchema } from './containers.js';
+import type { SuccessReply } from './errors.js';
 import { HealthSchema, ReadinessSchema } from './health.js';
 import { ContainerStatsSchema } from './stats.js';
 
@@ -366,3 +367,6 @@ export type OperationId = keyof typeof API;
 
 /** What an operation answers in `data` (or as its whole body, for raw and text ones). */
 export type ApiData<K extends OperationId> = z.infer<(typeof API)[K]['data']>;
+
+/** An operation's whole success reply: `{status: "success", data}`. */
+export type ApiReply<K extends OperationId> = SuccessReply<ApiData<K>>;

@@ -17,7 +17,7 @@ import { SESSION_COOKIE, type Authenticator, type Identity } from '../auth/authe
 import { originAllowed } from '../auth/origins.js';
 import { decoyHash, randomSecret, sha256, verifyPassword } from '../auth/credentials.js';
 import type { Store } from '../store/index.js';
-import { LoginRequestSchema } from '../../shared/api.js';
+import { LoginRequestSchema, type ApiReply } from '../../shared/api.js';
 import { ApiError } from './errors.js';
 import { operation, requestSchema } from './openapi.js';
 
@@ -153,7 +153,7 @@ export const authRoutes: FastifyPluginAsync<AuthRouteOptions> = async (app, opti
       },
       schema: { ...operation('login'), body: requestSchema(LoginRequestSchema) },
     },
-    async (request, reply) => {
+    async (request, reply): Promise<ApiReply<'login'>> => {
       const { username, password } = request.body as { username: string; password: string };
       request.claimedUser = username;
       if (store === undefined) throw new ApiError('bad_request', 'authentication is off');
@@ -184,7 +184,7 @@ export const authRoutes: FastifyPluginAsync<AuthRouteOptions> = async (app, opti
   app.post(
     '/api/auth/logout',
     { config: { access: 'viewer' }, schema: operation('logout') },
-    async (request, reply) => {
+    async (request, reply): Promise<ApiReply<'logout'>> => {
       const sessionHash = request.identity?.sessionHash;
       if (sessionHash !== undefined) store?.deleteSession(sessionHash);
       reply.header('set-cookie', cookie('', 0));
@@ -195,7 +195,7 @@ export const authRoutes: FastifyPluginAsync<AuthRouteOptions> = async (app, opti
   app.get(
     '/api/audit',
     { config: { access: 'admin' }, schema: { ...operation('listAudit'), querystring: auditQuery } },
-    async (request) => {
+    async (request): Promise<ApiReply<'listAudit'>> => {
       const query = request.query as {
         limit?: number;
         before?: number;
@@ -219,7 +219,7 @@ export const authRoutes: FastifyPluginAsync<AuthRouteOptions> = async (app, opti
   app.get(
     '/api/auth/me',
     { config: { access: 'viewer' }, schema: operation('getMe') },
-    async (request) => {
+    async (request): Promise<ApiReply<'getMe'>> => {
       const { principal, csrf } = request.identity!;
       return { status: 'success', data: { ...principal, ...(csrf ? { csrf_token: csrf } : {}) } };
     },

@@ -34,11 +34,13 @@ export function jsonSchema(schema: z.ZodType): JsonSchema {
  * gets it in OpenAPI 3.0 terms from the transform below).
  */
 export function requestSchema(schema: z.ZodType): JsonSchema {
-  const { $schema: _dialect, ...json } = z.toJSONSchema(schema, {
+  const json = z.toJSONSchema(schema, {
     target: 'draft-7',
     io: 'input',
     override: dropSafeIntegerBounds,
-  });
+  }) as JsonSchema;
+  // Fastify's ajv knows draft 7 already; the document must not carry the key.
+  delete json.$schema;
   return json;
 }
 

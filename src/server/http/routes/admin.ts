@@ -1,4 +1,5 @@
 import type { FastifyPluginAsync } from 'fastify';
+import type { ApiReply } from '../../../shared/api.js';
 import { LogLevelChangeSchema } from '../../../shared/api.js';
 import { ApiError } from '../errors.js';
 import { operation, requestSchema } from '../openapi.js';
@@ -25,7 +26,7 @@ export const adminRoutes: FastifyPluginAsync<{ logLevels: LogLevelControl }> = a
   app.get(
     '/api/admin/log-levels',
     { config: { access: 'admin' }, schema: operation('getLogLevels') },
-    async () => ({
+    async (): Promise<ApiReply<'getLogLevels'>> => ({
       status: 'success',
       data: logLevels.levels(),
     }),
@@ -37,7 +38,7 @@ export const adminRoutes: FastifyPluginAsync<{ logLevels: LogLevelControl }> = a
       config: { access: 'admin' },
       schema: { ...operation('setLogLevel'), body: requestSchema(LogLevelChangeSchema) },
     },
-    async (request) => {
+    async (request): Promise<ApiReply<'setLogLevel'>> => {
       const body = request.body as { logger: string; level: string | null; ttl?: number };
       if (!logLevels.isKnownLogger(body.logger)) {
         throw new ApiError('not_found', `no logger named ${body.logger}`);

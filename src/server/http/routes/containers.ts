@@ -1,4 +1,5 @@
 import type { FastifyPluginAsync } from 'fastify';
+import type { ApiReply } from '../../../shared/api.js';
 import { CONTAINER_ACTIONS, type ContainerAction } from '../../../shared/containers.js';
 import type { Engine } from '../../engine/engine.js';
 import { justBefore, splitTimestamp } from '../../engine/logsearch.js';
@@ -98,7 +99,7 @@ export const containerRoutes: FastifyPluginAsync<{ engine: Engine }> = async (ap
       config: { access: 'viewer' },
       schema: { ...operation('listContainers'), querystring: listQuery },
     },
-    async (request) => {
+    async (request): Promise<ApiReply<'listContainers'>> => {
       const { project, state, name } = request.query as {
         project?: string;
         state?: string;
@@ -129,7 +130,7 @@ export const containerRoutes: FastifyPluginAsync<{ engine: Engine }> = async (ap
         },
       },
     },
-    async (request) => {
+    async (request): Promise<ApiReply<'inspectContainer'>> => {
       const { id } = request.params as { id: string };
       const { secrets } = request.query as { secrets?: 'show' };
       if (secrets === 'show') requireRole(request, 'admin');
@@ -146,7 +147,7 @@ export const containerRoutes: FastifyPluginAsync<{ engine: Engine }> = async (ap
       config: { access: 'viewer' },
       schema: { ...operation('getContainerLogs'), params: refParams, querystring: logsQuery },
     },
-    async (request) => {
+    async (request): Promise<ApiReply<'getContainerLogs'>> => {
       const { id } = request.params as { id: string };
       const query = request.query as {
         tail?: number | 'all';
@@ -187,7 +188,7 @@ export const containerRoutes: FastifyPluginAsync<{ engine: Engine }> = async (ap
       config: { access: 'viewer' },
       schema: { ...operation('searchContainerLogs'), params: refParams, querystring: searchQuery },
     },
-    async (request) => {
+    async (request): Promise<ApiReply<'searchContainerLogs'>> => {
       const { id } = request.params as { id: string };
       const query = request.query as {
         q: string;
@@ -222,7 +223,7 @@ export const containerRoutes: FastifyPluginAsync<{ engine: Engine }> = async (ap
       config: { access: 'viewer' },
       schema: { ...operation('getContainerCpuStats'), params: refParams },
     },
-    async (request) => {
+    async (request): Promise<ApiReply<'getContainerCpuStats'>> => {
       const { id } = request.params as { id: string };
       return { status: 'success', data: await engine.stats(id) };
     },
@@ -232,7 +233,7 @@ export const containerRoutes: FastifyPluginAsync<{ engine: Engine }> = async (ap
   app.get(
     '/api/resource-usage-metrics',
     { config: { access: 'viewer' }, schema: operation('getResourceUsageMetrics') },
-    async () => {
+    async (): Promise<ApiReply<'getResourceUsageMetrics'>> => {
       engine.ensureConnected();
       const running = engine.containers.list().filter((c) => c.state === 'running');
       const samples = await Promise.all(

@@ -1,5 +1,6 @@
 import type { FastifyPluginAsync } from 'fastify';
-import { ReadinessSchema, type Health, type Readiness } from '../../../shared/health.js';
+import type { ApiReply } from '../../../shared/api.js';
+import { ReadinessSchema, type Readiness } from '../../../shared/health.js';
 import { ErrorReplySchema } from '../../../shared/errors.js';
 import { errorReply } from '../errors.js';
 import { jsonSchema, operation } from '../openapi.js';
@@ -17,7 +18,7 @@ export const healthRoutes: FastifyPluginAsync<HealthOptions> = async (app, optio
     '/api/health',
     // Load balancers call this often: the response schema's compiled serializer is cheap.
     { config: { access: 'public' }, schema: operation('getHealth') },
-    async (): Promise<{ status: 'success'; data: Health }> => ({
+    async (): Promise<ApiReply<'getHealth'>> => ({
       status: 'success',
       data: {
         status: 'ok',

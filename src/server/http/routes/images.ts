@@ -1,4 +1,5 @@
 import type { FastifyPluginAsync } from 'fastify';
+import type { ApiReply } from '../../../shared/api.js';
 import type { Engine } from '../../engine/engine.js';
 import { operation } from '../openapi.js';
 
@@ -9,7 +10,7 @@ export const imageRoutes: FastifyPluginAsync<{ engine: Engine }> = async (app, {
   app.get(
     '/api/images',
     { config: { access: 'viewer' }, schema: operation('listImages') },
-    async () => {
+    async (): Promise<ApiReply<'listImages'>> => {
       const images = await engine.images();
       images.sort((a, b) => b.created.localeCompare(a.created));
       return { status: 'success', data: images };
@@ -40,7 +41,7 @@ export const imageRoutes: FastifyPluginAsync<{ engine: Engine }> = async (app, {
         },
       },
     },
-    async (request) => {
+    async (request): Promise<ApiReply<'deleteImage'>> => {
       const ref = (request.params as { '*': string })['*'];
       const { force } = request.query as { force?: boolean };
       const removed = await engine.removeImage(ref, force ?? false);

@@ -1,4 +1,5 @@
 import type { FastifyPluginAsync } from 'fastify';
+import type { ApiReply } from '../../../shared/api.js';
 import type { ProjectGroup } from '../../../shared/api.js';
 import type { Container } from '../../../shared/containers.js';
 import type { Engine } from '../../engine/engine.js';
@@ -38,7 +39,7 @@ export const projectRoutes: FastifyPluginAsync<{ engine: Engine }> = async (app,
   app.get(
     '/api/projects',
     { config: { access: 'viewer' }, schema: operation('listProjects') },
-    async () => {
+    async (): Promise<ApiReply<'listProjects'>> => {
       engine.ensureConnected();
       return { status: 'success', data: group(engine.containers.list()) };
     },

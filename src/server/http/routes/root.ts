@@ -1,6 +1,5 @@
 import type { FastifyPluginAsync } from 'fastify';
-import type { ApiData } from '../../../shared/api.js';
-import type { SuccessReply } from '../../../shared/errors.js';
+import type { ApiReply } from '../../../shared/api.js';
 import { operation } from '../openapi.js';
 
 /** GET /: the original's "is it running" answer, kept word for word for its clients. */
@@ -8,7 +7,7 @@ export const rootRoutes: FastifyPluginAsync = async (app) => {
   app.get(
     '/',
     { config: { access: 'public' }, schema: operation('getRoot') },
-    async (): Promise<SuccessReply<ApiData<'getRoot'>>> => ({
+    async (): Promise<ApiReply<'getRoot'>> => ({
       status: 'success',
       data: { status: 'Docker Web Interface API is running' },
     }),
