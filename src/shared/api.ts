@@ -281,7 +281,7 @@ export const API = {
     'GET',
     '/api/containers/{id}',
     'containers',
-    "The engine's inspect answer, secret-looking values masked",
+    "The engine's inspect answer, secret-looking values masked (secrets=show: admin)",
     z.record(z.string(), z.unknown()),
   ),
   getContainerLogs: op(
@@ -316,7 +316,7 @@ export const API = {
     'POST',
     '/api/containers/{id}/{action}',
     'containers',
-    'Starts, stops, restarts, kills, pauses, unpauses, rebuilds or deletes a container',
+    'Starts, stops, restarts, kills, pauses, unpauses, rebuilds or deletes (admin) a container',
     ContainerActionResultSchema,
     'progress',
   ),
