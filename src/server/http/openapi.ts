@@ -30,6 +30,21 @@ export function jsonSchema(schema: z.ZodType): JsonSchema {
 }
 
 /**
+ * `X | null` as one schema with `type: [X's type, "null"]` rather than zod's anyOf, so that a
+ * wrong value gets ajv's one clear message ("must be equal to one of the allowed values")
+ * instead of one per branch.
+ */
+const nullableAsType = ({ jsonSchema: json }: { jsonSchema: JsonSchema }) => {
+  const branches = json.anyOf as JsonSchema[] | undefined;
+  if (branches?.length !== 2 || branches[1]?.type !== 'null') return;
+  const [value] = branches as [JsonSchema];
+  if (typeof value.type !== 'string') return;
+  delete json.anyOf;
+  Object.assign(json, value, { type: [value.type, 'null'] });
+  if (Array.isArray(value.enum)) json.enum = [...value.enum, null];
+};
+
+/**
  * A request's zod schema as JSON Schema draft 7, the dialect of Fastify's ajv (the document
  * gets it in OpenAPI 3.0 terms from the transform below).
  */
@@ -37,7 +52,10 @@ export function requestSchema(schema: z.ZodType): JsonSchema {
   const json = z.toJSONSchema(schema, {
     target: 'draft-7',
     io: 'input',
-    override: dropSafeIntegerBounds,
+    override: (context) => {
+      dropSafeIntegerBounds(context);
+      nullableAsType(context);
+    },
   }) as JsonSchema;
   // Fastify's ajv knows draft 7 already; the document must not carry the key.
   delete json.$schema;
