@@ -162,7 +162,7 @@ export const LogLevelsSchema = z
   .record(z.string(), z.string())
   .describe('The effective level of each logger, by name.');
 
-export const LogLevelChangeSchema = z.strictObject({
+export const LogLevelRequestSchema = z.strictObject({
   logger: z.string().min(1).max(200).default('root'),
   level: z
     .enum([...LOG_LEVELS, ...LOG_LEVELS.map((l) => l.toUpperCase())] as [string, ...string[]])
@@ -175,7 +175,7 @@ export const LogLevelChangeSchema = z.strictObject({
     .optional()
     .describe('Seconds after which the level reverts by itself.'),
 });
-export type LogLevelChange = z.input<typeof LogLevelChangeSchema>;
+export type LogLevelRequest = z.input<typeof LogLevelRequestSchema>;
 
 export const LogLevelChangedSchema = z.object({
   changed: z.object({

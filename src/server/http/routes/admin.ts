@@ -1,6 +1,6 @@
 import type { FastifyPluginAsync } from 'fastify';
 import type { ApiReply } from '../../../shared/api.js';
-import { LogLevelChangeSchema } from '../../../shared/api.js';
+import { LogLevelRequestSchema } from '../../../shared/api.js';
 import { ApiError } from '../errors.js';
 import { operation, requestSchema } from '../openapi.js';
 
@@ -36,7 +36,7 @@ export const adminRoutes: FastifyPluginAsync<{ logLevels: LogLevelControl }> = a
     '/api/admin/log-levels',
     {
       config: { access: 'admin' },
-      schema: { ...operation('setLogLevel'), body: requestSchema(LogLevelChangeSchema) },
+      schema: { ...operation('setLogLevel'), body: requestSchema(LogLevelRequestSchema) },
     },
     async (request): Promise<ApiReply<'setLogLevel'>> => {
       const body = request.body as { logger: string; level: string | null; ttl?: number };
