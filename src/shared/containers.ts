@@ -1,30 +1,48 @@
-/** Containers and images as the REST API and Socket.IO send them (the original's fields first). */
+/**
+ * Containers and images as the REST API and Socket.IO send them, the original's fields first.
+ * The schemas are the one source: the server serializes replies with them, and the types below
+ * are inferred from them.
+ */
+import { z } from 'zod';
 
-export type ContainerState = 'running' | 'paused' | 'restarting' | 'stopped';
+export const CONTAINER_STATES = ['running', 'paused', 'restarting', 'stopped'] as const;
+export const ContainerStateSchema = z.enum(CONTAINER_STATES);
+export type ContainerState = z.infer<typeof ContainerStateSchema>;
 
-export interface Container {
-  id: string;
-  name: string;
-  /** First tag, else the image id. */
-  image: string;
-  image_id: string;
-  /** The engine's State.Status: created, running, paused, restarting, removing, exited, dead. */
-  status: string;
-  state: ContainerState;
-  /** ISO 8601. */
-  created: string;
-  /** "18080->80/tcp, 18081->81/udp", "" when none. */
-  ports: string;
-  /** As the original sent it: "Docker Compose: My Shop" or "Standalone Containers". */
-  compose_project: string;
-  /** As the original sent it: the service label, else from the container-name label, else "unknown". */
-  compose_service: string;
-  /** The raw com.docker.compose.project label (what `docker compose -p` takes); null when absent. */
-  project: string | null;
-  /** The raw com.docker.compose.service label; null when absent. */
-  service: string | null;
-  labels: Record<string, string>;
-}
+export const ContainerSchema = z.object({
+  id: z.string(),
+  name: z.string(),
+  image: z.string().describe('First tag, else the image id.'),
+  image_id: z.string(),
+  status: z
+    .string()
+    .describe(
+      "The engine's State.Status: created, running, paused, restarting, removing, exited, dead.",
+    ),
+  state: ContainerStateSchema,
+  created: z.string().describe('ISO 8601.'),
+  ports: z.string().describe('"18080->80/tcp, 18081->81/udp", "" when none.'),
+  compose_project: z
+    .string()
+    .describe('As the original sent it: "Docker Compose: My Shop" or "Standalone Containers".'),
+  compose_service: z
+    .string()
+    .describe(
+      'As the original sent it: the service label, else from the container-name label, else "unknown".',
+    ),
+  project: z
+    .string()
+    .nullable()
+    .describe(
+      'The raw com.docker.compose.project label (what `docker compose -p` takes); null when absent.',
+    ),
+  service: z
+    .string()
+    .nullable()
+    .describe('The raw com.docker.compose.service label; null when absent.'),
+  labels: z.record(z.string(), z.string()),
+});
+export type Container = z.infer<typeof ContainerSchema>;
 
 /** Socket payloads key the id as container_id (the original's name); both keys are sent. */
 export type SocketContainer = Container & { container_id: string };
@@ -32,17 +50,17 @@ export type SocketContainer = Container & { container_id: string };
 /** A removed container, as container_state_changed announces it. */
 export type DeletedContainer = Omit<SocketContainer, 'state'> & { state: 'deleted' };
 
-export interface Image {
-  id: string;
-  tags: string[];
-  /** MB with 2 decimals, as the original. */
-  size: number;
-  size_bytes: number;
-  created: string;
-  repo_digests: string[];
-  parent_id: string;
-  labels: Record<string, string> | null;
-}
+export const ImageSchema = z.object({
+  id: z.string().describe('"sha256:..."'),
+  tags: z.array(z.string()),
+  size: z.number().describe('MB with 2 decimals, as the original.'),
+  size_bytes: z.int(),
+  created: z.string().describe('ISO 8601.'),
+  repo_digests: z.array(z.string()),
+  parent_id: z.string(),
+  labels: z.record(z.string(), z.string()).nullable(),
+});
+export type Image = z.infer<typeof ImageSchema>;
 
 export const CONTAINER_ACTIONS = [
   'start',

@@ -1,3 +1,5 @@
+import { z } from 'zod';
+
 /**
  * Every error code the API answers with, its HTTP status and default message. Replies are
  * `{status: "error", error: message, code, request_id}` (the original's envelope plus code and
@@ -21,12 +23,17 @@ export const ERROR_CODES = {
 
 export type ErrorCode = keyof typeof ERROR_CODES;
 
-export interface ErrorReply {
-  status: 'error';
-  error: string;
-  code: ErrorCode;
-  request_id: string;
-}
+export const ErrorReplySchema = z.object({
+  status: z.literal('error'),
+  error: z.string(),
+  code: z.enum(Object.keys(ERROR_CODES) as [ErrorCode, ...ErrorCode[]]),
+  request_id: z.string(),
+});
+export type ErrorReply = z.infer<typeof ErrorReplySchema>;
+
+/** The success envelope around a route's data: `{status: "success", data}`. */
+export const successReply = <T extends z.ZodType>(data: T) =>
+  z.object({ status: z.literal('success'), data });
 
 export interface SuccessReply<T> {
   status: 'success';

@@ -73,11 +73,12 @@ describe('authentication', () => {
     const routes = Object.entries(doc.paths as Record<string, Record<string, unknown>>).flatMap(
       ([path, methods]) => Object.keys(methods).map((method) => [method.toUpperCase(), path]),
     );
-    routes.push(['GET', '/metrics'], ['GET', '/api/openapi.json']);
+    expect(routes).toContainEqual(['GET', '/metrics']);
+    expect(routes).toContainEqual(['GET', '/api/openapi.json']);
     expect(routes.length).toBeGreaterThan(15);
     const open = new Set(['GET /', 'GET /api/health', 'GET /api/ready', 'POST /api/auth/login']);
     for (const [method, path] of routes) {
-      const url = `${base}${path!.replace(/\{[^}]+\}/g, target).replace('*', 'busybox')}`;
+      const url = `${base}${path!.replace(/\{[^}]+\}/g, target)}`;
       const reply = await request(url, {
         auth: false,
         method,

@@ -3,22 +3,11 @@
  * dropped as they come, so memory stays flat however big the log is, and reading stops as
  * soon as enough matches are found.
  */
+import type { LogMatch, LogSearchResult as SearchResult } from '../../shared/api.js';
 import { FrameDecoder, LineBuffer, type StreamName } from './demux.js';
 import { justAfter, splitTimestamp } from './timestamps.js';
 
-export interface LogMatch {
-  timestamp: string;
-  stream: StreamName;
-  line: string;
-}
-
-export interface SearchResult {
-  matches: LogMatch[];
-  /** Lines read to find them. */
-  scanned: number;
-  /** Pass as `since` to continue after the last line read; null when the log was read to its end. */
-  cursor: string | null;
-}
+export type { LogMatch, SearchResult };
 
 /** Lines longer than this are matched on their first part only: a guard for slow patterns. */
 const MATCH_LIMIT = 64 * 1024;

@@ -1,17 +1,11 @@
 /** Pruning, and its dry run: what would go and the space it would free. */
 import type Docker from 'dockerode';
+import type { PruneResult } from '../../shared/api.js';
+
+export type { PruneResult };
 
 export const PRUNE_KINDS = ['containers', 'images', 'volumes', 'networks', 'all'] as const;
 export type PruneKind = (typeof PRUNE_KINDS)[number];
-
-/** The original's result keys, all present whatever was pruned. */
-export interface PruneResult {
-  containers_deleted: string[];
-  images_deleted: string[];
-  volumes_deleted: string[];
-  networks_deleted: string[];
-  space_reclaimed: number;
-}
 
 export interface PruneOptions {
   /** Images: every unused image, not only dangling ones (docker image prune --all). */

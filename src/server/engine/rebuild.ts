@@ -4,6 +4,7 @@
  * aside until the new one is in place, and put back if anything fails.
  */
 import type Docker from 'dockerode';
+import type { RebuildResult } from '../../shared/api.js';
 import { EngineError, fromDockerError } from './errors.js';
 
 export interface RebuildOptions {
@@ -13,12 +14,7 @@ export interface RebuildOptions {
   timeout?: number;
 }
 
-export interface RebuildResult {
-  old_id: string;
-  new_id: string;
-  name: string;
-  steps: string[];
-}
+export type { RebuildResult };
 
 type Inspect = Awaited<ReturnType<Docker.Container['inspect']>>;
 

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import helmet from '@fastify/helmet';
 import rateLimit from '@fastify/rate-limit';
 import swagger from '@fastify/swagger';
+import fastJsonStringify from 'fast-json-stringify';
 import Fastify, {
   LogController,
   type FastifyBaseLogger,
@@ -23,7 +24,8 @@ import { compileAccessFormat, type AccessInfo } from '../logging/access.js';
 import type { Authenticator } from '../auth/authenticator.js';
 import { corsOrigin } from '../auth/origins.js';
 import { authRoutes, guardRoutes, type AuthRouteOptions } from './auth.js';
-import { ApiError, errorReply, errorReplySchema, knownError } from './errors.js';
+import { ApiError, errorReply, knownError } from './errors.js';
+import { openapiOptions, operation } from './openapi.js';
 import { adminRoutes, type LogLevelControl } from './routes/admin.js';
 import { containerRoutes } from './routes/containers.js';
 import { imageRoutes } from './routes/images.js';
@@ -137,6 +139,13 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       parseJson(request, body, done);
     },
   );
+  // A route's reply serializer (fast-json-stringify, from its response schema) is compiled on
+  // its first reply rather than at start: a worker answers few of its routes, and compiling
+  // them all costs every worker memory and start time.
+  app.setSerializerCompiler(({ schema }) => {
+    let serialize: ((data: unknown) => string) | undefined;
+    return (data) => (serialize ??= fastJsonStringify(schema))(data);
+  });
 
   // Callback-style hooks: they run on every request, and skip a promise when no user hook is set.
   const { preRequest, postRequest } = options.hooks ?? {};
@@ -266,30 +275,11 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   });
 
   // The OpenAPI document is generated from the route schemas registered after this.
-  await app.register(swagger, {
-    openapi: {
-      info: {
-        title: 'docker-web-interface',
-        version: options.version,
-        description:
-          'Replies are {status: "success", data} or {status: "error", error, code, request_id}.',
-      },
-    },
-    // Every route can fail in the one error shape; said once here rather than on each route.
-    transform: ({ schema, url }) => ({
-      schema: {
-        ...schema,
-        response: {
-          ...(schema?.response as object),
-          '4XX': errorReplySchema,
-          '5XX': errorReplySchema,
-        },
-      },
-      url,
-    }),
-  });
-  app.get('/api/openapi.json', { config: { access: 'viewer' }, schema: { hide: true } }, async () =>
-    app.swagger(),
+  await app.register(swagger, openapiOptions(options.version));
+  app.get(
+    '/api/openapi.json',
+    { config: { access: 'viewer' }, schema: operation('getOpenApi') },
+    async () => app.swagger(),
   );
   await app.register(healthRoutes, {
     version: options.version,

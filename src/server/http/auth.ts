@@ -17,7 +17,9 @@ import { SESSION_COOKIE, type Authenticator, type Identity } from '../auth/authe
 import { originAllowed } from '../auth/origins.js';
 import { decoyHash, randomSecret, sha256, verifyPassword } from '../auth/credentials.js';
 import type { Store } from '../store/index.js';
+import { LoginRequestSchema, type ApiReply } from '../../shared/api.js';
 import { ApiError } from './errors.js';
+import { operation, requestSchema } from './openapi.js';
 
 export type Access = 'public' | Role;
 
@@ -135,16 +137,6 @@ const auditQuery = {
   },
 } as const;
 
-const loginBody = {
-  type: 'object',
-  required: ['username', 'password'],
-  additionalProperties: false,
-  properties: {
-    username: { type: 'string', minLength: 1, maxLength: 64 },
-    password: { type: 'string', minLength: 1, maxLength: 1024 },
-  },
-} as const;
-
 export const authRoutes: FastifyPluginAsync<AuthRouteOptions> = async (app, options) => {
   const { store, sessionTtlSeconds } = options;
   const cookie = (value: string, maxAge: number) =>
@@ -159,9 +151,9 @@ export const authRoutes: FastifyPluginAsync<AuthRouteOptions> = async (app, opti
         access: 'public',
         rateLimit: { max: 10, timeWindow: '1 minute', allowList: () => false },
       },
-      schema: { body: loginBody },
+      schema: { ...operation('login'), body: requestSchema(LoginRequestSchema) },
     },
-    async (request, reply) => {
+    async (request, reply): Promise<ApiReply<'login'>> => {
       const { username, password } = request.body as { username: string; password: string };
       request.claimedUser = username;
       if (store === undefined) throw new ApiError('bad_request', 'authentication is off');
@@ -189,17 +181,21 @@ export const authRoutes: FastifyPluginAsync<AuthRouteOptions> = async (app, opti
     },
   );
 
-  app.post('/api/auth/logout', { config: { access: 'viewer' } }, async (request, reply) => {
-    const sessionHash = request.identity?.sessionHash;
-    if (sessionHash !== undefined) store?.deleteSession(sessionHash);
-    reply.header('set-cookie', cookie('', 0));
-    return { status: 'success', data: { message: 'Logged out' } };
-  });
+  app.post(
+    '/api/auth/logout',
+    { config: { access: 'viewer' }, schema: operation('logout') },
+    async (request, reply): Promise<ApiReply<'logout'>> => {
+      const sessionHash = request.identity?.sessionHash;
+      if (sessionHash !== undefined) store?.deleteSession(sessionHash);
+      reply.header('set-cookie', cookie('', 0));
+      return { status: 'success', data: { message: 'Logged out' } };
+    },
+  );
 
   app.get(
     '/api/audit',
-    { config: { access: 'admin' }, schema: { querystring: auditQuery } },
-    async (request) => {
+    { config: { access: 'admin' }, schema: { ...operation('listAudit'), querystring: auditQuery } },
+    async (request): Promise<ApiReply<'listAudit'>> => {
       const query = request.query as {
         limit?: number;
         before?: number;
@@ -220,8 +216,12 @@ export const authRoutes: FastifyPluginAsync<AuthRouteOptions> = async (app, opti
     },
   );
 
-  app.get('/api/auth/me', { config: { access: 'viewer' } }, async (request) => {
-    const { principal, csrf } = request.identity!;
-    return { status: 'success', data: { ...principal, ...(csrf ? { csrf_token: csrf } : {}) } };
-  });
+  app.get(
+    '/api/auth/me',
+    { config: { access: 'viewer' }, schema: operation('getMe') },
+    async (request): Promise<ApiReply<'getMe'>> => {
+      const { principal, csrf } = request.identity!;
+      return { status: 'success', data: { ...principal, ...(csrf ? { csrf_token: csrf } : {}) } };
+    },
+  );
 };

@@ -8,6 +8,7 @@
 import { chmodSync, existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
+import type { AuditEntry as AuditRow } from '../../shared/api.js';
 import type { Role } from '../../shared/auth.js';
 import { MIGRATIONS } from './migrations.js';
 
@@ -30,16 +31,8 @@ export interface ApiToken {
   last_used_at: string | null;
 }
 
-export interface AuditEntry {
-  time: string;
-  username: string | null;
-  action: string;
-  target: string | null;
-  result: 'success' | 'failure' | 'denied';
-  request_id: string | null;
-  source: string | null;
-  detail: string | null;
-}
+/** An audit row as written (the store gives it its id). */
+export type AuditEntry = Omit<AuditRow, 'id'>;
 
 export interface AuditQuery {
   limit: number;
@@ -246,7 +239,7 @@ export class Store {
     ).n;
   }
 
-  auditLog(query: AuditQuery): Array<AuditEntry & { id: number }> {
+  auditLog(query: AuditQuery): AuditRow[] {
     const where: string[] = [];
     const params: Array<string | number> = [];
     if (query.before !== undefined) {
@@ -264,6 +257,6 @@ export class Store {
     return this.statement(`SELECT * FROM audit ${clause} ORDER BY id DESC LIMIT ?`).all(
       ...params,
       query.limit,
-    ) as Array<AuditEntry & { id: number }>;
+    ) as AuditRow[];
   }
 }

@@ -1,5 +1,8 @@
 import type { FastifyPluginAsync } from 'fastify';
+import type { ApiReply } from '../../../shared/api.js';
+import { LogLevelRequestSchema } from '../../../shared/api.js';
 import { ApiError } from '../errors.js';
+import { operation, requestSchema } from '../openapi.js';
 
 import type { LevelChange } from '../../logging/index.js';
 
@@ -11,46 +14,27 @@ export interface LogLevelControl {
   set(change: LevelChange): void;
 }
 
-const LEVELS = [
-  'debug',
-  'info',
-  'warning',
-  'error',
-  'critical',
-  'DEBUG',
-  'INFO',
-  'WARNING',
-  'ERROR',
-  'CRITICAL',
-];
-
-const putSchema = {
-  body: {
-    type: 'object',
-    additionalProperties: false,
-    required: ['level'],
-    properties: {
-      logger: { type: 'string', minLength: 1, maxLength: 200, default: 'root' },
-      level: { type: ['string', 'null'], enum: [...LEVELS, null] },
-      ttl: { type: 'number', exclusiveMinimum: 0, maximum: 86400 },
-    },
-  },
-} as const;
-
 /** Run-time verbosity, per logger, optionally for a while (admins only). */
 export const adminRoutes: FastifyPluginAsync<{ logLevels: LogLevelControl }> = async (
   app,
   { logLevels },
 ) => {
-  app.get('/api/admin/log-levels', { config: { access: 'admin' } }, async () => ({
-    status: 'success',
-    data: logLevels.levels(),
-  }));
+  app.get(
+    '/api/admin/log-levels',
+    { config: { access: 'admin' }, schema: operation('getLogLevels') },
+    async (): Promise<ApiReply<'getLogLevels'>> => ({
+      status: 'success',
+      data: logLevels.levels(),
+    }),
+  );
 
   app.put(
     '/api/admin/log-levels',
-    { config: { access: 'admin' }, schema: putSchema },
-    async (request) => {
+    {
+      config: { access: 'admin' },
+      schema: { ...operation('setLogLevel'), body: requestSchema(LogLevelRequestSchema) },
+    },
+    async (request): Promise<ApiReply<'setLogLevel'>> => {
       const body = request.body as { logger: string; level: string | null; ttl?: number };
       if (!logLevels.isKnownLogger(body.logger)) {
         throw new ApiError('not_found', `no logger named ${body.logger}`);

@@ -1,10 +1,12 @@
 import type { FastifyPluginAsync } from 'fastify';
+import type { ApiReply } from '../../../shared/api.js';
 import { CONTAINER_ACTIONS, type ContainerAction } from '../../../shared/containers.js';
 import type { ContainerOperations, ContainerState } from '../../engine/ports.js';
 import { justBefore, splitTimestamp } from '../../engine/timestamps.js';
 import { ApiError } from '../errors.js';
 import { withProgress } from '../progress.js';
 import { requireRole } from '../auth.js';
+import { operation } from '../openapi.js';
 
 /** A container id (or unique prefix) or name, as the engine accepts them. */
 const CONTAINER_REF = '^[A-Za-z0-9][A-Za-z0-9_.-]{0,254}$';
@@ -95,8 +97,11 @@ export const containerRoutes: FastifyPluginAsync<{
 }> = async (app, { engine }) => {
   app.get(
     '/api/containers',
-    { config: { access: 'viewer' }, schema: { querystring: listQuery } },
-    async (request) => {
+    {
+      config: { access: 'viewer' },
+      schema: { ...operation('listContainers'), querystring: listQuery },
+    },
+    async (request): Promise<ApiReply<'listContainers'>> => {
       const { project, state, name } = request.query as {
         project?: string;
         state?: string;
@@ -119,6 +124,7 @@ export const containerRoutes: FastifyPluginAsync<{
     {
       config: { access: 'viewer' },
       schema: {
+        ...operation('inspectContainer'),
         params: refParams,
         querystring: {
           type: 'object',
@@ -126,7 +132,7 @@ export const containerRoutes: FastifyPluginAsync<{
         },
       },
     },
-    async (request) => {
+    async (request): Promise<ApiReply<'inspectContainer'>> => {
       const { id } = request.params as { id: string };
       const { secrets } = request.query as { secrets?: 'show' };
       if (secrets === 'show') requireRole(request, 'admin');
@@ -139,8 +145,11 @@ export const containerRoutes: FastifyPluginAsync<{
 
   app.get(
     '/api/containers/:id/logs',
-    { config: { access: 'viewer' }, schema: { params: refParams, querystring: logsQuery } },
-    async (request) => {
+    {
+      config: { access: 'viewer' },
+      schema: { ...operation('getContainerLogs'), params: refParams, querystring: logsQuery },
+    },
+    async (request): Promise<ApiReply<'getContainerLogs'>> => {
       const { id } = request.params as { id: string };
       const query = request.query as {
         tail?: number | 'all';
@@ -177,8 +186,11 @@ export const containerRoutes: FastifyPluginAsync<{
 
   app.get(
     '/api/containers/:id/logs/search',
-    { config: { access: 'viewer' }, schema: { params: refParams, querystring: searchQuery } },
-    async (request) => {
+    {
+      config: { access: 'viewer' },
+      schema: { ...operation('searchContainerLogs'), params: refParams, querystring: searchQuery },
+    },
+    async (request): Promise<ApiReply<'searchContainerLogs'>> => {
       const { id } = request.params as { id: string };
       const query = request.query as {
         q: string;
@@ -209,45 +221,53 @@ export const containerRoutes: FastifyPluginAsync<{
 
   app.get(
     '/api/containers/:id/cpu-stats',
-    { config: { access: 'viewer' }, schema: { params: refParams } },
-    async (request) => {
+    {
+      config: { access: 'viewer' },
+      schema: { ...operation('getContainerCpuStats'), params: refParams },
+    },
+    async (request): Promise<ApiReply<'getContainerCpuStats'>> => {
       const { id } = request.params as { id: string };
       return { status: 'success', data: await engine.stats(id) };
     },
   );
 
   // Every running container's usage, sampled in parallel, with totals.
-  app.get('/api/resource-usage-metrics', { config: { access: 'viewer' } }, async () => {
-    engine.ensureConnected();
-    const running = engine.containers.list().filter((c) => c.state === 'running');
-    const samples = await Promise.all(
-      running.map((c) => engine.stats(c.id).catch(() => undefined)),
-    );
-    const containers = samples
-      .filter((s) => s !== undefined)
-      .sort((a, b) => a.name.localeCompare(b.name));
-    const sum = (pick: (s: (typeof containers)[number]) => number) =>
-      containers.reduce((total, s) => total + pick(s), 0);
-    return {
-      status: 'success',
-      data: {
-        containers,
-        totals: {
-          containers: containers.length,
-          cpu_percent: Math.round(sum((s) => s.cpu_percent) * 100) / 100,
-          memory_bytes: sum((s) => s.memory.usage_bytes),
-          network_rx_bytes: sum((s) => s.network.rx_bytes),
-          network_tx_bytes: sum((s) => s.network.tx_bytes),
+  app.get(
+    '/api/resource-usage-metrics',
+    { config: { access: 'viewer' }, schema: operation('getResourceUsageMetrics') },
+    async (): Promise<ApiReply<'getResourceUsageMetrics'>> => {
+      engine.ensureConnected();
+      const running = engine.containers.list().filter((c) => c.state === 'running');
+      const samples = await Promise.all(
+        running.map((c) => engine.stats(c.id).catch(() => undefined)),
+      );
+      const containers = samples
+        .filter((s) => s !== undefined)
+        .sort((a, b) => a.name.localeCompare(b.name));
+      const sum = (pick: (s: (typeof containers)[number]) => number) =>
+        containers.reduce((total, s) => total + pick(s), 0);
+      return {
+        status: 'success',
+        data: {
+          containers,
+          totals: {
+            containers: containers.length,
+            cpu_percent: Math.round(sum((s) => s.cpu_percent) * 100) / 100,
+            memory_bytes: sum((s) => s.memory.usage_bytes),
+            network_rx_bytes: sum((s) => s.network.rx_bytes),
+            network_tx_bytes: sum((s) => s.network.tx_bytes),
+          },
         },
-      },
-    };
-  });
+      };
+    },
+  );
 
   app.post(
     '/api/containers/:id/:action',
     {
       config: { access: 'operator' },
       schema: {
+        ...operation('runContainerAction'),
         params: {
           type: 'object',
           required: ['id', 'action'],

@@ -1,6 +1,9 @@
 import type { FastifyPluginAsync } from 'fastify';
-import type { Health, Readiness } from '../../../shared/health.js';
-import { errorReply, successReplySchema } from '../errors.js';
+import type { ApiReply } from '../../../shared/api.js';
+import { ReadinessSchema, type Readiness } from '../../../shared/health.js';
+import { ErrorReplySchema } from '../../../shared/errors.js';
+import { errorReply } from '../errors.js';
+import { jsonSchema, operation } from '../openapi.js';
 
 export interface HealthOptions {
   version: string;
@@ -8,27 +11,14 @@ export interface HealthOptions {
   readiness: () => Readiness;
 }
 
-const healthSchema = successReplySchema({
-  type: 'object',
-  required: ['status', 'version', 'pid', 'worker', 'uptime_s'],
-  properties: {
-    status: { type: 'string', enum: ['ok'] },
-    version: { type: 'string' },
-    pid: { type: 'integer' },
-    worker: { type: 'integer' },
-    uptime_s: { type: 'integer' },
-  },
-});
-
 /** Liveness (the process answers) and readiness (it should get traffic). */
 export const healthRoutes: FastifyPluginAsync<HealthOptions> = async (app, options) => {
   const startedAt = Date.now();
-  // A response schema: load balancers call this often, and a compiled serializer is cheap.
-  const schema = { response: { 200: healthSchema } };
   app.get(
     '/api/health',
-    { config: { access: 'public' }, schema },
-    async (): Promise<{ status: 'success'; data: Health }> => ({
+    // Load balancers call this often: the response schema's compiled serializer is cheap.
+    { config: { access: 'public' }, schema: operation('getHealth') },
+    async (): Promise<ApiReply<'getHealth'>> => ({
       status: 'success',
       data: {
         status: 'ok',
@@ -40,15 +30,24 @@ export const healthRoutes: FastifyPluginAsync<HealthOptions> = async (app, optio
     }),
   );
 
-  app.get('/api/ready', { config: { access: 'public' } }, async (request, reply) => {
-    const readiness = options.readiness();
-    if (readiness.ready) return { status: 'success', data: readiness };
-    const failing = Object.entries(readiness.checks)
-      .filter(([, check]) => !check.ok)
-      .map(([name, check]) => `${name}: ${check.detail ?? 'not ok'}`);
-    return reply.code(503).send({
-      ...errorReply('not_ready', `not ready (${failing.join('; ')})`, request.id),
-      data: readiness,
-    });
-  });
+  const ready = operation('getReady');
+  const notReady = jsonSchema(
+    ErrorReplySchema.extend({ data: ReadinessSchema }).describe('Not ready: what fails, in `data`'),
+  );
+  const readySchema = { ...ready, response: { ...ready.response, 503: notReady } };
+  app.get(
+    '/api/ready',
+    { config: { access: 'public' }, schema: readySchema },
+    async (request, reply) => {
+      const readiness = options.readiness();
+      if (readiness.ready) return { status: 'success', data: readiness };
+      const failing = Object.entries(readiness.checks)
+        .filter(([, check]) => !check.ok)
+        .map(([name, check]) => `${name}: ${check.detail ?? 'not ok'}`);
+      return reply.code(503).send({
+        ...errorReply('not_ready', `not ready (${failing.join('; ')})`, request.id),
+        data: readiness,
+      });
+    },
+  );
 };

@@ -1,4 +1,5 @@
 import type { FastifyPluginAsync } from 'fastify';
+import { operation } from '../openapi.js';
 
 export interface MetricsSource {
   contentType: string;
@@ -12,7 +13,7 @@ export const metricsRoutes: FastifyPluginAsync<{ metrics: MetricsSource }> = asy
 ) => {
   app.get(
     '/metrics',
-    { config: { access: 'viewer' }, schema: { hide: true } },
+    { config: { access: 'viewer' }, schema: operation('getMetrics') },
     async (_request, reply) => {
       reply.type(metrics.contentType);
       return metrics.scrape();

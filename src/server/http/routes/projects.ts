@@ -1,21 +1,16 @@
 import type { FastifyPluginAsync } from 'fastify';
+import type { ApiReply } from '../../../shared/api.js';
+import type { ProjectGroup } from '../../../shared/api.js';
 import type { Container } from '../../../shared/containers.js';
 import type { ContainerOperations, ContainerState } from '../../engine/ports.js';
 import { EngineError } from '../../engine/errors.js';
 import { displayProject } from '../../engine/normalize.js';
 import { ApiError } from '../errors.js';
 import { withProgress } from '../progress.js';
+import { operation } from '../openapi.js';
 
 const BULK_ACTIONS = ['start', 'stop', 'restart'] as const;
 type BulkAction = (typeof BULK_ACTIONS)[number];
-
-export interface ProjectGroup {
-  /** The com.docker.compose.project label; null for standalone containers. */
-  name: string | null;
-  display: string;
-  counts: { total: number; running: number; paused: number; stopped: number };
-  containers: Container[];
-}
 
 function group(containers: Container[]): ProjectGroup[] {
   const groups = new Map<string | null, Container[]>();
@@ -43,16 +38,21 @@ function group(containers: Container[]): ProjectGroup[] {
 export const projectRoutes: FastifyPluginAsync<{
   engine: ContainerState & ContainerOperations;
 }> = async (app, { engine }) => {
-  app.get('/api/projects', { config: { access: 'viewer' } }, async () => {
-    engine.ensureConnected();
-    return { status: 'success', data: group(engine.containers.list()) };
-  });
+  app.get(
+    '/api/projects',
+    { config: { access: 'viewer' }, schema: operation('listProjects') },
+    async (): Promise<ApiReply<'listProjects'>> => {
+      engine.ensureConnected();
+      return { status: 'success', data: group(engine.containers.list()) };
+    },
+  );
 
   app.post(
     '/api/projects/:name/:action',
     {
       config: { access: 'operator' },
       schema: {
+        ...operation('runProjectAction'),
         params: {
           type: 'object',
           required: ['name', 'action'],

@@ -3,6 +3,7 @@ import type { ImageOperations } from '../../engine/ports.js';
 import { PRUNE_KINDS, pruneCommand, type PruneKind } from '../../engine/prune.js';
 import { ApiError } from '../errors.js';
 import { withProgress } from '../progress.js';
+import { operation } from '../openapi.js';
 
 /**
  * POST /api/docker/prune/{containers,images,volumes,networks,all}: the original's
@@ -17,6 +18,7 @@ export const pruneRoutes: FastifyPluginAsync<{ engine: ImageOperations }> = asyn
     {
       config: { access: 'admin' },
       schema: {
+        ...operation('prune'),
         params: {
           type: 'object',
           required: ['kind'],

@@ -1,18 +1,13 @@
 import type { FastifyPluginAsync } from 'fastify';
-import { successReplySchema } from '../errors.js';
-
-const statusSchema = successReplySchema({
-  type: 'object',
-  required: ['status'],
-  properties: { status: { type: 'string' } },
-});
+import type { ApiReply } from '../../../shared/api.js';
+import { operation } from '../openapi.js';
 
 /** GET /: the original's "is it running" answer, kept word for word for its clients. */
 export const rootRoutes: FastifyPluginAsync = async (app) => {
   app.get(
     '/',
-    { config: { access: 'public' }, schema: { response: { 200: statusSchema } } },
-    async () => ({
+    { config: { access: 'public' }, schema: operation('getRoot') },
+    async (): Promise<ApiReply<'getRoot'>> => ({
       status: 'success',
       data: { status: 'Docker Web Interface API is running' },
     }),

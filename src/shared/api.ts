@@ -1,0 +1,372 @@
+/**
+ * The REST API as one table: each operation's method, path (OpenAPI style), tag, summary and
+ * the schema of its reply's `data`. The server serializes its replies and publishes its
+ * OpenAPI document from these schemas; a client (the web app) types its calls from them:
+ * `ApiData<'listContainers'>` is what `GET /api/containers` answers in `data`.
+ */
+import { z } from 'zod';
+import { PrincipalSchema, RoleSchema } from './auth.js';
+import { ContainerSchema, ImageSchema } from './containers.js';
+import type { SuccessReply } from './errors.js';
+import { HealthSchema, ReadinessSchema } from './health.js';
+import { ContainerStatsSchema } from './stats.js';
+
+export const LogsSchema = z.object({
+  logs: z
+    .string()
+    .describe('The lines, each ending in a newline (with its timestamp unless timestamps=false).'),
+  lines: z.int(),
+  cursor: z.object({
+    before: z
+      .string()
+      .nullable()
+      .describe('Pass as `until` for the page before; null when there is none.'),
+  }),
+});
+
+export const LogMatchSchema = z.object({
+  timestamp: z.string(),
+  stream: z.enum(['stdout', 'stderr']),
+  line: z.string(),
+});
+export type LogMatch = z.infer<typeof LogMatchSchema>;
+
+export const LogSearchResultSchema = z.object({
+  matches: z.array(LogMatchSchema),
+  scanned: z.int().describe('Lines read to find them.'),
+  cursor: z
+    .string()
+    .nullable()
+    .describe(
+      'Pass as `since` to continue after the last line read; null when the log was read to its end.',
+    ),
+});
+export type LogSearchResult = z.infer<typeof LogSearchResultSchema>;
+
+export const LogSearchSchema = LogSearchResultSchema.extend({ q: z.string(), regex: z.boolean() });
+
+export const StatsSampleSchema = ContainerStatsSchema.extend({ id: z.string(), name: z.string() });
+export type StatsSample = z.infer<typeof StatsSampleSchema>;
+
+export const ResourceUsageSchema = z.object({
+  containers: z.array(StatsSampleSchema),
+  totals: z.object({
+    containers: z.int(),
+    cpu_percent: z.number(),
+    memory_bytes: z.int(),
+    network_rx_bytes: z.int(),
+    network_tx_bytes: z.int(),
+  }),
+});
+
+export const RebuildResultSchema = z.object({
+  old_id: z.string(),
+  new_id: z.string(),
+  name: z.string(),
+  steps: z.array(z.string()),
+});
+export type RebuildResult = z.infer<typeof RebuildResultSchema>;
+
+export const ContainerActionResultSchema = z.object({
+  message: z.string(),
+  action: z.string(),
+  container: z.string().describe('The id or name the request named.'),
+  ...RebuildResultSchema.partial().shape,
+});
+
+export const ImageRemovalSchema = z.object({
+  message: z.string(),
+  removed: z
+    .array(z.record(z.string(), z.string()))
+    .describe("The engine's answer: one {Untagged} or {Deleted} per reference and layer."),
+});
+
+export const ProjectGroupSchema = z.object({
+  name: z
+    .string()
+    .nullable()
+    .describe('The com.docker.compose.project label; null for standalone containers.'),
+  display: z.string(),
+  counts: z.object({ total: z.int(), running: z.int(), paused: z.int(), stopped: z.int() }),
+  containers: z.array(ContainerSchema),
+});
+export type ProjectGroup = z.infer<typeof ProjectGroupSchema>;
+
+export const ProjectActionResultSchema = z.object({
+  project: z.string(),
+  action: z.string(),
+  succeeded: z.int(),
+  failed: z.int(),
+  results: z.array(
+    z.object({ id: z.string(), name: z.string(), ok: z.boolean(), message: z.string() }),
+  ),
+});
+
+/** The original's result keys, all present whatever was pruned. */
+export const PruneResultSchema = z.object({
+  containers_deleted: z.array(z.string()),
+  images_deleted: z.array(z.string()),
+  volumes_deleted: z.array(z.string()),
+  networks_deleted: z.array(z.string()),
+  space_reclaimed: z.int(),
+});
+export type PruneResult = z.infer<typeof PruneResultSchema>;
+
+export const PruneReplySchema = z.object({
+  message: z.string(),
+  command: z.string().describe('The docker CLI command that does the same.'),
+  dry_run: z.boolean(),
+  result: PruneResultSchema,
+});
+
+export const LoginRequestSchema = z.strictObject({
+  username: z.string().min(1).max(64),
+  password: z.string().min(1).max(1024),
+});
+export type LoginRequest = z.infer<typeof LoginRequestSchema>;
+
+export const SessionSchema = z.object({
+  username: z.string(),
+  role: RoleSchema,
+  csrf_token: z.string().describe('Send it back in X-CSRF-Token on every mutating request.'),
+});
+
+export const MeSchema = PrincipalSchema.extend({
+  csrf_token: z.string().optional().describe("The session's CSRF token (cookie sessions only)."),
+});
+
+export const AuditEntrySchema = z.object({
+  id: z.int(),
+  time: z.string(),
+  username: z.string().nullable(),
+  action: z.string().describe('"METHOD /path"'),
+  target: z.string().nullable(),
+  result: z.enum(['success', 'failure', 'denied']),
+  request_id: z.string().nullable(),
+  source: z.string().nullable(),
+  detail: z.string().nullable(),
+});
+export type AuditEntry = z.infer<typeof AuditEntrySchema>;
+
+export const AuditPageSchema = z.object({
+  entries: z.array(AuditEntrySchema),
+  before: z
+    .int()
+    .nullable()
+    .describe('Pass as `before` for the next (older) page; null on the last page.'),
+});
+
+export const LOG_LEVELS = ['debug', 'info', 'warning', 'error', 'critical'] as const;
+
+export const LogLevelsSchema = z
+  .record(z.string(), z.string())
+  .describe('The effective level of each logger, by name.');
+
+export const LogLevelRequestSchema = z.strictObject({
+  logger: z.string().min(1).max(200).default('root'),
+  level: z
+    .enum([...LOG_LEVELS, ...LOG_LEVELS.map((l) => l.toUpperCase())] as [string, ...string[]])
+    .nullable()
+    .describe("null: back to the configuration's level."),
+  ttl: z
+    .number()
+    .positive()
+    .max(86400)
+    .optional()
+    .describe('Seconds after which the level reverts by itself.'),
+});
+export type LogLevelRequest = z.input<typeof LogLevelRequestSchema>;
+
+export const LogLevelChangedSchema = z.object({
+  changed: z.object({
+    logger: z.string(),
+    level: z.string().nullable(),
+    ttl: z.number().optional(),
+  }),
+  levels: LogLevelsSchema,
+});
+
+export const TAGS = {
+  health: 'Liveness, readiness and the original root answer (no credentials needed).',
+  containers: 'Containers: list, inspect, logs, stats and actions.',
+  images: 'Images: list and delete.',
+  prune: 'Removing what is unused, or previewing it.',
+  projects: 'Compose projects and their bulk actions.',
+  auth: 'Logging in and out, and who is asking.',
+  audit: 'The audit log of every mutating request and login.',
+  admin: 'Run-time server controls.',
+  metrics: 'Prometheus metrics and this document.',
+} as const;
+export type Tag = keyof typeof TAGS;
+
+interface Operation<T extends z.ZodType = z.ZodType> {
+  method: 'GET' | 'POST' | 'PUT' | 'DELETE';
+  path: string;
+  tag: Tag;
+  summary: string;
+  /** The reply's `data` (the whole reply when `body` is `raw` or `text`). */
+  data: T;
+  /**
+   * `envelope` (default): `{status: "success", data}`; `progress`: the envelope, or with
+   * `Accept: application/x-ndjson` one `{"progress"}` line per step then the envelope;
+   * `raw`: JSON without the envelope; `text`: plain text.
+   */
+  body?: 'envelope' | 'progress' | 'raw' | 'text';
+}
+
+const op = <T extends z.ZodType>(
+  method: Operation['method'],
+  path: string,
+  tag: Tag,
+  summary: string,
+  data: T,
+  body?: Operation['body'],
+): Operation<T> => ({ method, path, tag, summary, data, ...(body ? { body } : {}) });
+
+/** Every REST operation, keyed by its operationId. */
+export const API = {
+  getRoot: op(
+    'GET',
+    '/',
+    'health',
+    "Says the API is running (the original's answer)",
+    z.object({ status: z.string() }),
+  ),
+  getHealth: op(
+    'GET',
+    '/api/health',
+    'health',
+    'Liveness: version, pid, worker, uptime',
+    HealthSchema,
+  ),
+  getReady: op(
+    'GET',
+    '/api/ready',
+    'health',
+    'Readiness: 200, or 503 not_ready while draining or without the engine',
+    ReadinessSchema,
+  ),
+  login: op('POST', '/api/auth/login', 'auth', 'Log in: sets the session cookie', SessionSchema),
+  logout: op(
+    'POST',
+    '/api/auth/logout',
+    'auth',
+    'Log out: ends the session',
+    z.object({ message: z.string() }),
+  ),
+  getMe: op('GET', '/api/auth/me', 'auth', 'Who is asking, and how', MeSchema),
+  listAudit: op(
+    'GET',
+    '/api/audit',
+    'audit',
+    'Pages through the audit log, newest first',
+    AuditPageSchema,
+  ),
+  getLogLevels: op('GET', '/api/admin/log-levels', 'admin', 'Run-time log levels', LogLevelsSchema),
+  setLogLevel: op(
+    'PUT',
+    '/api/admin/log-levels',
+    'admin',
+    "Changes a logger's level in every worker, optionally for a while",
+    LogLevelChangedSchema,
+  ),
+  listContainers: op(
+    'GET',
+    '/api/containers',
+    'containers',
+    'Containers from the live model, by name',
+    z.array(ContainerSchema),
+  ),
+  inspectContainer: op(
+    'GET',
+    '/api/containers/{id}',
+    'containers',
+    "The engine's inspect answer, secret-looking values masked (secrets=show: admin)",
+    z.record(z.string(), z.unknown()),
+  ),
+  getContainerLogs: op(
+    'GET',
+    '/api/containers/{id}/logs',
+    'containers',
+    'The last lines of a log, or a page of it',
+    LogsSchema,
+  ),
+  searchContainerLogs: op(
+    'GET',
+    '/api/containers/{id}/logs/search',
+    'containers',
+    'Searches the whole log on the server',
+    LogSearchSchema,
+  ),
+  getContainerCpuStats: op(
+    'GET',
+    '/api/containers/{id}/cpu-stats',
+    'containers',
+    'One stats sample of a container',
+    StatsSampleSchema,
+  ),
+  getResourceUsageMetrics: op(
+    'GET',
+    '/api/resource-usage-metrics',
+    'containers',
+    'A stats sample of every running container, with totals',
+    ResourceUsageSchema,
+  ),
+  runContainerAction: op(
+    'POST',
+    '/api/containers/{id}/{action}',
+    'containers',
+    'Starts, stops, restarts, kills, pauses, unpauses, rebuilds or deletes (admin) a container',
+    ContainerActionResultSchema,
+    'progress',
+  ),
+  listImages: op('GET', '/api/images', 'images', 'Images, newest first', z.array(ImageSchema)),
+  deleteImage: op('DELETE', '/api/images/{ref}', 'images', 'Deletes an image', ImageRemovalSchema),
+  listProjects: op(
+    'GET',
+    '/api/projects',
+    'projects',
+    'Containers grouped by compose project, standalone last',
+    z.array(ProjectGroupSchema),
+  ),
+  runProjectAction: op(
+    'POST',
+    '/api/projects/{name}/{action}',
+    'projects',
+    'Starts, stops or restarts every container of a project',
+    ProjectActionResultSchema,
+    'progress',
+  ),
+  prune: op(
+    'POST',
+    '/api/docker/prune/{kind}',
+    'prune',
+    'Removes unused containers, images, volumes or networks, or previews it (dry_run)',
+    PruneReplySchema,
+    'progress',
+  ),
+  getMetrics: op(
+    'GET',
+    '/metrics',
+    'metrics',
+    'Prometheus metrics of every worker',
+    z.string(),
+    'text',
+  ),
+  getOpenApi: op(
+    'GET',
+    '/api/openapi.json',
+    'metrics',
+    'This OpenAPI document',
+    z.record(z.string(), z.unknown()),
+    'raw',
+  ),
+} as const satisfies Record<string, Operation>;
+
+export type OperationId = keyof typeof API;
+
+/** What an operation answers in `data` (or as its whole body, for raw and text ones). */
+export type ApiData<K extends OperationId> = z.infer<(typeof API)[K]['data']>;
+
+/** An operation's whole success reply: `{status: "success", data}`. */
+export type ApiReply<K extends OperationId> = SuccessReply<ApiData<K>>;

@@ -1,0 +1,87 @@
+import fastJsonStringify from 'fast-json-stringify';
+import { describe, expect, it } from 'vitest';
+import { operation } from '../../src/server/http/openapi.js';
+import { API, type OperationId } from '../../src/shared/api.js';
+import type { Container, Image } from '../../src/shared/containers.js';
+
+/** The JSON reply schema Fastify serializes an operation's 200 with. */
+function replySchema(id: OperationId): object {
+  const reply = operation(id).response[200] as {
+    content?: Record<string, { schema: object }>;
+  };
+  return (
+    reply.content?.['application/json']?.schema ?? reply.content?.['text/plain']?.schema ?? reply
+  );
+}
+
+const container: Container = {
+  id: 'a'.repeat(64),
+  name: 'web-1',
+  image: 'shop/web:1',
+  image_id: `sha256:${'b'.repeat(64)}`,
+  status: 'exited',
+  state: 'stopped',
+  created: '2026-11-29T10:00:00.000Z',
+  ports: '',
+  compose_project: 'Standalone Containers',
+  compose_service: 'unknown',
+  project: null,
+  service: null,
+  labels: { 'com.example.note': 'x' },
+};
+
+const image: Image = {
+  id: `sha256:${'c'.repeat(64)}`,
+  tags: [],
+  size: 1.25,
+  size_bytes: 1_310_720,
+  created: '2026-11-29T10:00:00.000Z',
+  repo_digests: [],
+  parent_id: '',
+  labels: null,
+};
+
+describe('reply schemas', () => {
+  it('compile for fast-json-stringify, for every operation of the table', () => {
+    for (const id of Object.keys(API) as OperationId[]) {
+      expect(() => fastJsonStringify(replySchema(id)), id).not.toThrow();
+    }
+  });
+
+  it('serialize a reply exactly: nulls stay null, records keep every key, nothing is dropped', () => {
+    const cases: Array<[OperationId, unknown]> = [
+      [
+        'listContainers',
+        [
+          container,
+          {
+            ...container,
+            compose_project: 'Docker Compose: Shop',
+            compose_service: 'web',
+            project: 'shop',
+            service: 'web',
+          },
+        ],
+      ],
+      ['listImages', [image, { ...image, labels: { a: 'b' }, tags: ['x:1'] }]],
+      [
+        'listProjects',
+        [
+          {
+            name: null,
+            display: 'Standalone Containers',
+            counts: { total: 1, running: 0, paused: 0, stopped: 1 },
+            containers: [container],
+          },
+        ],
+      ],
+      ['inspectContainer', { Id: 'x', State: { Running: true, Pid: 7 }, Config: { Env: null } }],
+      ['listAudit', { entries: [], before: null }],
+    ];
+    for (const [id, data] of cases) {
+      const reply = { status: 'success', data };
+      const serialize = fastJsonStringify(replySchema(id));
+      expect(JSON.parse(serialize(reply)), id).toEqual(reply);
+    }
+  });
+});
