@@ -3,6 +3,7 @@
  * admin at first start. Each command opens the store under the configured data_dir, does one
  * thing, and says what it did in one line (or a table for `list`).
  */
+import { randomBytes } from 'node:crypto';
 import { isRole, ROLES, type Role } from '../../shared/auth.js';
 import { Store } from '../store/index.js';
 import {
@@ -10,7 +11,6 @@ import {
   hashPassword,
   MIN_PASSWORD_LENGTH,
   newApiToken,
-  randomSecret,
   sha256,
 } from './credentials.js';
 
@@ -56,6 +56,11 @@ export function parseAccountArgs(argv: string[]): {
   const serverArgs: string[] = [];
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
+    if (arg === '--') {
+      // Everything after is a word, whatever it starts with (a user name like "-x").
+      command.words.push(...argv.slice(i + 1));
+      break;
+    }
     const [flag, inline] = arg.startsWith('--') && arg.includes('=') ? arg.split(/=(.*)/s) : [arg];
     const key = VALUE_OPTIONS[flag!];
     if (key !== undefined) {
@@ -152,7 +157,8 @@ export async function runAccountCommand(
         expiresAt = new Date(Date.now() + days * 86_400_000).toISOString();
       }
       const token = newApiToken();
-      const id = randomSecret(6);
+      // Hex, so an id never starts with "-" and reads as a flag on `dwi token revoke ID`.
+      const id = randomBytes(6).toString('hex');
       store.addToken({
         id,
         name: options.name ?? `${user.username} token`,

@@ -1,4 +1,4 @@
-import { ERROR_CODES, type ErrorCode, type ErrorReply } from '../../shared/errors.js';
+import type { ErrorCode, ErrorReply } from '../../shared/errors.js';
 
 // Routes raise these; the Socket.IO server shares them.
 export { ApiError, knownError } from '../errors.js';
