@@ -1,6 +1,6 @@
 import { z } from 'zod';
 
-/** Roles, weakest first: each may do what the ones before it may (DESIGN.md section 1). */
+/** Roles, weakest first: each may do what the ones before it may (README, Security). */
 export const ROLES = ['viewer', 'operator', 'admin'] as const;
 export const RoleSchema = z.enum(ROLES);
 

@@ -64,9 +64,11 @@ describe('dwi user and dwi token', () => {
       '--expires-in',
       '7',
     ]);
-    const [, id, token] = /^created token (\S+) \(operator, expires \S+\): (dwi_\S{43})\n$/.exec(
-      created.stdout,
-    )!;
+    // A hex id: one starting with "-" (base64url could) was read as a flag by `token revoke`.
+    const [, id, token] =
+      /^created token ([0-9a-f]{12}) \(operator, expires \S+\): (dwi_\S{43})\n$/.exec(
+        created.stdout,
+      )!;
     const tokens = dwi(dir, ['token', 'list']).stdout;
     expect(tokens).toContain(id);
     expect(tokens).not.toContain(token!); // shown once, stored as a hash

@@ -199,6 +199,31 @@ describe('log levels at run time', () => {
     await dwi.stop();
   });
 
+  it('a worker started after a run-time change gets it too, with the time it has left', async () => {
+    const port = await freePort();
+    const base = `http://127.0.0.1:${port}`;
+    const dwi = await Dwi.start(['-b', `127.0.0.1:${port}`, '-w', '1']);
+    const put = await request(`${base}/api/admin/log-levels`, {
+      method: 'PUT',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ logger: 'dwi.error', level: 'debug', ttl: 10 }),
+    });
+    expect(put.status).toBe(200);
+    dwi.signal('SIGTTIN');
+    // The primary, the first worker and the one started later each revert when the ttl ends.
+    const reverted = await until(
+      'three revert lines',
+      () => {
+        const found =
+          dwi.stderr.match(/\[INFO\] log level of dwi\.error back to WARNING \(ttl ended\)/g) ?? [];
+        return found.length === 3 ? found : undefined;
+      },
+      20_000,
+    );
+    expect(reverted).toHaveLength(3);
+    await dwi.stop();
+  });
+
   it('refuses bad input in the error shape', async () => {
     const port = await freePort();
     const base = `http://127.0.0.1:${port}`;

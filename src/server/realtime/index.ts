@@ -1,5 +1,5 @@
 /**
- * The Socket.IO server of a worker: the original's events (DESIGN.md section 3), fed by the
+ * The Socket.IO server of a worker: the original's events (README, Real time), fed by the
  * engine model (no polling), the shared log streams and the shared stats streams.
  *
  * Every worker keeps its own engine model, so state changes go to this worker's clients only

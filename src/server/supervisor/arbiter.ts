@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { parseBind, bindUrl } from '../config/bind.js';
 import type { LoadedConfig } from '../config/load.js';
 import type { Settings } from '../config/settings.js';
-import { Logging, type Logger } from '../logging/index.js';
+import { Logging, type LevelChange, type Logger } from '../logging/index.js';
 import { VERSION } from '../version.js';
 import type { PrimaryApp } from './app.js';
 import { exitOnUncaught } from './crash.js';
@@ -77,6 +77,8 @@ export class Arbiter {
   /** Set when a replacement failed to boot: stop spawning until the next reload. */
   private spawnBlocked = false;
   private readonly queue: Action[] = [];
+  /** Log levels changed at run time, for workers started later; a reload forgets them. */
+  private levelChanges: Array<{ change: LevelChange; at: number }> = [];
   private draining = false;
   private tick: NodeJS.Timeout | undefined;
   private watcher: FileWatcher | undefined;
@@ -281,6 +283,7 @@ export class Arbiter {
           settings: sendable,
           workerId: state.id,
           primaryPid: process.pid,
+          levels: this.levelsInForce(),
         });
         return;
       }
@@ -300,6 +303,7 @@ export class Arbiter {
         return;
       case 'log-level':
         this.logging.setLevel(message.change);
+        this.levelChanges.push({ change: message.change, at: Date.now() });
         for (const other of this.workers.values()) {
           if (other !== state) this.send(other, { type: 'log-level', change: message.change });
         }
@@ -319,6 +323,19 @@ export class Arbiter {
       case 'heartbeat':
         return;
     }
+  }
+
+  /** The run-time level changes still in force, each with the time it has left. */
+  private levelsInForce(): LevelChange[] {
+    const now = Date.now();
+    this.levelChanges = this.levelChanges
+      .filter(({ change, at }) => !change.ttl || at + change.ttl * 1000 > now)
+      .slice(-100);
+    return this.levelChanges.map(({ change, at }) =>
+      !change.ttl
+        ? change
+        : { ...change, ttl: Math.max(1, Math.round(change.ttl - (now - at) / 1000)) },
+    );
   }
 
   private readyCount(): number {
@@ -465,6 +482,7 @@ export class Arbiter {
     try {
       await this.listeners.set(loaded.settings.bind.map(parseBind));
       this.logging = new Logging(loaded.settings);
+      this.levelChanges = [];
     } catch (err) {
       this.log.error(
         `reload (${why}) failed, keeping the running configuration: ${(err as Error).message}`,

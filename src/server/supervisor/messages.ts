@@ -12,7 +12,14 @@ type HookKeys = {
 }[keyof Settings];
 
 export type PrimaryToWorker =
-  | { type: 'boot'; settings: WorkerSettings; workerId: number; primaryPid: number }
+  | {
+      type: 'boot';
+      settings: WorkerSettings;
+      workerId: number;
+      primaryPid: number;
+      /** Log levels changed at run time and still in force, oldest first, ttl what is left. */
+      levels: LevelChange[];
+    }
   /** Stop gracefully: stop accepting, finish in-flight requests, exit. */
   | { type: 'retire'; closeIdle: boolean }
   | { type: 'log-level'; change: LevelChange }

@@ -36,13 +36,16 @@ const stopBeforeReady = () => process.exit(0);
 const EARLY_SIGNALS: NodeJS.Signals[] = ['SIGTERM', 'SIGINT', 'SIGQUIT'];
 
 export function runWorker(createApp: WorkerAppFactory): void {
-  const early = (message: unknown) => {
+  // Log level changes that arrive while booting are applied once the loggers exist.
+  const early: { levels: LevelChange[] | undefined } = { levels: [] };
+  const onEarly = (message: unknown) => {
     if (!isMessage<PrimaryToWorker>(message)) return;
     if (message.type === 'retire') stopBeforeReady();
+    if (message.type === 'log-level') early.levels?.push(message.change);
     if (message.type !== 'boot') return;
-    boot(message, createApp)
+    boot(message, createApp, early)
       .then(() => {
-        process.off('message', early);
+        process.off('message', onEarly);
         for (const signal of EARLY_SIGNALS) process.off(signal, stopBeforeReady);
       })
       .catch((err: unknown) => {
@@ -50,7 +53,7 @@ export function runWorker(createApp: WorkerAppFactory): void {
         process.exit(WORKER_BOOT_ERROR);
       });
   };
-  process.on('message', early);
+  process.on('message', onEarly);
   for (const signal of EARLY_SIGNALS) process.on(signal, stopBeforeReady);
   process.on('SIGHUP', () => {}); // the primary owns reloads; a terminal's hangup reaches the whole group
   send({ type: 'hello' });
@@ -59,6 +62,7 @@ export function runWorker(createApp: WorkerAppFactory): void {
 async function boot(
   message: Extract<PrimaryToWorker, { type: 'boot' }>,
   createApp: WorkerAppFactory,
+  early: { levels: LevelChange[] | undefined },
 ): Promise<void> {
   const settings = { ...defaultSettings(), ...message.settings } as Settings;
   // From the start of boot: a worker whose event loop turns is not silent, booting or not. A
@@ -147,6 +151,9 @@ async function boot(
     await stop(true, 0);
   };
 
+  // From here this handler hears log level changes: apply what came before, in order.
+  for (const change of [...message.levels, ...(early.levels ?? [])]) applyLevel(change);
+  early.levels = undefined;
   process.on('message', (msg: unknown, handle: unknown) => {
     if (!isMessage<PrimaryToWorker>(msg)) return;
     if (msg.type === 'connection' && handle instanceof Socket) {
