@@ -5,7 +5,7 @@
  * `ApiData<'listContainers'>` is what `GET /api/containers` answers in `data`.
  */
 import { z } from 'zod';
-import { PrincipalSchema, RoleSchema } from './auth.js';
+import { PrincipalSchema, RoleSchema } from './principal.js';
 import { ContainerSchema, ImageSchema } from './containers.js';
 import type { SuccessReply } from './errors.js';
 import { HealthSchema, ReadinessSchema } from './health.js';

@@ -3,7 +3,7 @@
  * (`Authorization: Bearer dwi_...`, or the handshake's `auth.token`) or a session cookie. The
  * same answer for REST and sockets; `auth none` makes everyone an admin.
  */
-import type { Principal } from '../../shared/auth.js';
+import type { Principal } from '../../shared/principal.js';
 import type { Store } from '../store/index.js';
 import { sha256 } from './credentials.js';
 

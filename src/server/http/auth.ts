@@ -12,7 +12,8 @@ import type {
   onRequestHookHandler,
   onSendHookHandler,
 } from 'fastify';
-import { allows, type Principal, type Role } from '../../shared/auth.js';
+import { allows, type Role } from '../../shared/auth.js';
+import type { Principal } from '../../shared/principal.js';
 import { SESSION_COOKIE, type Authenticator, type Identity } from '../auth/authenticator.js';
 import { originAllowed } from '../auth/origins.js';
 import { decoyHash, randomSecret, sha256, verifyPassword } from '../auth/credentials.js';

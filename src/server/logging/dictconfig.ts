@@ -3,7 +3,8 @@
  * JSON) configures dwi unchanged. Only what dwi can honour is accepted; the rest is refused
  * with one clear line rather than silently ignored.
  */
-import { z } from 'zod';
+import { createRequire } from 'node:module';
+import type { z as Zod } from 'zod';
 import { parseLevel } from './levels.js';
 import { didYouMean } from '../util/suggest.js';
 
@@ -24,68 +25,80 @@ export const JSON_FORMATTER_CLASSES = [
 ];
 const FORMATTER_CLASSES = ['logging.Formatter', ...JSON_FORMATTER_CLASSES];
 
-const level = z.union([z.string(), z.number()]).refine((v) => parseLevel(v) !== undefined, {
-  message: 'expected a level: DEBUG, INFO, WARNING, ERROR, CRITICAL or NOTSET',
-});
+/**
+ * The schemas, built on first use: zod is loaded only when a logconfig_dict is given, not at
+ * every start of the primary (it is the largest module the primary would load otherwise).
+ */
+function buildSchemas(z: typeof Zod) {
+  const level = z.union([z.string(), z.number()]).refine((v) => parseLevel(v) !== undefined, {
+    message: 'expected a level: DEBUG, INFO, WARNING, ERROR, CRITICAL or NOTSET',
+  });
 
-const formatterSchema = z
-  .object({
-    format: z.string().optional(),
-    fmt: z.string().optional(),
-    datefmt: z.string().optional(),
-    style: z.literal('%', { message: "only '%' style formats are supported" }).optional(),
-    class: z.string().optional(),
-  })
-  .loose();
+  const formatterSchema = z
+    .object({
+      format: z.string().optional(),
+      fmt: z.string().optional(),
+      datefmt: z.string().optional(),
+      style: z.literal('%', { message: "only '%' style formats are supported" }).optional(),
+      class: z.string().optional(),
+    })
+    .loose();
 
-const handlerSchema = z
-  .object({
-    class: z.string(),
-    formatter: z.string().optional(),
-    level: level.optional(),
-    stream: z.string().optional(),
-    filename: z.string().optional(),
-    mode: z.enum(['a', 'w']).optional(),
-    filters: z.array(z.string()).max(0, 'handler filters are not supported').optional(),
-  })
-  .loose();
+  const handlerSchema = z
+    .object({
+      class: z.string(),
+      formatter: z.string().optional(),
+      level: level.optional(),
+      stream: z.string().optional(),
+      filename: z.string().optional(),
+      mode: z.enum(['a', 'w']).optional(),
+      filters: z.array(z.string()).max(0, 'handler filters are not supported').optional(),
+    })
+    .loose();
 
-const loggerSchema = z
-  .object({
-    level: level.optional(),
-    handlers: z.array(z.string()).optional(),
-    propagate: z.union([z.boolean(), z.literal(0), z.literal(1)]).optional(),
-    qualname: z.string().optional(),
-    filters: z.array(z.string()).max(0, 'logger filters are not supported').optional(),
-  })
-  .loose();
+  const loggerSchema = z
+    .object({
+      level: level.optional(),
+      handlers: z.array(z.string()).optional(),
+      propagate: z.union([z.boolean(), z.literal(0), z.literal(1)]).optional(),
+      qualname: z.string().optional(),
+      filters: z.array(z.string()).max(0, 'logger filters are not supported').optional(),
+    })
+    .loose();
 
-const schema = z
-  .object({
-    version: z.literal(1, { message: 'version must be 1' }),
-    disable_existing_loggers: z.boolean().optional(),
-    incremental: z
-      .literal(false, { message: 'incremental configuration is not supported' })
-      .optional(),
-    formatters: z.record(z.string(), formatterSchema).optional(),
-    filters: z.record(z.string(), z.unknown()).optional(),
-    handlers: z.record(z.string(), handlerSchema).optional(),
-    loggers: z.record(z.string(), loggerSchema).optional(),
-    root: loggerSchema.optional(),
-  })
-  .loose();
+  const schema = z
+    .object({
+      version: z.literal(1, { message: 'version must be 1' }),
+      disable_existing_loggers: z.boolean().optional(),
+      incremental: z
+        .literal(false, { message: 'incremental configuration is not supported' })
+        .optional(),
+      formatters: z.record(z.string(), formatterSchema).optional(),
+      filters: z.record(z.string(), z.unknown()).optional(),
+      handlers: z.record(z.string(), handlerSchema).optional(),
+      loggers: z.record(z.string(), loggerSchema).optional(),
+      root: loggerSchema.optional(),
+    })
+    .loose();
+  return { schema, formatterSchema, handlerSchema, loggerSchema };
+}
 
-export type LogConfigDict = z.infer<typeof schema>;
-export type FormatterConfig = z.infer<typeof formatterSchema>;
-export type HandlerConfig = z.infer<typeof handlerSchema>;
-export type LoggerConfig = z.infer<typeof loggerSchema>;
+type Schemas = ReturnType<typeof buildSchemas>;
+let schemas: Schemas | undefined;
+const loadSchemas = (): Schemas =>
+  (schemas ??= buildSchemas((createRequire(import.meta.url)('zod') as { z: typeof Zod }).z));
+
+export type LogConfigDict = Zod.infer<Schemas['schema']>;
+export type FormatterConfig = Zod.infer<Schemas['formatterSchema']>;
+export type HandlerConfig = Zod.infer<Schemas['handlerSchema']>;
+export type LoggerConfig = Zod.infer<Schemas['loggerSchema']>;
 
 /** A logging configuration that cannot work: says where, as `logconfig_dict.handlers.x: ...`. */
 export class LogConfigError extends Error {}
 
 /** Validates a dictConfig object; throws LogConfigError with the path of the first problem. */
 export function parseLogConfig(raw: unknown): LogConfigDict {
-  const result = schema.safeParse(raw);
+  const result = loadSchemas().schema.safeParse(raw);
   if (!result.success) {
     const issue = result.error.issues[0]!;
     const where = ['logconfig_dict', ...issue.path.map(String)].join('.');

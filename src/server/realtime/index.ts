@@ -20,7 +20,8 @@ import {
   type ClientToServerEvents,
   type ServerToClientEvents,
 } from '../../shared/events.js';
-import { allows, type Principal, type Role } from '../../shared/auth.js';
+import { allows, type Role } from '../../shared/auth.js';
+import type { Principal } from '../../shared/principal.js';
 import type { Authenticator } from '../auth/authenticator.js';
 import { corsOrigin, originAllowed } from '../auth/origins.js';
 import { knownError } from '../errors.js';

@@ -77,6 +77,8 @@ export class Arbiter {
   /** Set when a replacement failed to boot: stop spawning until the next reload. */
   private spawnBlocked = false;
   private readonly queue: Action[] = [];
+  /** Settles once the application is prepared: true, workers may boot. */
+  private prepared: Promise<boolean> = Promise.resolve(false);
   /** Log levels changed at run time, for workers started later; a reload forgets them. */
   private levelChanges: Array<{ change: LevelChange; at: number }> = [];
   private draining = false;
@@ -150,13 +152,7 @@ export class Arbiter {
       this.logging.close();
       return 1;
     }
-    if (!(await this.app.prepare(this.settings, this.log))) {
-      await this.listeners.close();
-      this.pidfile?.remove();
-      this.logging.close();
-      return 1;
-    }
-    cluster.setupPrimary({ exec: this.workerEntry, args: [] });
+    this.setupWorkers();
     cluster.on('message', (worker, message) => this.onMessage(worker, message));
     this.app.clusterStarted();
     cluster.on('exit', (worker, code, signal) => this.onExit(worker, code, signal));
@@ -167,9 +163,38 @@ export class Arbiter {
     }
     this.log.info(`Using worker: ${this.settings.worker_class}`);
     this.warnIfUnauthenticated();
+    // Workers load their code while the application prepares (the database, the first
+    // admin's password hash); they are told to boot once it is ready.
+    this.prepared = this.app.prepare(this.settings, this.log);
     this.maintain();
+    if (!(await this.prepared)) {
+      // Said by prepare; the workers only loaded code.
+      this.phase = 'stopping';
+      this.exitCode = 1;
+      this.listeners.close();
+      for (const state of this.workers.values()) {
+        state.phase = 'retiring';
+        this.kill(state, 'SIGKILL');
+      }
+      if (this.workers.size === 0) await this.exit();
+      return done;
+    }
     this.tick = setInterval(() => this.onTick(), TICK_MS);
     return done;
+  }
+
+  /**
+   * How workers are started. V8 would grow a worker's young generation to 16 MiB per
+   * semi-space for its start-up allocations and keep it: measured, a 4 MiB cap takes an idle
+   * worker from 105 to 92 MiB and keeps a 30 MB log search within 3 MiB of idle (it grew by 11),
+   * with no change in health requests/s. Flags given to node itself come after, and win.
+   */
+  private setupWorkers(): void {
+    cluster.setupPrimary({
+      exec: this.workerEntry,
+      args: [],
+      execArgv: [`--max-semi-space-size=${this.settings.worker_young_space}`, ...process.execArgv],
+    });
   }
 
   private warnIfUnauthenticated(): void {
@@ -247,6 +272,7 @@ export class Arbiter {
     } satisfies WorkerInfo).then(() => {
       if (this.phase === 'stopping') {
         this.workers.delete(id);
+        if (this.workers.size === 0) void this.exit();
         return;
       }
       const worker = cluster.fork();
@@ -273,20 +299,10 @@ export class Arbiter {
     if (state === undefined || !isMessage<WorkerToPrimary>(message)) return;
     state.lastBeat = Date.now();
     switch (message.type) {
-      case 'hello': {
+      case 'hello':
         state.listening = true;
-        const sendable = Object.fromEntries(
-          Object.entries(this.settings).filter(([, value]) => typeof value !== 'function'),
-        ) as WorkerSettings;
-        this.send(state, {
-          type: 'boot',
-          settings: sendable,
-          workerId: state.id,
-          primaryPid: process.pid,
-          levels: this.levelsInForce(),
-        });
+        void this.prepared.then((ok) => ok && this.boot(state));
         return;
-      }
       case 'ready':
         state.phase = state.phase === 'retiring' ? 'retiring' : 'ready';
         this.spawnBlocked = false;
@@ -323,6 +339,19 @@ export class Arbiter {
       case 'heartbeat':
         return;
     }
+  }
+
+  private boot(state: WorkerState): void {
+    const sendable = Object.fromEntries(
+      Object.entries(this.settings).filter(([, value]) => typeof value !== 'function'),
+    ) as WorkerSettings;
+    this.send(state, {
+      type: 'boot',
+      settings: sendable,
+      workerId: state.id,
+      primaryPid: process.pid,
+      levels: this.levelsInForce(),
+    });
   }
 
   /** The run-time level changes still in force, each with the time it has left. */
@@ -496,6 +525,7 @@ export class Arbiter {
     for (const warning of loaded.warnings) this.log.warn(warning);
     this.log.info(`Reloading (${why})`);
     this.target = this.settings.workers;
+    this.setupWorkers();
     this.pidfile?.rename(this.settings.pidfile);
     await runHook(this.hooks, 'on_reload', this.log, this.server);
     this.spawnBlocked = false;

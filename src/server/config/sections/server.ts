@@ -57,6 +57,15 @@ export const serverSettings = [
     doc: "Worker type: node (Node's async event loop); eventlet and gevent are accepted as its names.",
   }),
   defineSetting({
+    name: 'worker_young_space',
+    section,
+    flags: ['--worker-young-space'],
+    metavar: 'MIB',
+    default: 4,
+    convert: toInt(1, 256),
+    doc: "Size in MiB of each worker's V8 young generation (semi-space): smaller keeps workers lean, larger speeds allocation-heavy replies such as lists of thousands of containers.",
+  }),
+  defineSetting({
     name: 'timeout',
     section,
     flags: ['-t', '--timeout'],
