@@ -39,6 +39,8 @@ interface WorkerState {
   lastBeat: number;
   /** The worker listens for messages; before that, only signals reach it. */
   listening: boolean;
+  /** Told to boot, with the log levels in force then: later changes are sent to it. */
+  bootSent: boolean;
   timedOut: boolean;
   bootFailure?: string;
   killTimer?: NodeJS.Timeout;
@@ -184,10 +186,8 @@ export class Arbiter {
   }
 
   /**
-   * How workers are started. V8 would grow a worker's young generation to 16 MiB per
-   * semi-space for its start-up allocations and keep it: measured, a 4 MiB cap takes an idle
-   * worker from 105 to 92 MiB and keeps a 30 MB log search within 3 MiB of idle (it grew by 11),
-   * with no change in health requests/s. Flags given to node itself come after, and win.
+   * How workers are started: with the young generation the worker_young_space setting gives
+   * (V8's own 16 MiB by default). Node flags given to dwi's own command line come after, and win.
    */
   private setupWorkers(): void {
     cluster.setupPrimary({
@@ -263,6 +263,7 @@ export class Arbiter {
       replace: false,
       lastBeat: Date.now(),
       listening: false,
+      bootSent: false,
       timedOut: false,
     };
     this.workers.set(id, state);
@@ -320,8 +321,10 @@ export class Arbiter {
       case 'log-level':
         this.logging.setLevel(message.change);
         this.levelChanges.push({ change: message.change, at: Date.now() });
+        // A worker not told to boot yet gets it with its boot message (levelsInForce), not twice.
         for (const other of this.workers.values()) {
-          if (other !== state) this.send(other, { type: 'log-level', change: message.change });
+          if (other !== state && other.bootSent)
+            this.send(other, { type: 'log-level', change: message.change });
         }
         return;
       case 'accepted':
@@ -342,6 +345,7 @@ export class Arbiter {
   }
 
   private boot(state: WorkerState): void {
+    state.bootSent = true;
     const sendable = Object.fromEntries(
       Object.entries(this.settings).filter(([, value]) => typeof value !== 'function'),
     ) as WorkerSettings;

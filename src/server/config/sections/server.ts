@@ -61,9 +61,9 @@ export const serverSettings = [
     section,
     flags: ['--worker-young-space'],
     metavar: 'MIB',
-    default: 4,
+    default: 16,
     convert: toInt(1, 256),
-    doc: "Size in MiB of each worker's V8 young generation (semi-space): smaller keeps workers lean, larger speeds allocation-heavy replies such as lists of thousands of containers.",
+    doc: "Size in MiB of each worker's V8 young generation (semi-space; 16 is V8's own): 4 saves about 10 MiB per idle worker, but under heavy connection churn keeps more memory for longer.",
   }),
   defineSetting({
     name: 'timeout',
