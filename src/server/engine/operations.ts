@@ -15,6 +15,7 @@ import type {
   ImageOperations,
   LiveSources,
   LogOptions,
+  LogSearchOptions,
 } from './ports.js';
 import {
   prune,
@@ -250,16 +251,7 @@ export class EngineOperations implements ContainerOperations, ImageOperations, L
    * Searches the container's whole log (or since/until) on the server, streamed: see
    * logsearch.ts. `since` may be a cursor from a previous page.
    */
-  async searchLogs(
-    ref: string,
-    options: {
-      q: string;
-      regex: boolean;
-      since?: number | string;
-      until?: number | string;
-      limit: number;
-    },
-  ): Promise<SearchResult> {
+  async searchLogs(ref: string, options: LogSearchOptions): Promise<SearchResult> {
     const { id } = this.resolve(ref);
     const matches = lineMatcher(options.q, options.regex);
     return this.call('log_search', async () => {

@@ -21,6 +21,15 @@ export interface LogOptions {
   stderr: boolean;
 }
 
+/** A search of a container's whole log: `since` may be a cursor from a previous page. */
+export interface LogSearchOptions {
+  q: string;
+  regex: boolean;
+  since?: number | string;
+  until?: number | string;
+  limit: number;
+}
+
 export interface ActionDone {
   container_id: string;
   name: string;
@@ -55,16 +64,7 @@ export interface ContainerOperations {
     ref: string,
     options: LogOptions,
   ): Promise<Array<{ stream: 'stdout' | 'stderr'; line: string }>>;
-  searchLogs(
-    ref: string,
-    options: {
-      q: string;
-      regex: boolean;
-      since?: number | string;
-      until?: number | string;
-      limit: number;
-    },
-  ): Promise<SearchResult>;
+  searchLogs(ref: string, options: LogSearchOptions): Promise<SearchResult>;
   /** Runs an action; resolves with what happened, in a sentence. */
   act(
     ref: string,
