@@ -87,6 +87,14 @@ export function createWorkerMetrics(engine: EngineView, live: () => LiveView): W
     },
   });
   new Gauge({
+    name: 'dwi_engine_outages',
+    help: 'Times the engine went from connected to unavailable since start (sum over workers).',
+    registers: [registry],
+    collect() {
+      this.set(engine.status().outages);
+    },
+  });
+  new Gauge({
     name: 'dwi_engine_event_lag_seconds',
     help: 'From the engine event to the model update, last event (highest over workers).',
     aggregator: 'max',

@@ -19,6 +19,9 @@ export const EngineStatusSchema = z.object({
     .int()
     .describe('Engine events applied to the model (each once, replays skipped).'),
   reconnects: z.int(),
+  outages: z
+    .int()
+    .describe('Times the engine went from connected to unavailable (503 to clients) since start.'),
   last_event_lag_ms: z
     .number()
     .nullable()

@@ -13,14 +13,25 @@ export class EngineProxy {
   readonly path = join(mkdtempSync(join(tmpdir(), 'dwi-proxy-')), 'docker.sock');
   private readonly open = new Map<Socket, string>();
   private server: Server | undefined;
+  private dropping: RegExp | undefined;
+  /** Request lines dropped by dropNext, in order. */
+  readonly dropped: string[] = [];
 
   async start(target: string): Promise<void> {
     this.server = createServer((client) => {
       const upstream = connect(target);
       this.open.set(client, '');
       client.on('data', (chunk: Buffer) => {
-        for (const match of chunk.toString('latin1').matchAll(REQUEST_LINE))
-          this.open.set(client, `${match[1]} ${match[2]}`);
+        for (const match of chunk.toString('latin1').matchAll(REQUEST_LINE)) {
+          const line = `${match[1]} ${match[2]}`;
+          this.open.set(client, line);
+          if (this.dropping?.test(line)) {
+            this.dropping = undefined;
+            this.dropped.push(line);
+            upstream.destroy();
+            client.destroy();
+          }
+        }
       });
       client.once('close', () => this.open.delete(client));
       client.pipe(upstream).pipe(client);
@@ -35,6 +46,11 @@ export class EngineProxy {
   /** Connections still open whose last request matches, e.g. /stats/. */
   openRequests(pattern: RegExp): string[] {
     return [...this.open.values()].filter((line) => pattern.test(line));
+  }
+
+  /** Drops the connection of the next request that matches, before the engine sees it. */
+  dropNext(pattern: RegExp): void {
+    this.dropping = pattern;
   }
 
   /** Drops every connection through the proxy, the event stream among them. */

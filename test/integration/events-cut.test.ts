@@ -16,6 +16,7 @@ async function status() {
   return (await request(`${base}/api/ready`)).json().data.engine as {
     events_applied: number;
     reconnects: number;
+    outages: number;
   };
 }
 
@@ -76,7 +77,8 @@ describe('the event stream cut while containers change', () => {
       );
     await until('the model to equal the engine', async () => {
       const reply = await request(`${base}/api/containers?name=cut-${suffix}`);
-      // A cut that lands on dwi's re-list makes the engine briefly unavailable (503): wait on.
+      // dwi retries a failed re-list once at once; a second cut landing on that retry makes
+      // the engine briefly unavailable (503): wait on.
       if (reply.status !== 200) return undefined;
       const list = reply.json().data as Array<{ id: string; status: string }>;
       const ours = Object.fromEntries(list.map((c) => [c.id, c.status]));
@@ -107,5 +109,23 @@ describe('the event stream cut while containers change', () => {
     });
     expect(applied).toBe(engineEvents.length);
     expect((await status()).reconnects).toBeGreaterThanOrEqual(4);
+  });
+
+  it('a cut that also takes the re-list: retried at once, the engine never reported away', async () => {
+    const { reconnects, outages } = await status();
+    proxy.dropNext(/^GET \/[^ ]*containers\/json/);
+    expect(proxy.cut()).toBeGreaterThan(0);
+    const name = names[2]!;
+    docker('restart', '-t', '0', name);
+    // The dropped re-list, then its retry: two resubscriptions.
+    await until('two resubscriptions and the restarted container in the model', async () => {
+      if ((await status()).reconnects < reconnects + 2) return undefined;
+      const reply = await request(`${base}/api/containers?name=${name}`);
+      expect(reply.status).toBe(200);
+      const [container] = reply.json().data as Array<{ status: string }>;
+      return container?.status === 'running' ? true : undefined;
+    });
+    expect(proxy.dropped).toHaveLength(1);
+    expect((await status()).outages).toBe(outages);
   });
 });

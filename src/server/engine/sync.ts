@@ -45,6 +45,7 @@ export class EngineSync implements ContainerState {
   private stream: NodeJS.ReadableStream | undefined;
   private eventsApplied = 0;
   private reconnects = 0;
+  private outages = 0;
   private lastLagMs: number | null = null;
   private wake: () => void = () => {};
 
@@ -71,6 +72,7 @@ export class EngineSync implements ContainerState {
       containers: this.containers.size,
       events_applied: this.eventsApplied,
       reconnects: this.reconnects,
+      outages: this.outages,
       last_event_lag_ms: this.lastLagMs,
     };
   }
@@ -83,23 +85,34 @@ export class EngineSync implements ContainerState {
 
   private async run(): Promise<void> {
     let backoff = 0;
+    let retriedAtOnce = false;
     while (!this.stopped) {
       const startedAt = Date.now();
       try {
         await this.session();
+        retriedAtOnce = false;
         // The stream was lost while the engine answered: resubscribe at once (with since),
         // unless streams keep dying young, which a retry at full speed would not mend.
         if (!this.stopped) this.log.info('Docker event stream lost; resubscribing');
         backoff =
           Date.now() - startedAt < 1000 ? Math.min(Math.max(backoff * 2, 100), MAX_BACKOFF_MS) : 0;
       } catch (err) {
-        // Subscribing or listing failed: the engine is away until a later try succeeds.
         const failure = fromDockerError(err);
-        if (this.connected || this.detail === 'connecting') {
-          this.log.error(`Docker engine unavailable: ${failure.message}; retrying`);
+        if (this.connected && !retriedAtOnce) {
+          // A connected engine whose resubscription fails has most often lost one connection
+          // (the cut that ended the stream also took the re-list): one more try at once
+          // before clients are told the engine is away.
+          retriedAtOnce = true;
+          this.log.info(`Docker engine resubscription failed (${failure.message}); retrying`);
+          backoff = 0;
+        } else {
+          // Subscribing or listing failed: the engine is away until a later try succeeds.
+          if (this.connected || this.detail === 'connecting') {
+            this.log.error(`Docker engine unavailable: ${failure.message}; retrying`);
+          }
+          this.setConnected(false, failure.message);
+          backoff = Math.min(Math.max(backoff * 2, 100), MAX_BACKOFF_MS);
         }
-        this.setConnected(false, failure.message);
-        backoff = Math.min(Math.max(backoff * 2, 100), MAX_BACKOFF_MS);
       }
       if (this.stopped) return;
       await new Promise<void>((resolve) => {
@@ -155,6 +168,7 @@ export class EngineSync implements ContainerState {
 
   private setConnected(connected: boolean, detail: string): void {
     if (connected && !this.connected) this.connectedCount += 1;
+    if (!connected && this.connected) this.outages += 1;
     this.connected = connected;
     this.detail = detail;
   }
