@@ -35,6 +35,8 @@ interface NameRule extends MaskRule {
 
 interface ValueRule extends MaskRule {
   scope: 'value';
+  /** What a text it can match must contain: most texts skip most patterns on this test. */
+  needs: string | RegExp;
   mask(text: string): string;
 }
 
@@ -167,6 +169,7 @@ const VALUE_RULES: ValueRule[] = [
   {
     id: 'url-password',
     scope: 'value',
+    needs: '://',
     description:
       'The password in a URL: postgres://user:********@host/db, redis://:********@host (the user and host stay).',
     mask: (text) =>
@@ -175,6 +178,7 @@ const VALUE_RULES: ValueRule[] = [
   {
     id: 'connection-string',
     scope: 'value',
+    needs: ';',
     description:
       'A secret key of a key=value;… connection string, up to its ";": Server=db;User Id=u;Password=********;',
     mask: (text) =>
@@ -185,6 +189,7 @@ const VALUE_RULES: ValueRule[] = [
   {
     id: 'assignment',
     scope: 'value',
+    needs: '=',
     description:
       'name=value where the name is a secret: --db-password=********, ?access_token=********&, DB_PASS=******** ./run.',
     mask: maskNamed(
@@ -194,12 +199,14 @@ const VALUE_RULES: ValueRule[] = [
   {
     id: 'json-member',
     scope: 'value',
+    needs: '"',
     description: 'A JSON member with a secret name: {"password": "********"}.',
     mask: maskNamed(/"(?<name>(?:[^"\\]|\\.){1,200})"\s*:\s*(?<value>"(?:[^"\\]|\\.)*")/g),
   },
   {
     id: 'header',
     scope: 'value',
+    needs: ':',
     description:
       'A header (or "name: value") with a secret name: Authorization: Basic ********, X-Api-Key: ********.',
     mask: maskNamed(
@@ -209,12 +216,14 @@ const VALUE_RULES: ValueRule[] = [
   {
     id: 'bearer',
     scope: 'value',
+    needs: /bearer/i,
     description: 'A bearer token anywhere: Bearer ********.',
     mask: (text) => text.replace(/\b(Bearer[ \t]+)[A-Za-z0-9._~+/-]{8,}=*/gi, `$1${MASK}`),
   },
   {
     id: 'flag-in-command-line',
     scope: 'value',
+    needs: /(^|\s)-/,
     description:
       'In a command line written as one string, the word after a secret flag: sh -c "mysqld --password ********".',
     mask: maskNamed(
@@ -243,10 +252,33 @@ const ARGUMENTS_RULES: ArgumentsRule[] = [
 /** Every rule, in the order they apply within a scope: the one table. */
 export const MASK_RULES: readonly MaskRule[] = [...NAME_RULES, ...VALUE_RULES, ...ARGUMENTS_RULES];
 
+/**
+ * Masked texts by text, as the verdicts by name: label values repeat across containers (an
+ * image's source URL, compose's version), and the model masks every container on each list.
+ */
+const maskedTexts = new Map<string, string>();
+const TEXTS_KEPT = 4096;
+const TEXT_CACHED_UP_TO = 1024;
+
 /** Masks the secrets inside a text: passwords in URLs, secret assignments, headers, tokens. */
 export function maskText(text: string): string {
+  const known = maskedTexts.get(text);
+  if (known !== undefined) return known;
+  const masked = applyValueRules(text);
+  if (text.length <= TEXT_CACHED_UP_TO) {
+    if (maskedTexts.size >= TEXTS_KEPT) maskedTexts.clear();
+    maskedTexts.set(text, masked);
+  }
+  return masked;
+}
+
+function applyValueRules(text: string): string {
   let masked = text;
-  for (const rule of VALUE_RULES) masked = rule.mask(masked);
+  for (const rule of VALUE_RULES) {
+    const { needs } = rule;
+    if (typeof needs === 'string' ? masked.includes(needs) : needs.test(masked))
+      masked = rule.mask(masked);
+  }
   return masked;
 }
 
