@@ -165,7 +165,28 @@ function maskNamed(pattern: RegExp): (text: string) => string {
     });
 }
 
+/**
+ * Longer texts are masked whole: reading one for secrets costs time in proportion to it (the
+ * patterns below bound what they scan from each place, so no text costs more than that), and a
+ * label or variable this long is data rather than something to read in a list.
+ */
+const LONGEST_TEXT = 16 * 1024;
+
+/** `key=value;key=value…`: every part has a key (a trailing ";" may end it). */
+function isConnectionString(text: string): boolean {
+  const parts = text.split(';');
+  if (parts.at(-1)!.trim() === '') parts.pop();
+  return parts.length > 1 && parts.every((part) => /^[^=]+=/.test(part));
+}
+
 const VALUE_RULES: ValueRule[] = [
+  {
+    id: 'too-long',
+    scope: 'value',
+    needs: '',
+    description: `A text over ${LONGEST_TEXT / 1024} KiB is masked whole: searching it for secrets would cost more than it is worth.`,
+    mask: (text) => (text.length > LONGEST_TEXT ? MASK : text),
+  },
   {
     id: 'url-password',
     scope: 'value',
@@ -173,7 +194,10 @@ const VALUE_RULES: ValueRule[] = [
     description:
       'The password in a URL: postgres://user:********@host/db, redis://:********@host (the user and host stay).',
     mask: (text) =>
-      text.replace(/\b([a-z][a-z0-9+.-]*:\/\/[^\s:@/?#]*):[^\s/?#]+@/gi, `$1:${MASK}@`),
+      text.replace(
+        /\b([a-z][a-z0-9+.-]{0,31}:\/\/[^\s:@/?#]{0,256}):[^\s/?#]{1,1024}@/gi,
+        `$1:${MASK}@`,
+      ),
   },
   {
     id: 'connection-string',
@@ -182,8 +206,8 @@ const VALUE_RULES: ValueRule[] = [
     description:
       'A secret key of a key=value;… connection string, up to its ";": Server=db;User Id=u;Password=********;',
     mask: (text) =>
-      /^[^;=]+=[^;]*(;\s*[^;=]+=[^;]*)+;?\s*$/.test(text)
-        ? maskNamed(/(?<=^|;)\s*(?<name>[^;=]+?)\s*=\s*(?<value>[^;]*)/g)(text)
+      isConnectionString(text)
+        ? maskNamed(/(?<=^|;)(?<name>[^;=]+)=[ \t]*(?<value>[^;]*)/g)(text)
         : text,
   },
   {
@@ -193,7 +217,7 @@ const VALUE_RULES: ValueRule[] = [
     description:
       'name=value where the name is a secret: --db-password=********, ?access_token=********&, DB_PASS=******** ./run.',
     mask: maskNamed(
-      /(?<=^|[^A-Za-z0-9_.-])-{0,2}(?<name>[A-Za-z_][A-Za-z0-9_.-]*)=(?<value>"[^"]*"|'[^']*'|[^\s;&]*)/g,
+      /(?<=^|[^A-Za-z0-9_.-])-{0,2}(?<name>[A-Za-z_][A-Za-z0-9_.-]*)=(?<value>"[^"]{0,1024}"|'[^']{0,1024}'|[^\s;&]*)/g,
     ),
   },
   {
@@ -201,7 +225,9 @@ const VALUE_RULES: ValueRule[] = [
     scope: 'value',
     needs: '"',
     description: 'A JSON member with a secret name: {"password": "********"}.',
-    mask: maskNamed(/"(?<name>(?:[^"\\]|\\.){1,200})"\s*:\s*(?<value>"(?:[^"\\]|\\.)*")/g),
+    mask: maskNamed(
+      /"(?<name>[^"\\]{1,100})"[ \t]*:[ \t]*(?<value>"(?:[^"\\]|\\.){0,1024}")/g,
+    ),
   },
   {
     id: 'header',
@@ -227,7 +253,7 @@ const VALUE_RULES: ValueRule[] = [
     description:
       'In a command line written as one string, the word after a secret flag: sh -c "mysqld --password ********".',
     mask: maskNamed(
-      /(?<=^|\s)-{1,2}(?<name>[A-Za-z][A-Za-z0-9_.-]*)[ \t]+(?<value>"[^"]*"|'[^']*'|[^\s"'-][^\s]*)/g,
+      /(?<=^|\s)-{1,2}(?<name>[A-Za-z][A-Za-z0-9_.-]*)[ \t]+(?<value>"[^"]{0,1024}"|'[^']{0,1024}'|[^\s"'-][^\s]*)/g,
     ),
   },
 ];

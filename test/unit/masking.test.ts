@@ -67,6 +67,10 @@ const NAME_CASES: Record<string, Array<[name: string, secret: boolean, kind?: Na
 };
 
 const VALUE_CASES: Record<string, Array<[text: string, masked: string]>> = {
+  'too-long': [
+    ['x'.repeat(16 * 1024 + 1), M],
+    ['x'.repeat(16 * 1024), 'x'.repeat(16 * 1024)],
+  ],
   'url-password': [
     ['postgres://u:pass@h/db', `postgres://u:${M}@h/db`],
     ['redis://:s3cret@cache:6379/0', `redis://:${M}@cache:6379/0`],
