@@ -22,7 +22,11 @@ const engine = { host: inject('dockerHost') };
 const docker = (...args: string[]) => dockerCli(engine, args);
 const suffix = Math.random().toString(36).slice(2, 7);
 const project = `leaky-${suffix}`;
-const names = { app: `leaky-app-${suffix}`, late: `leaky-late-${suffix}` };
+const names = {
+  app: `leaky-app-${suffix}`,
+  late: `leaky-late-${suffix}`,
+  broken: `leaky-broken-${suffix}`,
+};
 const image = `leaky-image-${suffix}:1`;
 
 /** Every secret below has this in it: no payload may carry it. */
@@ -226,6 +230,22 @@ describe('REST payloads', () => {
     );
     // An ordinary inspect is a read like any other: not audited.
     expect(rows).toHaveLength(2);
+  });
+});
+
+describe('engine errors', () => {
+  it("masks the engine's error message, which can quote the command", async () => {
+    docker('create', '--name', names.broken, TEST_IMAGE, `--db-password=${SECRET}-11`);
+    const reply = await request(`${base}/api/containers/${names.broken}/start`, {
+      method: 'POST',
+    });
+    // The engine refuses to start it, quoting the command it could not run.
+    expect(reply.status).toBe(400);
+    expect(reply.json()).toMatchObject({
+      code: 'bad_request',
+      error: expect.stringContaining(`--db-password=${MASK}`),
+    });
+    expect(reply.body).not.toContain(SECRET);
   });
 });
 

@@ -342,6 +342,13 @@ describe('engine errors', () => {
       fromDockerError({ code: 'ECONNREFUSED', message: 'connect ECONNREFUSED' }),
     ).toMatchObject({ kind: 'unavailable' });
   });
+
+  it("mask secrets the engine's message quotes", () => {
+    const quoted = 'exec: "--db-password=hunter2": executable file not found in $PATH';
+    expect(fromDockerError({ statusCode: 400, json: { message: quoted } }).message).toBe(
+      `exec: "--db-password=${MASK} executable file not found in $PATH`,
+    );
+  });
 });
 
 describe('rebuild spec', () => {
