@@ -225,9 +225,7 @@ const VALUE_RULES: ValueRule[] = [
     scope: 'value',
     needs: '"',
     description: 'A JSON member with a secret name: {"password": "********"}.',
-    mask: maskNamed(
-      /"(?<name>[^"\\]{1,100})"[ \t]*:[ \t]*(?<value>"(?:[^"\\]|\\.){0,1024}")/g,
-    ),
+    mask: maskNamed(/"(?<name>[^"\\]{1,100})"[ \t]*:[ \t]*(?<value>"(?:[^"\\]|\\.){0,1024}")/g),
   },
   {
     id: 'header',
