@@ -14,6 +14,7 @@ export const ERROR_CODES = {
   conflict: { status: 409, message: 'Conflict with the current state' },
   payload_too_large: { status: 413, message: 'The request body is too large' },
   unsupported_media_type: { status: 415, message: 'Unsupported content type' },
+  misdirected_request: { status: 421, message: 'This server does not answer to that Host' },
   rate_limited: { status: 429, message: 'Too many requests' },
   internal: { status: 500, message: 'Internal error' },
   engine_error: { status: 502, message: 'The Docker engine refused the request' },

@@ -13,12 +13,12 @@ import { justAfter, justBefore, splitTimestamp } from '../../src/server/engine/t
 import { ContainerModel } from '../../src/server/engine/model.js';
 import { recreateSpec } from '../../src/server/engine/rebuild.js';
 import { decodeStats } from '../../src/server/engine/stats.js';
+import { MASK } from '../../src/shared/masking.js';
 import {
   composeInfo,
   displayProject,
   formatPorts,
-  maskEnv,
-  maskLabels,
+  maskInspect,
   toContainer,
   toImage,
 } from '../../src/server/engine/normalize.js';
@@ -245,20 +245,63 @@ describe('normalising', () => {
     });
   });
 
-  it('masks secret-looking env values and labels', () => {
-    expect(
-      maskEnv(['DB_PASSWORD=x', 'API_TOKEN=y', 'aws_secret_key=z', 'HOME=/root', 'NOVALUE']),
-    ).toEqual([
-      'DB_PASSWORD=********',
-      'API_TOKEN=********',
-      'aws_secret_key=********',
-      'HOME=/root',
-      'NOVALUE',
-    ]);
-    expect(maskLabels({ 'traefik.api.key': 'k', app: 'web' })).toEqual({
-      'traefik.api.key': '********',
-      app: 'web',
+  it('masks labels where the model stores them, the compose fields read from the raw ones', () => {
+    const container = toContainer(
+      {
+        Id: 'abc',
+        Names: ['/web'],
+        Image: 'x',
+        Created: 0,
+        State: 'running',
+        Labels: {
+          'com.docker.compose.project': 'shop',
+          'db.password': 'hunter2',
+          'app.db': 'postgres://u:pw@db/shop',
+        },
+      },
+      () => undefined,
+    );
+    expect(container.project).toBe('shop');
+    expect(container.labels).toEqual({
+      'com.docker.compose.project': 'shop',
+      'db.password': MASK,
+      'app.db': `postgres://u:${MASK}@db/shop`,
     });
+    const image = toImage({ Id: 'sha256:1', Size: 0, Created: 0, Labels: { 'x.token': 't' } });
+    expect(image.labels).toEqual({ 'x.token': MASK });
+  });
+
+  it("masks an inspect answer's environment, labels, command, health check and log options", () => {
+    const info = {
+      Id: 'abc',
+      Path: 'app',
+      Args: ['--db-password', 'pw', '--port', '80'],
+      Config: {
+        Env: ['DB_PASS=pw', 'HOME=/root'],
+        Labels: { 'db.password': 'pw' },
+        Cmd: ['--db-password=pw'],
+        Entrypoint: ['app'],
+        Healthcheck: { Test: ['CMD-SHELL', 'curl -H "Authorization: Bearer abcdefghij" x'] },
+        Image: 'x',
+      },
+      HostConfig: { LogConfig: { Type: 'splunk', Config: { 'splunk-token': 'tk' } }, Memory: 0 },
+    };
+    expect(maskInspect(info)).toEqual({
+      Id: 'abc',
+      Path: 'app',
+      Args: ['--db-password', MASK, '--port', '80'],
+      Config: {
+        Env: [`DB_PASS=${MASK}`, 'HOME=/root'],
+        Labels: { 'db.password': MASK },
+        Cmd: [`--db-password=${MASK}`],
+        Entrypoint: ['app'],
+        Healthcheck: { Test: ['CMD-SHELL', `curl -H "Authorization: Bearer ${MASK}" x`] },
+        Image: 'x',
+      },
+      HostConfig: { LogConfig: { Type: 'splunk', Config: { 'splunk-token': MASK } }, Memory: 0 },
+    });
+    // A copy: the engine's answer is left as it was.
+    expect(info.Config.Env[0]).toBe('DB_PASS=pw');
   });
 });
 
@@ -298,6 +341,13 @@ describe('engine errors', () => {
     expect(
       fromDockerError({ code: 'ECONNREFUSED', message: 'connect ECONNREFUSED' }),
     ).toMatchObject({ kind: 'unavailable' });
+  });
+
+  it("mask secrets the engine's message quotes", () => {
+    const quoted = 'exec: "--db-password=hunter2": executable file not found in $PATH';
+    expect(fromDockerError({ statusCode: 400, json: { message: quoted } }).message).toBe(
+      `exec: "--db-password=${MASK} executable file not found in $PATH`,
+    );
   });
 });
 

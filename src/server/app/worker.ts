@@ -3,7 +3,10 @@
  * app and the Socket.IO server from the settings, and joins them. Nothing else constructs them.
  */
 import { readFileSync } from 'node:fs';
+import { hostname } from 'node:os';
 import { Authenticator } from '../auth/authenticator.js';
+import { KnownHosts } from '../auth/hosts.js';
+import { parseBind } from '../config/bind.js';
 import type { Settings } from '../config/settings.js';
 import { createEngine } from '../engine/index.js';
 import { buildApp } from '../http/app.js';
@@ -25,6 +28,7 @@ export async function createWorkerApp(context: WorkerContext): Promise<WorkerApp
     ...(tls ? { tls } : {}),
   });
 
+  const knownHosts = knownHostsOf(settings);
   const store = Store.open(settings.data_dir);
   const authenticator = new Authenticator(settings.auth, store);
   const accessLog = logging.accessWriter();
@@ -75,6 +79,7 @@ export async function createWorkerApp(context: WorkerContext): Promise<WorkerApp
       sessionTtlSeconds: settings.session_ttl,
       secureCookies: tls !== undefined,
       allowedOrigins: settings.allowed_origins,
+      knownHosts,
       rateLimit: rateLimitOf(settings.rate_limit),
     },
     closeConnections: () => connections.isDraining || settings.keepalive === 0,
@@ -86,6 +91,7 @@ export async function createWorkerApp(context: WorkerContext): Promise<WorkerApp
     engineLog: logging.logger('engineio.server'),
     authenticator,
     allowedOrigins: settings.allowed_origins,
+    knownHosts,
     tls: tls !== undefined,
     staleAfterMs: settings.stale_stream_after * 1000,
   });
@@ -110,4 +116,12 @@ export async function createWorkerApp(context: WorkerContext): Promise<WorkerApp
 function rateLimitOf(text: Settings['rate_limit']): { max: number; timeWindow: string } {
   const [max, per] = text.split('/');
   return { max: Number(max), timeWindow: `1 ${per}` };
+}
+
+/** Host names answered to (auth/hosts.ts): the bind names, this machine's, allowed_hosts. */
+function knownHostsOf(settings: Settings): KnownHosts {
+  const bindNames = settings.bind
+    .map(parseBind)
+    .flatMap((bind) => (bind.kind === 'tcp' ? [bind.host] : []));
+  return new KnownHosts([...bindNames, hostname(), ...settings.allowed_hosts]);
 }

@@ -1,4 +1,6 @@
 /** What went wrong talking to the engine, in terms the API maps to statuses. */
+import { maskText } from '../../shared/masking.js';
+
 export type EngineErrorKind = 'not_found' | 'conflict' | 'bad_request' | 'unavailable' | 'engine';
 
 export class EngineError extends Error {
@@ -32,7 +34,9 @@ export function fromDockerError(err: unknown): EngineError {
     code?: string;
     message?: string;
   };
-  const message = (e.json?.message ?? e.reason ?? e.message ?? String(err)).trim();
+  // The engine's message can quote a container's command ("exec: \"--db-password=…\": not
+  // found"), and it is passed on to the client.
+  const message = maskText((e.json?.message ?? e.reason ?? e.message ?? String(err)).trim());
   if (e.code !== undefined && UNREACHABLE.has(e.code)) {
     return new EngineError('unavailable', `the Docker engine is unreachable (${e.code})`);
   }

@@ -1,5 +1,9 @@
-/** Pure conversions from the engine's shapes to the API's, keeping the original's values. */
+/**
+ * Pure conversions from the engine's shapes to the API's, keeping the original's values. Secrets
+ * are masked here (src/shared/masking.ts), once per change of the model rather than per reply.
+ */
 import type { Container, ContainerState, Image } from '../../shared/containers.js';
+import { maskArguments, maskEnv, maskLabels, maskText } from '../../shared/masking.js';
 
 export const PROJECT_LABEL = 'com.docker.compose.project';
 export const SERVICE_LABEL = 'com.docker.compose.service';
@@ -112,8 +116,9 @@ export function toContainer(
     state: stateOf(status),
     created: new Date(created).toISOString(),
     ports: formatPorts(raw.Ports),
+    // The compose fields read the labels as they are; what is sent carries them masked.
     ...composeInfo(labels),
-    labels,
+    labels: maskLabels(labels),
   };
 }
 
@@ -136,27 +141,73 @@ export function toImage(raw: EngineImage): Image {
     created: new Date(raw.Created * 1000).toISOString(),
     repo_digests: (raw.RepoDigests ?? []).filter((d) => d !== '<none>@<none>'),
     parent_id: raw.ParentId ?? '',
-    labels: raw.Labels ?? null,
+    labels: raw.Labels ? maskLabels(raw.Labels) : null,
   };
 }
 
-const SECRET_NAME = /(PASSWORD|PASSWD|TOKEN|SECRET|KEY|CREDENTIAL|PRIVATE)/i;
-export const MASK = '********';
-
-/** Masks the values of secret-looking env vars ("NAME=value"). */
-export function maskEnv(env: string[] | null | undefined): string[] {
-  return (env ?? []).map((entry) => {
-    const eq = entry.indexOf('=');
-    if (eq === -1 || !SECRET_NAME.test(entry.slice(0, eq))) return entry;
-    return `${entry.slice(0, eq)}=${MASK}`;
-  });
+/** A command's words as inspect gives them: a list, sometimes one string, or null. */
+function maskCommand(command: unknown): unknown {
+  if (typeof command === 'string') return maskText(command);
+  if (Array.isArray(command) && command.every((word) => typeof word === 'string'))
+    return maskArguments(command);
+  return command;
 }
 
-/** Masks the values of secret-looking labels. */
-export function maskLabels(
-  labels: Record<string, string> | null | undefined,
-): Record<string, string> {
-  return Object.fromEntries(
-    Object.entries(labels ?? {}).map(([k, v]) => [k, SECRET_NAME.test(k) ? MASK : v]),
-  );
+function maskMap(map: unknown): unknown {
+  return typeof map === 'object' && map !== null && !Array.isArray(map)
+    ? maskLabels(map as Record<string, string>)
+    : map;
+}
+
+type InspectFields = {
+  Path?: unknown;
+  Args?: unknown;
+  Config?: {
+    Env?: string[] | null;
+    Labels?: unknown;
+    Cmd?: unknown;
+    Entrypoint?: unknown;
+    Healthcheck?: { Test?: unknown } & Record<string, unknown>;
+  } & Record<string, unknown>;
+  HostConfig?: { LogConfig?: { Config?: unknown } & Record<string, unknown> } & Record<
+    string,
+    unknown
+  >;
+};
+
+/**
+ * A container's inspect answer with its secrets masked: the environment, labels, the command
+ * (Path, Args, Cmd, Entrypoint, the health check's) and the log driver's options (a Splunk
+ * token, a Loki URL with its password). Returns a copy.
+ */
+export function maskInspect<T extends InspectFields>(info: T): T {
+  const { Config: config, HostConfig: host } = info;
+  const logConfig = host?.LogConfig;
+  return {
+    ...info,
+    ...(info.Path !== undefined ? { Path: maskCommand(info.Path) } : {}),
+    ...(info.Args !== undefined ? { Args: maskCommand(info.Args) } : {}),
+    ...(config !== undefined
+      ? {
+          Config: {
+            ...config,
+            Env: maskEnv(config.Env),
+            Labels: maskMap(config.Labels),
+            Cmd: maskCommand(config.Cmd),
+            Entrypoint: maskCommand(config.Entrypoint),
+            ...(config.Healthcheck !== undefined
+              ? {
+                  Healthcheck: {
+                    ...config.Healthcheck,
+                    Test: maskCommand(config.Healthcheck.Test),
+                  },
+                }
+              : {}),
+          },
+        }
+      : {}),
+    ...(host !== undefined && logConfig !== undefined
+      ? { HostConfig: { ...host, LogConfig: { ...logConfig, Config: maskMap(logConfig.Config) } } }
+      : {}),
+  };
 }

@@ -7,7 +7,7 @@ import type { Container, ContainerAction, Image } from '../../shared/containers.
 import { LineBuffer } from './demux.js';
 import { EngineError, fromDockerError } from './errors.js';
 import { lastLines, lineMatcher, readLines, searchStream, type SearchResult } from './logsearch.js';
-import { maskEnv, maskLabels, toImage, type EngineImage } from './normalize.js';
+import { maskInspect, toImage, type EngineImage } from './normalize.js';
 import type {
   ActionDone,
   ContainerOperations,
@@ -67,18 +67,9 @@ export class EngineOperations implements ContainerOperations, ImageOperations, L
   ): Promise<Record<string, unknown>> {
     const { id } = this.resolve(ref);
     const info = await this.call('inspect', async () => {
-      return (await this.docker.getContainer(id).inspect()) as unknown as {
-        Config?: { Env?: string[]; Labels?: Record<string, string> };
-      } & Record<string, unknown>;
+      return (await this.docker.getContainer(id).inspect()) as unknown as Record<string, unknown>;
     });
-    if (!unmasked && info.Config !== undefined) {
-      info.Config = {
-        ...info.Config,
-        Env: maskEnv(info.Config.Env),
-        Labels: maskLabels(info.Config.Labels),
-      };
-    }
-    return info;
+    return unmasked ? info : maskInspect(info);
   }
 
   async logs(

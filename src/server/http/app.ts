@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import helmet from '@fastify/helmet';
 import rateLimit from '@fastify/rate-limit';
 import swagger from '@fastify/swagger';
 import AjvCompiler from '@fastify/ajv-compiler';
@@ -24,8 +23,11 @@ import type { Readiness } from '../../shared/health.js';
 import { compileAccessFormat, type AccessInfo } from '../logging/access.js';
 import type { Authenticator } from '../auth/authenticator.js';
 import { corsOrigin } from '../auth/origins.js';
+import type { KnownHosts } from '../auth/hosts.js';
 import { authRoutes, guardRoutes, type AuthRouteOptions } from './auth.js';
 import { ApiError, errorReply, knownError } from './errors.js';
+import { securityHeaders } from './headers.js';
+import { refuseUnknownHosts } from './hosts.js';
 import { openapiOptions, operation } from './openapi.js';
 import { adminRoutes, type LogLevelControl } from './routes/admin.js';
 import { containerRoutes } from './routes/containers.js';
@@ -84,20 +86,12 @@ export interface AppOptions {
   auth: AuthRouteOptions & {
     authenticator: Authenticator;
     allowedOrigins: readonly string[];
+    /** The Host names answered to (DNS rebinding); others get 421. */
+    knownHosts: KnownHosts;
     /** Requests per client address and window (the `rate_limit` setting). */
     rateLimit: { max: number; timeWindow: string };
   };
 }
-
-/** A policy the web app works under: its own scripts and styles, sockets to this server. */
-const CSP = {
-  defaultSrc: ["'self'"],
-  connectSrc: ["'self'", 'ws:', 'wss:'],
-  imgSrc: ["'self'", 'data:'],
-  styleSrc: ["'self'", "'unsafe-inline'"],
-  objectSrc: ["'none'"],
-  frameAncestors: ["'none'"],
-};
 
 const LOOPBACK = /^(127\.|::1$|::ffff:127\.)/;
 
@@ -160,6 +154,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     if (preRequest === undefined) return done();
     guard(request, 'pre_request', () => preRequest(hookRequest(request))).then(() => done());
   });
+  refuseUnknownHosts(app, options.auth.knownHosts);
 
   const accessFormat = compileAccessFormat(options.accessLogFormat);
   // Schema coercion turns "1e309" into Infinity and lets it pass `integer` and `maximum`:
@@ -294,7 +289,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   // Everything but the health probes (kept as light as can be): security headers and a rate
   // limit per client address. Hooks registered in here apply only to the routes in here.
   await app.register(async (api) => {
-    await api.register(helmet, { contentSecurityPolicy: { directives: CSP } });
+    await securityHeaders(api);
     await api.register(rateLimit, {
       ...options.auth.rateLimit,
       // Clients on this host (a unix socket, or loopback as seen through trusted proxies) are

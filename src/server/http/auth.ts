@@ -27,6 +27,11 @@ export type Access = 'public' | Role;
 declare module 'fastify' {
   interface FastifyContextConfig {
     access?: Access;
+    /**
+     * Audits a read when it asks for something sensitive (an admin revealing secrets): says
+     * what was asked, for the audit row's detail, or undefined for an ordinary read.
+     */
+    auditWhen?: (request: FastifyRequest) => string | undefined;
   }
   interface FastifyRequest {
     /** Who the guard found (absent on public routes and under a 401). */
@@ -67,10 +72,14 @@ export function guardRoutes(
       };
       route.onRequest = [...[route.onRequest ?? []].flat(), sameSite];
     }
-    if (store !== undefined && mutating) {
+    const auditWhen = route.config?.auditWhen;
+    if (store !== undefined && (mutating || auditWhen !== undefined)) {
       const audit: onSendHookHandler = (request, reply, payload, done) => {
+        const asked = auditWhen?.(request);
+        if (!mutating && asked === undefined) return done(null, payload);
         const params = (request.params ?? {}) as Record<string, string | undefined>;
         const status = reply.statusCode;
+        const failed = status < 400 ? undefined : `HTTP ${status}`;
         store.audit({
           username: request.identity?.principal.username ?? request.claimedUser ?? null,
           action: `${request.method} ${request.url.split('?')[0]}`,
@@ -79,7 +88,7 @@ export function guardRoutes(
             status < 400 ? 'success' : status === 401 || status === 403 ? 'denied' : 'failure',
           request_id: request.id,
           source: request.ip,
-          detail: status < 400 ? null : `HTTP ${status}`,
+          detail: [asked, failed].filter((part) => part !== undefined).join('; ') || null,
         });
         done(null, payload);
       };

@@ -108,10 +108,27 @@ export function isAccessAtom(key: string): boolean {
   return ATOMS.has(key) || HEADER_ATOM.test(key);
 }
 
+/** Control characters (Unicode's Cc: C0, DEL, C1): what a terminal or log viewer acts on. */
+const CONTROLS = /\p{Cc}/gu;
+const HAS_CONTROL = /\p{Cc}/u;
+
+/**
+ * A client's text with its control characters written as \xHH (as nginx logs them): the URL
+ * and headers reach Node as latin1, so a byte 0x9b arrives as the C1 CSI, which a terminal
+ * showing the log reads as an escape sequence, and a newline could forge a line.
+ */
+export function escapeControls(text: string): string {
+  if (!HAS_CONTROL.test(text)) return text;
+  return text.replace(
+    CONTROLS,
+    (char) => `\\x${char.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0')}`,
+  );
+}
+
 /** Compiles an access_log_format; throws FormatError naming an unknown atom. */
 export function compileAccessFormat(format: string): (info: AccessInfo) => string {
   const fill = compilePercentFormat(format, isAccessAtom);
-  return (info) => fill((key) => atom(info, key));
+  return (info) => fill((key) => escapeControls(atom(info, key)));
 }
 
 export { FormatError };

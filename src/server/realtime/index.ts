@@ -23,6 +23,7 @@ import {
 import { allows, type Role } from '../../shared/auth.js';
 import type { Principal } from '../../shared/principal.js';
 import type { Authenticator } from '../auth/authenticator.js';
+import { unknownHostMessage, type KnownHosts } from '../auth/hosts.js';
 import { corsOrigin, originAllowed } from '../auth/origins.js';
 import { knownError } from '../errors.js';
 import { asksForRecovery, PLAIN, RECOVERING, RecoverableClusterAdapter } from './adapter.js';
@@ -149,6 +150,8 @@ export interface RealtimeOptions {
   authenticator: Authenticator;
   /** Browser origins allowed to open a socket (empty: the server's own). */
   allowedOrigins: readonly string[];
+  /** Host names answered to (DNS rebinding); a handshake naming another is refused. */
+  knownHosts: KnownHosts;
   tls: boolean;
 }
 
@@ -167,6 +170,8 @@ export function attachRealtime(server: HttpServer, options: RealtimeOptions): Re
     },
     // A page on another site must not open a socket with this site's cookie.
     allowRequest: (req, answer) => {
+      const { host } = req.headers;
+      if (!options.knownHosts.allows(host)) return answer(unknownHostMessage(host!), false);
       const ok = originAllowed(
         req.headers.origin,
         req.headers.host,

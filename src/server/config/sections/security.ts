@@ -63,6 +63,28 @@ export const securitySettings = [
     doc: "Browser origins allowed to call mutating routes, get CORS replies and open sockets; empty means the server's own. * (any origin) only with auth none.",
   }),
   defineSetting({
+    name: 'allowed_hosts',
+    section: 'security',
+    flags: ['--allowed-hosts'],
+    metavar: 'HOSTS',
+    default: [] as string[],
+    convert: (raw: unknown) => {
+      const hosts = toList(raw).map((host) => host.toLowerCase());
+      for (const host of hosts) {
+        if (
+          host !== '*' &&
+          !/^\.?[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*\.?$/.test(host)
+        ) {
+          throw new SettingError(
+            `"${host}" is not a host name like dwi.example.com (or .example.com for it and its subdomains)`,
+          );
+        }
+      }
+      return hosts;
+    },
+    doc: "Host names the server answers to besides IP addresses, localhost, the bind names and this machine's name (names behind a proxy); .example.com also allows its subdomains, * any name. Other Host headers get 421 (DNS rebinding).",
+  }),
+  defineSetting({
     name: 'session_ttl',
     section: 'security',
     flags: ['--session-ttl'],

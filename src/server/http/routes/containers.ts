@@ -141,7 +141,12 @@ export const containerRoutes: FastifyPluginAsync<{
   app.get(
     '/api/containers/:id',
     {
-      config: { access: 'viewer' },
+      config: {
+        access: 'viewer',
+        // Who saw a container's secrets, or tried to, is in the audit log.
+        auditWhen: (request) =>
+          (request.query as { secrets?: unknown }).secrets === 'show' ? 'secrets=show' : undefined,
+      },
       schema: {
         ...operation('inspectContainer'),
         params: refParams,
