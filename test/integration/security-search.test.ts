@@ -5,10 +5,17 @@
  */
 import { request as httpRequest } from 'node:http';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { sha256 } from '../../src/server/auth/credentials.js';
-import { Store } from '../../src/server/store/index.js';
 import { dockerCli, runShell } from '../engine/engine.js';
-import { Dwi, freePort, request, rssMiB, seededDataDir, until, type Reply } from './harness.js';
+import {
+  Dwi,
+  freePort,
+  request,
+  rssMiB,
+  seededDataDir,
+  seedUserToken,
+  until,
+  type Reply,
+} from './harness.js';
 
 const engine = { host: inject('dockerHost') };
 const suffix = Math.random().toString(36).slice(2, 7);
@@ -28,23 +35,6 @@ async function api(path: string, token?: string): Promise<Reply> {
   });
 }
 
-function seedViewer(dir: string): void {
-  const store = Store.open(dir);
-  try {
-    store.addUser('viewer', 'viewer', 'not-a-password-hash');
-    store.addToken({
-      id: 'viewer',
-      name: 'viewer token',
-      tokenHash: sha256(VIEWER_TOKEN),
-      userId: store.user('viewer')!.id,
-      role: 'viewer',
-      expiresAt: null,
-    });
-  } finally {
-    store.close();
-  }
-}
-
 beforeAll(async () => {
   // The red team's lines: 28 `a` and a `!`, and ordinary 40-character lines.
   runShell(
@@ -58,7 +48,7 @@ beforeAll(async () => {
     `seq 1 ${BIG_LINES} | busybox sed 's/.*/${bigLine(0).replace('0', '&')}/'`,
   );
   const dataDir = await seededDataDir();
-  seedViewer(dataDir);
+  seedUserToken(dataDir, 'viewer', 'viewer', VIEWER_TOKEN);
   const port = await freePort();
   base = `http://127.0.0.1:${port}`;
   dwi = await Dwi.start(
