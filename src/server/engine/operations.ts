@@ -2,6 +2,7 @@
  * What can be done with the engine: reading logs and stats, acting on containers, images and
  * prune. Every call is counted and timed, and its failure turned into an EngineError.
  */
+import { Readable } from 'node:stream';
 import type Docker from 'dockerode';
 import type { Container, ContainerAction, Image } from '../../shared/containers.js';
 import { LineBuffer } from './demux.js';
@@ -291,7 +292,7 @@ export class EngineOperations implements ContainerOperations, ImageOperations, L
   async downloadLogs(
     ref: string,
     options: LogDownloadOptions,
-  ): Promise<{ name: string; chunks: AsyncIterable<string> }> {
+  ): Promise<{ name: string; chunks: Readable }> {
     const { id, name } = this.resolve(ref);
     const filter: LineFilter | undefined =
       options.filter && lineFilter(options.filter.q, options.filter.regex);
@@ -301,7 +302,15 @@ export class EngineOperations implements ContainerOperations, ImageOperations, L
         const query = { ...logQuery(options), stdout: options.stdout, stderr: options.stderr };
         return { tty: info.Config.Tty, stream: await this.logStream(id, query) };
       });
-      return { name, chunks: textChunks(stream as AsyncIterable<Buffer>, tty, options, filter) };
+      const chunks = Readable.from(
+        textChunks(stream as AsyncIterable<Buffer>, tty, options, filter),
+      );
+      // Ended, failed or dropped by its client, even before its first read: nothing is left open.
+      chunks.once('close', () => {
+        filter?.close();
+        (stream as { destroy?: () => void }).destroy?.();
+      });
+      return { name, chunks };
     } catch (err) {
       filter?.close();
       throw err;
@@ -390,25 +399,21 @@ function logQuery(options: {
   return query;
 }
 
-/** A log's lines as text, a chunk per chunk read, filtered when asked; ends the filter. */
+/** A log's lines as text, a chunk per chunk read, only those the filter keeps if there is one. */
 async function* textChunks(
   stream: AsyncIterable<Buffer>,
   tty: boolean,
   options: { timestamps: boolean },
   filter: LineFilter | undefined,
 ): AsyncGenerator<string> {
-  try {
-    for await (const batch of lineBatches(stream, tty)) {
-      const split = batch.lines.map(({ line }) => splitTimestamp(line));
-      const flags = filter && (await filter.match(split.map((s) => s.text)));
-      let text = '';
-      for (let i = 0; i < split.length; i++) {
-        if (flags !== undefined && flags[i] !== 1) continue;
-        text += options.timestamps ? `${batch.lines[i]!.line}\n` : `${split[i]!.text}\n`;
-      }
-      if (text !== '') yield text;
+  for await (const batch of lineBatches(stream, tty)) {
+    const split = batch.lines.map(({ line }) => splitTimestamp(line));
+    const flags = filter && (await filter.match(split.map((s) => s.text)));
+    let text = '';
+    for (let i = 0; i < split.length; i++) {
+      if (flags !== undefined && flags[i] !== 1) continue;
+      text += options.timestamps ? `${batch.lines[i]!.line}\n` : `${split[i]!.text}\n`;
     }
-  } finally {
-    filter?.close();
+    if (text !== '') yield text;
   }
 }

@@ -3,6 +3,7 @@
  * depend on these, never on the classes behind them (sync.ts keeps the model, operations.ts
  * runs the calls), so each can be faked in a unit test or replaced without touching them.
  */
+import type { Readable } from 'node:stream';
 import type { Container, ContainerAction, Image } from '../../shared/containers.js';
 import type { EngineStatus } from '../../shared/health.js';
 import type { SearchResult } from './logsearch.js';
@@ -81,13 +82,13 @@ export interface ContainerOperations {
   /** Throws a PatternError for a pattern that cannot be used. */
   searchLogs(ref: string, options: LogSearchOptions): Promise<SearchResult>;
   /**
-   * The container's name and its log as text chunks of whole lines, pulled: read from the
+   * The container's name and its log as a stream of text chunks of whole lines, read from the
    * engine no faster than they are consumed. Throws a PatternError for a bad filter.
    */
   downloadLogs(
     ref: string,
     options: LogDownloadOptions,
-  ): Promise<{ name: string; chunks: AsyncIterable<string> }>;
+  ): Promise<{ name: string; chunks: Readable }>;
   /** Runs an action; resolves with what happened, in a sentence. */
   act(
     ref: string,

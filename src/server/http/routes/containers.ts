@@ -243,14 +243,13 @@ export const containerRoutes: FastifyPluginAsync<{
       };
       const tail = query.tail ?? 100;
       // Timestamps are always read: the oldest line's is the cursor to the page before.
-      const page = await engine.logs(id, {
+      const { lines, truncated } = await engine.logs(id, {
         tail,
         timestamps: true,
         stdout: query.stdout ?? true,
         stderr: query.stderr ?? true,
         ...timeRange(query),
       });
-      const { lines, truncated } = page;
       const oldest = lines[0] === undefined ? undefined : splitTimestamp(lines[0].line).timestamp;
       // A full or cut page may have more before it: ask again with until=cursor.before.
       const more = truncated !== null || (tail !== 'all' && lines.length >= tail);
@@ -328,7 +327,7 @@ export const containerRoutes: FastifyPluginAsync<{
       return reply
         .type('text/plain; charset=utf-8')
         .header('content-disposition', `attachment; filename="${name}.log"`)
-        .send(Readable.from(chunks));
+        .send(chunks);
     },
   );
 
