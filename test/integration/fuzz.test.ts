@@ -40,12 +40,13 @@ const TOKENS = {
 beforeAll(async () => {
   engine = await startTestEngine();
   dockerCli(engine, ['create', '--init', '--name', 'fuzzed', TEST_IMAGE, 'sleep', '600']);
-  // A log worth searching: the red team's line, ordinary lines and one of 200 KB.
+  // A log worth searching: the red team's line, ordinary lines and one of 200 KB. It exits once
+  // written: a running container would make every resource-usage sample take a second.
   runShell(
     engine,
     'chatty',
     `echo "${'a'.repeat(28)}!"; for i in $(seq 1 3000); do echo "an ordinary line of text, number $i"; done; ` +
-      `head -c 200000 /dev/zero | busybox tr '\\0' a; echo; sleep 600`,
+      `head -c 200000 /dev/zero | busybox tr '\\0' a; echo`,
   );
   const dataDir = await seededDataDir();
   seedUserToken(dataDir, 'operator', 'operator', TOKENS.operator);
