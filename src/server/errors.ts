@@ -23,6 +23,7 @@ const ENGINE_ERROR_CODES: Record<EngineErrorKind, ErrorCode> = {
   bad_request: 'bad_request',
   unavailable: 'engine_unavailable',
   engine: 'engine_error',
+  busy: 'rate_limited',
 };
 
 /** The code and message of an error raised on purpose (ours or the engine's); undefined otherwise. */

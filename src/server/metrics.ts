@@ -11,6 +11,7 @@ import {
   Registry,
 } from 'prom-client';
 import type { EngineStatus } from '../shared/health.js';
+import { LoopHoldMonitor } from './loopmonitor.js';
 
 export const METRICS_CONTENT_TYPE = Registry.PROMETHEUS_CONTENT_TYPE;
 
@@ -37,6 +38,16 @@ export function createWorkerMetrics(engine: EngineView, live: () => LiveView): W
   // Answers the primary's requests for this worker's metrics.
   new AggregatorRegistry();
   collectDefaultMetrics({ register: registry });
+  const loop = new LoopHoldMonitor();
+  new Gauge({
+    name: 'dwi_event_loop_held_max_seconds',
+    help: 'Longest time the event loop ran without a turn since the last scrape, counting CPU time only (highest over workers).',
+    aggregator: 'max',
+    registers: [registry],
+    collect() {
+      this.set(loop.takeLongestMs() / 1000);
+    },
+  });
 
   const requests = new Counter({
     name: 'dwi_http_requests_total',

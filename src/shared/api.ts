@@ -16,6 +16,12 @@ export const LogsSchema = z.object({
     .string()
     .describe('The lines, each ending in a newline (with its timestamp unless timestamps=false).'),
   lines: z.int(),
+  truncated: z
+    .enum(['lines', 'bytes'])
+    .nullable()
+    .describe(
+      'Why the page holds fewer lines than asked (tail=all, or a tail past the log_tail_max_lines or log_tail_max_bytes cap): the newest are kept, and cursor.before pages further back. Null when nothing was cut.',
+    ),
   cursor: z.object({
     before: z
       .string()
@@ -39,6 +45,12 @@ export const LogSearchResultSchema = z.object({
     .nullable()
     .describe(
       'Pass as `since` to continue after the last line read; null when the log was read to its end.',
+    ),
+  stopped: z
+    .enum(['matches', 'lines', 'bytes', 'time'])
+    .nullable()
+    .describe(
+      'Why the search stopped before the end of the log: matches (`limit` found), or the log_search_max_lines, log_search_max_bytes or log_search_timeout bound reached. Continue with since=cursor. Null when the log was read to its end.',
     ),
 });
 export type LogSearchResult = z.infer<typeof LogSearchResultSchema>;
@@ -295,8 +307,20 @@ export const API = {
     'GET',
     '/api/containers/{id}/logs/search',
     'containers',
-    'Searches the whole log on the server',
+    'Searches the whole log on the server, bounded in lines, bytes and time',
     LogSearchSchema,
+  ),
+  downloadContainerLogs: op(
+    'GET',
+    '/api/containers/{id}/logs/download',
+    'containers',
+    'The whole log (or since/until), streamed as a text file, optionally only the lines q matches',
+    z
+      .string()
+      .describe(
+        'The lines, each ending in a newline (with its timestamp unless timestamps=false).',
+      ),
+    'text',
   ),
   getContainerCpuStats: op(
     'GET',

@@ -61,6 +61,29 @@ export function seedAdmin(dir: string, passwordHash: string, token: string): voi
   }
 }
 
+/** A user of that role (no usable password) and an API token for it, in a data_dir. */
+export function seedUserToken(
+  dir: string,
+  username: string,
+  role: 'viewer' | 'operator' | 'admin',
+  token: string,
+): void {
+  const store = Store.open(dir);
+  try {
+    store.addUser(username, role, 'not-a-password-hash');
+    store.addToken({
+      id: username,
+      name: `${username} token`,
+      tokenHash: sha256(token),
+      userId: store.user(username)!.id,
+      role,
+      expiresAt: null,
+    });
+  } finally {
+    store.close();
+  }
+}
+
 /** Resident memory of a process, in MiB. */
 export function rssMiB(pid: number): number {
   const kb = Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0);

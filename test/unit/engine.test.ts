@@ -1,6 +1,6 @@
 import { Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { FrameDecoder, LineBuffer } from '../../src/server/engine/demux.js';
+import { FrameDecoder, LineBuffer, MAX_LINE_CHARS } from '../../src/server/engine/demux.js';
 import { fromDockerError } from '../../src/server/engine/errors.js';
 import {
   AppliedEvents,
@@ -8,7 +8,9 @@ import {
   sinceFromClock,
   sinceParam,
 } from '../../src/server/engine/events.js';
-import { lastLines, lineMatcher, searchStream } from '../../src/server/engine/logsearch.js';
+import { lastLines, searchStream } from '../../src/server/engine/logsearch.js';
+import type { LineFilter } from '../../src/server/engine/linefilter.js';
+import { compileLineMatcher } from '../../src/shared/logmatch.js';
 import { justAfter, justBefore, splitTimestamp } from '../../src/server/engine/timestamps.js';
 import { ContainerModel } from '../../src/server/engine/model.js';
 import { recreateSpec } from '../../src/server/engine/rebuild.js';
@@ -55,21 +57,50 @@ describe('log demultiplexing', () => {
 
   it('joins a line split over frames and keeps a partial last line', async () => {
     const bytes = Buffer.concat([frame(1, 'hel'), frame(1, 'lo\nwor'), frame(1, 'ld')]);
-    expect(await lastLines(Readable.from([bytes]), false, 10)).toEqual([
+    expect((await lastLines(Readable.from([bytes]), false, 10)).lines).toEqual([
       { stream: 'stdout', line: 'hello' },
       { stream: 'stdout', line: 'world' },
     ]);
   });
 
   it('reads TTY output raw, CRLF included, and keeps only the last lines asked for', async () => {
-    expect(await lastLines(Readable.from([Buffer.from('a\r\nb\nc\n')]), true, 2)).toEqual([
-      { stream: 'stdout', line: 'b' },
-      { stream: 'stdout', line: 'c' },
-    ]);
-    expect(await lastLines(Readable.from([Buffer.from('a\nb\n')]), true, Infinity)).toHaveLength(2);
+    expect(await lastLines(Readable.from([Buffer.from('a\r\nb\nc\n')]), true, 2)).toEqual({
+      lines: [
+        { stream: 'stdout', line: 'b' },
+        { stream: 'stdout', line: 'c' },
+      ],
+      cut: 'lines',
+    });
+    expect(await lastLines(Readable.from([Buffer.from('a\nb\n')]), true, Infinity)).toEqual({
+      lines: [
+        { stream: 'stdout', line: 'a' },
+        { stream: 'stdout', line: 'b' },
+      ],
+      cut: null,
+    });
     const buffer = new LineBuffer();
     expect(buffer.push('x\ny')).toEqual(['x']);
     expect(buffer.flush()).toEqual(['y']);
+  });
+
+  it('keeps the newest lines within a byte cap, saying it cut them', async () => {
+    const text = Buffer.from('aaaa\nbbbb\ncccc\ndddd\n');
+    expect(await lastLines(Readable.from([text]), true, 100, 10)).toEqual({
+      lines: [
+        { stream: 'stdout', line: 'cccc' },
+        { stream: 'stdout', line: 'dddd' },
+      ],
+      cut: 'bytes',
+    });
+  });
+
+  it('cuts a line that never ends at MAX_LINE_CHARS, dropping the rest as it comes', () => {
+    const buffer = new LineBuffer();
+    const piece = 'x'.repeat(64 * 1024);
+    for (let i = 0; i < 40; i++) expect(buffer.push(piece)).toEqual([]);
+    const [line, next] = buffer.push('y\nnext\n');
+    expect(line).toHaveLength(MAX_LINE_CHARS);
+    expect(next).toBe('next');
   });
 });
 
@@ -429,13 +460,58 @@ describe('stats decoding', () => {
 describe('log search', () => {
   const timestamped = (i: number) =>
     `2026-11-24T21:00:00.${String(i).padStart(9, '0')}Z entry ${i}\n`;
+  const UNBOUNDED = { lines: Infinity, bytes: Infinity, seconds: 60 };
+  const filterOf = (q: string, regex: boolean): LineFilter => {
+    const matches = compileLineMatcher(q, regex);
+    return { match: (lines) => Uint8Array.from(lines, (l) => (matches(l) ? 1 : 0)), close() {} };
+  };
+  const base = Date.UTC(2026, 10, 24, 21) / 1000;
+
+  it('stops at its line and byte bounds, saying which, with a cursor to continue', async () => {
+    const log = () =>
+      Readable.from(Array.from({ length: 10 }, (_, i) => Buffer.from(timestamped(i))));
+    const options = { tty: true, filter: filterOf('entry', false), limit: 100, from: null };
+    const byLines = await searchStream(log(), {
+      ...options,
+      bounds: { ...UNBOUNDED, lines: 4 },
+    });
+    expect([byLines.scanned, byLines.stopped, byLines.cursor]).toEqual([
+      4,
+      'lines',
+      `${base}.000000004`,
+    ]);
+    const byBytes = await searchStream(log(), {
+      ...options,
+      bounds: { ...UNBOUNDED, bytes: 2 * timestamped(0).length },
+    });
+    expect([byBytes.scanned, byBytes.stopped, byBytes.cursor]).toEqual([
+      2,
+      'bytes',
+      `${base}.000000002`,
+    ]);
+  });
+
+  it('stops at its deadline even while a batch is still being matched', async () => {
+    const stuck: LineFilter = { match: () => new Promise<Uint8Array>(() => {}), close() {} };
+    const result = await searchStream(Readable.from([Buffer.from(timestamped(1))]), {
+      tty: true,
+      filter: stuck,
+      limit: 10,
+      bounds: { ...UNBOUNDED, seconds: 0.05 },
+      from: '1795000000.5',
+    });
+    // Nothing was read to the end: the client continues where it began.
+    expect(result).toEqual({ matches: [], scanned: 0, cursor: '1795000000.5', stopped: 'time' });
+  });
 
   it('matches streamed frames, stops at the limit with a cursor after the last line read', async () => {
     const chunks = Array.from({ length: 10 }, (_, i) => frame(i % 2 === 0 ? 1 : 2, timestamped(i)));
     const result = await searchStream(Readable.from([Buffer.concat(chunks)]), {
       tty: false,
-      matches: lineMatcher('ENTRY', false),
+      filter: filterOf('ENTRY', false),
       limit: 3,
+      bounds: UNBOUNDED,
+      from: null,
     });
     expect(result.matches.map((m) => `${m.stream}:${m.line}`)).toEqual([
       'stdout:entry 0',
@@ -443,6 +519,7 @@ describe('log search', () => {
       'stdout:entry 2',
     ]);
     expect(result.scanned).toBe(3);
+    expect(result.stopped).toBe('matches');
     expect(result.cursor).toBe(`${Date.UTC(2026, 10, 24, 21) / 1000}.000000003`);
   });
 
@@ -451,12 +528,15 @@ describe('log search', () => {
       Readable.from([Buffer.from(timestamped(1) + timestamped(22))]),
       {
         tty: true,
-        matches: lineMatcher('entry 2\\d$', true),
+        filter: filterOf('entry 2\\d$', true),
         limit: 10,
+        bounds: UNBOUNDED,
+        from: null,
       },
     );
     expect(result.matches.map((m) => m.line)).toEqual(['entry 22']);
     expect(result.cursor).toBeNull();
+    expect(result.stopped).toBeNull();
   });
 
   it('moves cursors by one nanosecond across a second', () => {

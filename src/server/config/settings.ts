@@ -1,5 +1,6 @@
 import { hookSettings } from './sections/hooks.js';
 import { loggingSettings } from './sections/logging.js';
+import { logSettings } from './sections/logs.js';
 import { securitySettings } from './sections/security.js';
 import { serverSettings } from './sections/server.js';
 import type { Setting } from './setting.js';
@@ -8,6 +9,7 @@ import type { Setting } from './setting.js';
 export const SETTINGS = [
   ...serverSettings,
   ...loggingSettings,
+  ...logSettings,
   ...securitySettings,
   ...hookSettings,
 ] as const;

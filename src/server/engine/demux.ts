@@ -40,14 +40,26 @@ export class FrameDecoder {
   }
 }
 
+/** Longer lines are cut to this many characters: a line that never ends must not fill memory. */
+export const MAX_LINE_CHARS = 1024 * 1024;
+
+const clip = (line: string) =>
+  line.length > MAX_LINE_CHARS ? line.slice(0, MAX_LINE_CHARS) : line;
+
 /** Splits text into lines, holding a partial last line until its newline arrives. */
 export class LineBuffer {
   private partial = '';
 
   push(text: string): string[] {
-    const combined = this.partial + text;
-    const lines = combined.split('\n');
-    this.partial = lines.pop() ?? '';
+    const lines = text.split('\n');
+    const last = lines.pop() ?? '';
+    if (lines.length === 0) {
+      // Still the same line: past the cap, the rest of it is dropped as it comes.
+      if (this.partial.length < MAX_LINE_CHARS) this.partial = clip(this.partial + last);
+      return [];
+    }
+    lines[0] = clip(this.partial + lines[0]!);
+    this.partial = clip(last);
     return lines.map((l) => (l.endsWith('\r') ? l.slice(0, -1) : l));
   }
 

@@ -1,7 +1,14 @@
 /** What went wrong talking to the engine, in terms the API maps to statuses. */
 import { maskText } from '../../shared/masking.js';
 
-export type EngineErrorKind = 'not_found' | 'conflict' | 'bad_request' | 'unavailable' | 'engine';
+export type EngineErrorKind =
+  | 'not_found'
+  | 'conflict'
+  | 'bad_request'
+  | 'unavailable'
+  | 'engine'
+  /** This process runs as much of that work at once as it may: try again soon. */
+  | 'busy';
 
 export class EngineError extends Error {
   constructor(

@@ -6,6 +6,17 @@ import type { Logger } from 'pino';
 import { createClient, type EngineSettings } from './client.js';
 import { EngineOperations } from './operations.js';
 import type { EngineApi } from './ports.js';
+import type { Settings } from '../config/settings.js';
+
+/** How much of a log one request may read (config/sections/logs.ts). */
+type LogBoundSettings = Pick<
+  Settings,
+  | 'log_tail_max_lines'
+  | 'log_tail_max_bytes'
+  | 'log_search_max_lines'
+  | 'log_search_max_bytes'
+  | 'log_search_timeout'
+>;
 import { EngineSync } from './sync.js';
 
 export type Engine = EngineApi & {
@@ -14,10 +25,17 @@ export type Engine = EngineApi & {
   stop(): void;
 };
 
-export function createEngine(settings: EngineSettings, log: Logger): Engine {
+export function createEngine(settings: EngineSettings & LogBoundSettings, log: Logger): Engine {
   const docker = createClient(settings);
   const sync = new EngineSync(docker, log);
-  const operations = new EngineOperations(docker, sync);
+  const operations = new EngineOperations(docker, sync, {
+    tail: { lines: settings.log_tail_max_lines, bytes: settings.log_tail_max_bytes },
+    search: {
+      lines: settings.log_search_max_lines,
+      bytes: settings.log_search_max_bytes,
+      seconds: settings.log_search_timeout,
+    },
+  });
   return {
     containers: sync.containers,
     status: () => sync.status(),
@@ -31,6 +49,7 @@ export function createEngine(settings: EngineSettings, log: Logger): Engine {
     inspect: (...args) => operations.inspect(...args),
     logs: (...args) => operations.logs(...args),
     searchLogs: (...args) => operations.searchLogs(...args),
+    downloadLogs: (...args) => operations.downloadLogs(...args),
     act: (...args) => operations.act(...args),
     rebuild: (...args) => operations.rebuild(...args),
     stats: (...args) => operations.stats(...args),

@@ -1,26 +1,14 @@
 /**
- * Searching a container's whole log on the server, streamed: lines are read, matched and
- * dropped as they come, so memory stays flat however big the log is, and reading stops as
- * soon as enough matches are found.
+ * Reading a container's log on the server, streamed: lines are read, matched and dropped as
+ * they come, so memory stays flat however big the log is; a search stops as soon as enough
+ * matches are found or a bound (lines, bytes, time) is reached, and says where to continue.
  */
 import type { LogMatch, LogSearchResult as SearchResult } from '../../shared/api.js';
 import { FrameDecoder, LineBuffer, type StreamName } from './demux.js';
+import type { LineFilter } from './linefilter.js';
 import { justAfter, splitTimestamp } from './timestamps.js';
 
 export type { LogMatch, SearchResult };
-
-/** Lines longer than this are matched on their first part only: a guard for slow patterns. */
-const MATCH_LIMIT = 64 * 1024;
-
-/** A plain text (case-insensitive) or a regular expression matcher. */
-export function lineMatcher(q: string, regex: boolean): (line: string) => boolean {
-  if (!regex) {
-    const needle = q.toLowerCase();
-    return (line) => line.toLowerCase().includes(needle);
-  }
-  const pattern = new RegExp(q, 'i');
-  return (line) => pattern.test(line.length > MATCH_LIMIT ? line.slice(0, MATCH_LIMIT) : line);
-}
 
 /**
  * Reads a log stream line by line (demultiplexed unless TTY). `onLine` returns false to stop:
@@ -69,44 +57,150 @@ export function readLines(
   });
 }
 
-/** Collects up to `limit` matching lines; the cursor points just after the last line read. */
-export async function searchStream(
-  stream: NodeJS.ReadableStream & { destroy?: () => void },
-  options: { tty: boolean; matches: (line: string) => boolean; limit: number },
-): Promise<SearchResult> {
-  const result: SearchResult = { matches: [], scanned: 0, cursor: null };
-  let lastTimestamp: string | null = null;
-  const complete = await readLines(stream, options.tty, (name, raw) => {
-    const { timestamp, text } = splitTimestamp(raw);
-    result.scanned += 1;
-    lastTimestamp = timestamp;
-    if (options.matches(text)) result.matches.push({ timestamp, stream: name, line: text });
-    // Past the limit, lines are left for the next page (the cursor stops before them).
-    return result.matches.length < options.limit;
+/** One chunk of a log as it was read: its complete lines, and its size on the wire. */
+export interface LineBatch {
+  lines: Array<{ stream: StreamName; line: string }>;
+  bytes: number;
+}
+
+/**
+ * A log stream as batches of lines, one per chunk read, pulled (so the engine is read no faster
+ * than the consumer goes, and memory holds a chunk or two). Breaking out of the loop destroys
+ * the stream.
+ */
+export async function* lineBatches(
+  stream: AsyncIterable<Buffer>,
+  tty: boolean,
+): AsyncGenerator<LineBatch> {
+  const decoder = new FrameDecoder();
+  const buffers = { stdout: new LineBuffer(), stderr: new LineBuffer() };
+  for await (const chunk of stream) {
+    const lines: LineBatch['lines'] = [];
+    const add = (name: StreamName, text: string) => {
+      for (const line of buffers[name].push(text)) lines.push({ stream: name, line });
+    };
+    if (tty) add('stdout', chunk.toString('utf8'));
+    else for (const frame of decoder.push(chunk)) add(frame.stream, frame.data.toString('utf8'));
+    yield { lines, bytes: chunk.length };
+  }
+  const rest: LineBatch['lines'] = [];
+  for (const name of ['stdout', 'stderr'] as const)
+    for (const line of buffers[name].flush()) rest.push({ stream: name, line });
+  if (rest.length > 0) yield { lines: rest, bytes: 0 };
+}
+
+/** How far one search may go before it stops and says where to continue. */
+export interface SearchBounds {
+  lines: number;
+  bytes: number;
+  seconds: number;
+}
+
+/** The flags of a batch, or undefined if the deadline came first. */
+async function matchBefore(
+  filter: LineFilter,
+  texts: string[],
+  deadline: number,
+): Promise<Uint8Array | undefined> {
+  const flags = filter.match(texts);
+  if (flags instanceof Uint8Array) return flags;
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<undefined>((resolve) => {
+    timer = setTimeout(() => resolve(undefined), Math.max(0, deadline - performance.now()));
   });
-  result.cursor = complete || lastTimestamp === null ? null : justAfter(lastTimestamp);
+  try {
+    return await Promise.race([flags, late]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/**
+ * Collects up to `limit` matching lines, reading at most the bounds' lines, bytes and time.
+ * The reply says why it stopped early (`stopped`), and its cursor points just after the last
+ * line read (or at `from`, where it began, if it read none).
+ */
+export async function searchStream(
+  stream: AsyncIterable<Buffer>,
+  options: {
+    tty: boolean;
+    filter: LineFilter;
+    limit: number;
+    bounds: SearchBounds;
+    from: string | null;
+  },
+): Promise<SearchResult> {
+  const { filter, limit, bounds } = options;
+  const deadline = performance.now() + bounds.seconds * 1000;
+  const result: SearchResult = { matches: [], scanned: 0, cursor: null, stopped: null };
+  let lastTimestamp: string | null = null;
+  let bytes = 0;
+  reading: for await (const batch of lineBatches(stream, options.tty)) {
+    bytes += batch.bytes;
+    const split = batch.lines.map(({ line }) => splitTimestamp(line));
+    const flags = await matchBefore(
+      filter,
+      split.map((s) => s.text),
+      deadline,
+    );
+    if (flags === undefined) {
+      result.stopped = 'time';
+      break;
+    }
+    for (let i = 0; i < split.length; i++) {
+      const { timestamp, text } = split[i]!;
+      result.scanned += 1;
+      lastTimestamp = timestamp;
+      if (flags[i] === 1)
+        result.matches.push({ timestamp, stream: batch.lines[i]!.stream, line: text });
+      // Past a bound, lines are left for the next page (the cursor stops before them).
+      if (result.matches.length >= limit) result.stopped = 'matches';
+      else if (result.scanned >= bounds.lines) result.stopped = 'lines';
+      if (result.stopped !== null) break reading;
+    }
+    if (bytes >= bounds.bytes) result.stopped = 'bytes';
+    else if (performance.now() >= deadline) result.stopped = 'time';
+    if (result.stopped !== null) break;
+  }
+  if (result.stopped !== null) {
+    result.cursor = lastTimestamp === null ? options.from : justAfter(lastTimestamp);
+  }
   return result;
 }
 
-/** The last `count` lines of a stream, in a ring: memory bounded by the page, not the log. */
+/** The last lines of a stream, at most `count` of them and `maxBytes` of text, and what cut them. */
 export async function lastLines(
   stream: NodeJS.ReadableStream,
   tty: boolean,
   count: number,
-): Promise<Array<{ stream: StreamName; line: string }>> {
-  if (!Number.isFinite(count)) {
-    const all: Array<{ stream: StreamName; line: string }> = [];
-    await readLines(stream, tty, (name, line) => all.push({ stream: name, line }) > 0);
-    return all;
-  }
-  const ring: Array<{ stream: StreamName; line: string }> = new Array(count);
-  let written = 0;
+  maxBytes = Infinity,
+): Promise<{ lines: Array<{ stream: StreamName; line: string }>; cut: 'lines' | 'bytes' | null }> {
+  // A ring of the newest lines: memory bounded by the page, not the log.
+  const ring: Array<{ stream: StreamName; line: string }> = [];
+  let head = 0;
+  let bytes = 0;
+  let cut: 'lines' | 'bytes' | null = null;
+  const dropOldest = () => {
+    bytes -= Buffer.byteLength(ring[head]!.line) + 1;
+    head += 1;
+    // Compacted now and then, so dropping is O(1) on average.
+    if (head > 4096 && head * 2 > ring.length) {
+      ring.splice(0, head);
+      head = 0;
+    }
+  };
   await readLines(stream, tty, (name, line) => {
-    ring[written % count] = { stream: name, line };
-    written += 1;
+    ring.push({ stream: name, line });
+    bytes += Buffer.byteLength(line) + 1;
+    if (ring.length - head > count) {
+      dropOldest();
+      cut = 'lines';
+    }
+    while (bytes > maxBytes && ring.length - head > 1) {
+      dropOldest();
+      cut = 'bytes';
+    }
     return true;
   });
-  if (written <= count) return ring.slice(0, written);
-  const start = written % count;
-  return [...ring.slice(start), ...ring.slice(0, start)];
+  return { lines: ring.slice(head), cut };
 }

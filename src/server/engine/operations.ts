@@ -2,11 +2,20 @@
  * What can be done with the engine: reading logs and stats, acting on containers, images and
  * prune. Every call is counted and timed, and its failure turned into an EngineError.
  */
+import { Readable } from 'node:stream';
 import type Docker from 'dockerode';
 import type { Container, ContainerAction, Image } from '../../shared/containers.js';
 import { LineBuffer } from './demux.js';
 import { EngineError, fromDockerError } from './errors.js';
-import { lastLines, lineMatcher, readLines, searchStream, type SearchResult } from './logsearch.js';
+import { lineFilter, type LineFilter } from './linefilter.js';
+import {
+  lastLines,
+  lineBatches,
+  readLines,
+  searchStream,
+  type SearchBounds,
+  type SearchResult,
+} from './logsearch.js';
 import { maskInspect, toImage, type EngineImage } from './normalize.js';
 import type {
   ActionDone,
@@ -14,7 +23,9 @@ import type {
   ContainerState,
   ImageOperations,
   LiveSources,
+  LogDownloadOptions,
   LogOptions,
+  LogPage,
   LogSearchOptions,
 } from './ports.js';
 import {
@@ -26,12 +37,19 @@ import {
 } from './prune.js';
 import { rebuild, type RebuildOptions, type RebuildResult } from './rebuild.js';
 import { decodeStats, type ContainerStats, type RawStats } from './stats.js';
-import { justAfter } from './timestamps.js';
+import { justAfter, splitTimestamp } from './timestamps.js';
+
+/** How much of a log one request may read (the log_* settings). */
+export interface LogBounds {
+  tail: { lines: number; bytes: number };
+  search: SearchBounds;
+}
 
 export class EngineOperations implements ContainerOperations, ImageOperations, LiveSources {
   constructor(
     private readonly docker: Docker,
     private readonly state: ContainerState,
+    private readonly bounds: LogBounds,
   ) {}
 
   private resolve(ref: string): Container {
@@ -72,11 +90,11 @@ export class EngineOperations implements ContainerOperations, ImageOperations, L
     return unmasked ? info : maskInspect(info);
   }
 
-  async logs(
-    ref: string,
-    options: LogOptions,
-  ): Promise<Array<{ stream: 'stdout' | 'stderr'; line: string }>> {
+  async logs(ref: string, options: LogOptions): Promise<LogPage> {
     const { id } = this.resolve(ref);
+    const cap = this.bounds.tail;
+    // One line more than the cap is asked for: its presence tells the page was cut.
+    const count = options.tail === 'all' ? cap.lines + 1 : Math.min(options.tail, cap.lines + 1);
     return this.call('logs', async () => {
       const { Config } = await this.docker.getContainer(id).inspect();
       const query: Record<string, string | number | boolean> = {
@@ -88,15 +106,10 @@ export class EngineOperations implements ContainerOperations, ImageOperations, L
       if (options.until !== undefined) query.until = options.until;
       // The engine applies tail before until, so a page before a cursor is read from the
       // start and only its last lines kept; without until, the engine's tail does it.
-      if (options.until !== undefined && options.tail !== 'all') {
-        return lastLines(await this.logStream(id, query), Config.Tty, options.tail);
-      }
-      query.tail = options.tail;
-      return lastLines(
-        await this.logStream(id, query),
-        Config.Tty,
-        options.tail === 'all' ? Infinity : options.tail,
-      );
+      if (options.until === undefined) query.tail = count;
+      const page = await lastLines(await this.logStream(id, query), Config.Tty, count, cap.bytes);
+      if (page.lines.length <= cap.lines) return { lines: page.lines, truncated: page.cut };
+      return { lines: page.lines.slice(1), truncated: 'lines' };
     });
   }
 
@@ -239,25 +252,60 @@ export class EngineOperations implements ContainerOperations, ImageOperations, L
   }
 
   /**
-   * Searches the container's whole log (or since/until) on the server, streamed: see
-   * logsearch.ts. `since` may be a cursor from a previous page.
+   * Searches the container's whole log (or since/until) on the server, streamed and bounded:
+   * see logsearch.ts. `since` may be a cursor from a previous page.
    */
   async searchLogs(ref: string, options: LogSearchOptions): Promise<SearchResult> {
     const { id } = this.resolve(ref);
-    const matches = lineMatcher(options.q, options.regex);
-    return this.call('log_search', async () => {
-      const info = await this.docker.getContainer(id).inspect();
-      const query: Record<string, string | number | boolean> = {
-        stdout: true,
-        stderr: true,
-        timestamps: true,
-      };
-      if (options.since !== undefined) query.since = options.since;
-      if (options.until !== undefined) query.until = options.until;
-      // dockerode streams only followed logs; the modem streams a whole read too.
-      const stream = await this.logStream(id, query);
-      return searchStream(stream, { tty: info.Config.Tty, matches, limit: options.limit });
-    });
+    const filter = lineFilter(options.q, options.regex);
+    try {
+      return await this.call('log_search', async () => {
+        const info = await this.docker.getContainer(id).inspect();
+        const stream = await this.logStream(id, logQuery(options));
+        return searchStream(stream as AsyncIterable<Buffer>, {
+          tty: info.Config.Tty,
+          filter,
+          limit: options.limit,
+          bounds: this.bounds.search,
+          from: options.since === undefined ? null : String(options.since),
+        });
+      });
+    } finally {
+      filter.close();
+    }
+  }
+
+  /**
+   * The whole log (or since/until) as text chunks of whole lines, pulled by the consumer, so
+   * memory holds a chunk or two however big the log is; optionally only the lines a search
+   * matches (plain text or RE2, as the search route).
+   */
+  async downloadLogs(
+    ref: string,
+    options: LogDownloadOptions,
+  ): Promise<{ name: string; chunks: Readable }> {
+    const { id, name } = this.resolve(ref);
+    const filter: LineFilter | undefined =
+      options.filter && lineFilter(options.filter.q, options.filter.regex);
+    try {
+      const { tty, stream } = await this.call('log_download', async () => {
+        const info = await this.docker.getContainer(id).inspect();
+        const query = { ...logQuery(options), stdout: options.stdout, stderr: options.stderr };
+        return { tty: info.Config.Tty, stream: await this.logStream(id, query) };
+      });
+      const chunks = Readable.from(
+        textChunks(stream as AsyncIterable<Buffer>, tty, options, filter),
+      );
+      // Ended, failed or dropped by its client, even before its first read: nothing is left open.
+      chunks.once('close', () => {
+        filter?.close();
+        (stream as { destroy?: () => void }).destroy?.();
+      });
+      return { name, chunks };
+    } catch (err) {
+      filter?.close();
+      throw err;
+    }
   }
 
   /** One stats sample (the engine takes about a second: CPU needs two readings). */
@@ -325,4 +373,38 @@ function pastTense(action: string): string {
     delete: 'deleted',
   };
   return words[action] ?? action;
+}
+
+/** The engine query of a whole read: both streams, timestamps, and since/until when given. */
+function logQuery(options: {
+  since?: number | string;
+  until?: number | string;
+}): Record<string, string | number | boolean> {
+  const query: Record<string, string | number | boolean> = {
+    stdout: true,
+    stderr: true,
+    timestamps: true,
+  };
+  if (options.since !== undefined) query.since = options.since;
+  if (options.until !== undefined) query.until = options.until;
+  return query;
+}
+
+/** A log's lines as text, a chunk per chunk read, only those the filter keeps if there is one. */
+async function* textChunks(
+  stream: AsyncIterable<Buffer>,
+  tty: boolean,
+  options: { timestamps: boolean },
+  filter: LineFilter | undefined,
+): AsyncGenerator<string> {
+  for await (const batch of lineBatches(stream, tty)) {
+    const split = batch.lines.map(({ line }) => splitTimestamp(line));
+    const flags = filter && (await filter.match(split.map((s) => s.text)));
+    let text = '';
+    for (let i = 0; i < split.length; i++) {
+      if (flags !== undefined && flags[i] !== 1) continue;
+      text += options.timestamps ? `${batch.lines[i]!.line}\n` : `${split[i]!.text}\n`;
+    }
+    if (text !== '') yield text;
+  }
 }

@@ -3,6 +3,7 @@
  * depend on these, never on the classes behind them (sync.ts keeps the model, operations.ts
  * runs the calls), so each can be faked in a unit test or replaced without touching them.
  */
+import type { Readable } from 'node:stream';
 import type { Container, ContainerAction, Image } from '../../shared/containers.js';
 import type { EngineStatus } from '../../shared/health.js';
 import type { SearchResult } from './logsearch.js';
@@ -28,6 +29,22 @@ export interface LogSearchOptions {
   since?: number | string;
   until?: number | string;
   limit: number;
+}
+
+/** A whole log (or since/until), streamed, optionally only the lines a search matches. */
+export interface LogDownloadOptions {
+  since?: number | string;
+  until?: number | string;
+  filter?: { q: string; regex: boolean };
+  timestamps: boolean;
+  stdout: boolean;
+  stderr: boolean;
+}
+
+/** A page of a log's last lines, and what cut it short (the tail caps) if anything did. */
+export interface LogPage {
+  lines: Array<{ stream: 'stdout' | 'stderr'; line: string }>;
+  truncated: 'lines' | 'bytes' | null;
 }
 
 export interface ActionDone {
@@ -60,11 +77,18 @@ export interface ContainerState {
 /** Reading and acting on one container. */
 export interface ContainerOperations {
   inspect(ref: string, options: { unmasked: boolean }): Promise<Record<string, unknown>>;
-  logs(
-    ref: string,
-    options: LogOptions,
-  ): Promise<Array<{ stream: 'stdout' | 'stderr'; line: string }>>;
+  /** The last lines, at most the log_tail_max_lines / log_tail_max_bytes caps of them. */
+  logs(ref: string, options: LogOptions): Promise<LogPage>;
+  /** Throws a PatternError for a pattern that cannot be used. */
   searchLogs(ref: string, options: LogSearchOptions): Promise<SearchResult>;
+  /**
+   * The container's name and its log as a stream of text chunks of whole lines, read from the
+   * engine no faster than they are consumed. Throws a PatternError for a bad filter.
+   */
+  downloadLogs(
+    ref: string,
+    options: LogDownloadOptions,
+  ): Promise<{ name: string; chunks: Readable }>;
   /** Runs an action; resolves with what happened, in a sentence. */
   act(
     ref: string,

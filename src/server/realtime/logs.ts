@@ -164,7 +164,7 @@ export class LogStreams {
     }
     try {
       if (follow.waiting === null) await this.openStream(follow);
-      const lines = await this.engine.logs(container.id, {
+      const { lines } = await this.engine.logs(container.id, {
         tail: since === undefined ? INITIAL_LINES : RESUME_LINES,
         ...(since === undefined ? {} : { since: justAfter(since) }),
         timestamps: true,

@@ -1,5 +1,12 @@
+import { Readable } from 'node:stream';
 import type { FastifyPluginAsync } from 'fastify';
-import type { ApiReply } from '../../../shared/api.js';
+import type { ApiData, ApiReply } from '../../../shared/api.js';
+import {
+  compileLineMatcher,
+  PATTERN_LIMITS,
+  PatternError,
+  REGEX_SYNTAX,
+} from '../../../shared/logmatch.js';
 import {
   CONTAINER_ACTIONS,
   type Container,
@@ -49,18 +56,52 @@ const logsQuery = {
   },
 } as const;
 
+const searchParams = {
+  q: {
+    type: 'string',
+    minLength: 1,
+    maxLength: PATTERN_LIMITS.chars,
+    description: 'Text to find (case-insensitive), or with regex=true a pattern in ' + REGEX_SYNTAX,
+  },
+  regex: { type: 'boolean', description: 'q is an RE2 regular expression (linear time).' },
+  since: { type: 'string', maxLength: 40 },
+  until: { type: 'string', maxLength: 40 },
+} as const;
+
 const searchQuery = {
   type: 'object',
   additionalProperties: false,
   required: ['q'],
   properties: {
-    q: { type: 'string', minLength: 1, maxLength: 500 },
-    regex: { type: 'boolean' },
-    since: { type: 'string', maxLength: 40 },
-    until: { type: 'string', maxLength: 40 },
+    ...searchParams,
     limit: { type: 'integer', minimum: 1, maximum: 10_000 },
   },
 } as const;
+
+const downloadQuery = {
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    ...searchParams,
+    q: {
+      ...searchParams.q,
+      description: `Only the lines that match: ${searchParams.q.description}`,
+    },
+    timestamps: { type: 'boolean' },
+    stdout: { type: 'boolean' },
+    stderr: { type: 'boolean' },
+  },
+} as const;
+
+/** A search's text or pattern checked before any work: a 400 that says what is wrong. */
+function checkSearch(q: string, regex: boolean): void {
+  try {
+    compileLineMatcher(q, regex);
+  } catch (err) {
+    if (err instanceof PatternError) throw new ApiError('bad_request', `q is ${err.message}`);
+    throw err;
+  }
+}
 
 const actionQuery = {
   type: 'object',
@@ -94,6 +135,28 @@ function timeRange(query: { since?: string; until?: string }): {
     ...(query.since !== undefined ? { since: toSeconds(query.since, 'since') } : {}),
     ...(query.until !== undefined ? { until: toSeconds(query.until, 'until') } : {}),
   };
+}
+
+/**
+ * A page of log lines as the original's envelope, written a chunk at a time: the page is held
+ * once (bounded by the tail caps), never again as one reply string.
+ */
+function* logsReply(
+  lines: Array<{ line: string }>,
+  timestamps: boolean,
+  rest: Omit<ApiData<'getContainerLogs'>, 'logs'>,
+): Generator<string> {
+  yield '{"status":"success","data":{"logs":"';
+  let chunk = '';
+  for (const { line } of lines) {
+    const text = timestamps ? line : splitTimestamp(line).text;
+    chunk += JSON.stringify(`${text}\n`).slice(1, -1);
+    if (chunk.length >= 64 * 1024) {
+      yield chunk;
+      chunk = '';
+    }
+  }
+  yield `${chunk}",${JSON.stringify(rest).slice(1)}}`;
 }
 
 function listReply(containers: Container[]): ApiReply<'listContainers'> {
@@ -173,7 +236,7 @@ export const containerRoutes: FastifyPluginAsync<{
       config: { access: 'viewer' },
       schema: { ...operation('getContainerLogs'), params: refParams, querystring: logsQuery },
     },
-    async (request): Promise<ApiReply<'getContainerLogs'>> => {
+    async (request, reply) => {
       const { id } = request.params as { id: string };
       const query = request.query as {
         tail?: number | 'all';
@@ -185,7 +248,7 @@ export const containerRoutes: FastifyPluginAsync<{
       };
       const tail = query.tail ?? 100;
       // Timestamps are always read: the oldest line's is the cursor to the page before.
-      const lines = await engine.logs(id, {
+      const { lines, truncated } = await engine.logs(id, {
         tail,
         timestamps: true,
         stdout: query.stdout ?? true,
@@ -193,18 +256,16 @@ export const containerRoutes: FastifyPluginAsync<{
         ...timeRange(query),
       });
       const oldest = lines[0] === undefined ? undefined : splitTimestamp(lines[0].line).timestamp;
-      const keep = query.timestamps ?? true;
-      return {
-        status: 'success',
-        data: {
-          logs: lines.map((l) => `${keep ? l.line : splitTimestamp(l.line).text}\n`).join(''),
-          lines: lines.length,
-          // A full page may have more before it: ask again with until=cursor.before.
-          cursor: {
-            before: tail !== 'all' && lines.length >= tail && oldest ? justBefore(oldest) : null,
-          },
-        },
+      // A full or cut page may have more before it: ask again with until=cursor.before.
+      const more = truncated !== null || (tail !== 'all' && lines.length >= tail);
+      const data: Omit<ApiData<'getContainerLogs'>, 'logs'> = {
+        lines: lines.length,
+        truncated,
+        cursor: { before: more && oldest ? justBefore(oldest) : null },
       };
+      return reply
+        .type('application/json; charset=utf-8')
+        .send(Readable.from(logsReply(lines, query.timestamps ?? true, data)));
     },
   );
 
@@ -223,16 +284,7 @@ export const containerRoutes: FastifyPluginAsync<{
         until?: string;
         limit?: number;
       };
-      if (query.regex) {
-        try {
-          new RegExp(query.q);
-        } catch (err) {
-          throw new ApiError(
-            'bad_request',
-            `q is not a valid regular expression: ${(err as Error).message}`,
-          );
-        }
-      }
+      checkSearch(query.q, query.regex ?? false);
       const result = await engine.searchLogs(id, {
         q: query.q,
         regex: query.regex ?? false,
@@ -240,6 +292,47 @@ export const containerRoutes: FastifyPluginAsync<{
         ...timeRange(query),
       });
       return { status: 'success', data: { q: query.q, regex: query.regex ?? false, ...result } };
+    },
+  );
+
+  app.get(
+    '/api/containers/:id/logs/download',
+    {
+      config: { access: 'viewer' },
+      schema: {
+        ...operation('downloadContainerLogs'),
+        params: refParams,
+        querystring: downloadQuery,
+      },
+    },
+    async (request, reply) => {
+      const { id } = request.params as { id: string };
+      const query = request.query as {
+        q?: string;
+        regex?: boolean;
+        since?: string;
+        until?: string;
+        timestamps?: boolean;
+        stdout?: boolean;
+        stderr?: boolean;
+      };
+      if (query.regex !== undefined && query.q === undefined) {
+        throw new ApiError('bad_request', 'regex needs q, the pattern to filter with');
+      }
+      const filter =
+        query.q === undefined ? undefined : { q: query.q, regex: query.regex ?? false };
+      if (filter !== undefined) checkSearch(filter.q, filter.regex);
+      const { name, chunks } = await engine.downloadLogs(id, {
+        timestamps: query.timestamps ?? true,
+        stdout: query.stdout ?? true,
+        stderr: query.stderr ?? true,
+        ...(filter !== undefined ? { filter } : {}),
+        ...timeRange(query),
+      });
+      return reply
+        .type('text/plain; charset=utf-8')
+        .header('content-disposition', `attachment; filename="${name}.log"`)
+        .send(chunks);
     },
   );
 
