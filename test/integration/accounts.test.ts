@@ -47,7 +47,7 @@ describe('dwi user and dwi token', () => {
       dwi(dir, ['user', 'passwd', 'bob', '--password-stdin'], 'another long secret\n'),
     ).toEqual({
       code: 0,
-      stdout: 'password of bob changed; their sessions ended\n',
+      stdout: 'password of bob changed; their sessions ended, tokens revoked\n',
       stderr: '',
     });
 

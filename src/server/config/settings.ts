@@ -1,5 +1,6 @@
 import { hookSettings } from './sections/hooks.js';
 import { loggingSettings } from './sections/logging.js';
+import { realtimeSettings } from './sections/realtime.js';
 import { securitySettings } from './sections/security.js';
 import { serverSettings } from './sections/server.js';
 import type { Setting } from './setting.js';
@@ -9,6 +10,7 @@ export const SETTINGS = [
   ...serverSettings,
   ...loggingSettings,
   ...securitySettings,
+  ...realtimeSettings,
   ...hookSettings,
 ] as const;
 
