@@ -11,7 +11,7 @@ import { io } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { randomSecret, sha256 } from '../../src/server/auth/credentials.js';
 import { Store } from '../../src/server/store/index.js';
-import { counterScript, dockerCli, runShell } from '../engine/engine.js';
+import { counterScript, dockerCli, runShell } from '../support/engine.js';
 import {
   CLI,
   Dwi,
