@@ -25,7 +25,7 @@ export const realtimeSettings = [
     section,
     flags: ['--socket-max-per-user'],
     metavar: 'INT',
-    default: 32,
+    default: 64,
     convert: toInt(1, 100_000),
     doc: 'Open Socket.IO connections allowed per user and worker; more are refused.',
   }),
