@@ -2,6 +2,7 @@ import type { IncomingMessage } from 'node:http';
 import { describe, expect, it } from 'vitest';
 import {
   limitedAddressOf,
+  OpenSockets,
   parseRate,
   seconds,
   TokenBucket,
@@ -51,6 +52,20 @@ describe('socket throttles', () => {
     counter.hit('c');
     counter.hit('d');
     expect(counter.size).toBe(2);
+  });
+
+  it('count open sockets per key up to the cap, and free a place when one goes', () => {
+    const open = new OpenSockets(2);
+    expect([open.add('vera', 'a'), open.add('vera', 'b'), open.add('vera', 'c')]).toEqual([
+      true,
+      true,
+      false,
+    ]);
+    expect(open.add('otto', 'd')).toBe(true);
+    open.remove('vera', 'a');
+    open.remove('vera', 'a');
+    expect(open.count('vera')).toBe(1);
+    expect(open.add('vera', 'c')).toBe(true);
   });
 
   it('limit the address REST would see, and never this host', () => {

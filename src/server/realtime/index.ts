@@ -29,6 +29,7 @@ import { knownError } from '../errors.js';
 import { asksForRecovery, PLAIN, RECOVERING, RecoverableClusterAdapter } from './adapter.js';
 import {
   limitedAddressOf,
+  OpenSockets,
   seconds,
   TokenBucket,
   WindowCounter,
@@ -247,13 +248,7 @@ export function attachRealtime(server: HttpServer, options: RealtimeOptions): Re
       io.local.emit('container_state_changed', socketContainer(change.container));
     }
   });
-  // Open sockets per user in this worker, for socket_max_per_user.
-  const userSockets = new Map<string, Set<string>>();
-  const release = (username: string, id: string) => {
-    const open = userSockets.get(username);
-    open?.delete(id);
-    if (open?.size === 0) userSockets.delete(username);
-  };
+  const openSockets = new OpenSockets(limits.maxPerUser);
 
   // Every connection, a recovered one too, proves who it is (REST's credentials: a token or a
   // session cookie).
@@ -263,26 +258,28 @@ export function attachRealtime(server: HttpServer, options: RealtimeOptions): Re
       (socket.handshake.auth as { token?: unknown }).token,
     );
     if (identity === undefined) return next(refusal('unauthorized', 'log in or pass auth.token'));
-    const { username } = identity.principal;
+    const { username, via } = identity.principal;
     // A session is given back only to the user it was made for.
     if (socket.recovered && socket.data.principal?.username !== username)
       return next(refusal('unauthorized', 'this session belongs to someone else'));
-    const open = userSockets.get(username) ?? new Set<string>();
-    if (open.size >= limits.maxPerUser)
-      return next(
-        refusal(
-          'rate_limited',
-          `${username} has ${open.size} sockets open on this worker already (socket_max_per_user): close one first`,
-        ),
-      );
-    // Counted from now, so a burst of handshakes cannot pass the cap together; released when
-    // the socket goes, or at once if it never connects.
-    open.add(socket.id);
-    userSockets.set(username, open);
-    socket.once('disconnect', () => release(username, socket.id));
-    setImmediate(() => {
-      if (!socket.connected) release(username, socket.id);
-    });
+    // Counted per user; under auth none, where everyone is the same anonymous admin, per client
+    // address (the host itself is not counted, as for the rate limits).
+    const counted = via === 'none' ? limitedAddress(socket.request) : username;
+    if (counted !== undefined) {
+      // Counted from now, so a burst of handshakes cannot pass the cap together; released when
+      // the socket goes, or at once if it never connects.
+      if (!openSockets.add(counted, socket.id))
+        return next(
+          refusal(
+            'rate_limited',
+            `${counted} has ${limits.maxPerUser} sockets open on this worker already (socket_max_per_user): close one first`,
+          ),
+        );
+      socket.once('disconnect', () => openSockets.remove(counted, socket.id));
+      setImmediate(() => {
+        if (!socket.connected) openSockets.remove(counted, socket.id);
+      });
+    }
     socket.data.principal = identity.principal;
     socket.data.credential = identity.credential;
     next();

@@ -148,3 +148,30 @@ export class WindowCounter {
     this.nextSweep = now + this.rate.periodMs;
   }
 }
+
+/** Open sockets per key (a user, say) in this worker, at most `max` each. */
+export class OpenSockets {
+  private readonly open = new Map<string, Set<string>>();
+
+  constructor(private readonly max: number) {}
+
+  /** Counts a socket in: false (not counted) when its key has `max` open already. */
+  add(key: string, id: string): boolean {
+    const open = this.open.get(key) ?? new Set<string>();
+    if (open.size >= this.max) return false;
+    open.add(id);
+    this.open.set(key, open);
+    return true;
+  }
+
+  /** Counts a socket out; again is harmless. */
+  remove(key: string, id: string): void {
+    const open = this.open.get(key);
+    open?.delete(id);
+    if (open?.size === 0) this.open.delete(key);
+  }
+
+  count(key: string): number {
+    return this.open.get(key)?.size ?? 0;
+  }
+}

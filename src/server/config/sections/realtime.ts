@@ -27,7 +27,7 @@ export const realtimeSettings = [
     metavar: 'INT',
     default: 64,
     convert: toInt(1, 100_000),
-    doc: 'Open Socket.IO connections allowed per user and worker; more are refused.',
+    doc: 'Open Socket.IO connections allowed per user and worker (per client address under auth none); more are refused.',
   }),
   defineSetting({
     name: 'socket_event_rate',
