@@ -295,6 +295,13 @@ describe.each([1, 2])('with %i worker(s)', (workers) => {
       .emitWithAck('start_log_stream', { container_id: logged });
     expect(reply).toEqual({ status: 'stream_started' });
     again.client.disconnect();
+    // REST agrees: the token's role is capped by its user's new one.
+    const action = await request(`${base}/api/containers/no-such-container/start`, {
+      auth: false,
+      method: 'POST',
+      headers: { authorization: `Bearer ${ottoToken.token}` },
+    });
+    expect(action.status).toBe(403);
 
     // vera: a new password ends her sessions and revokes her tokens.
     const vera = await login(base, 'vera');
