@@ -23,18 +23,15 @@ beforeAll(async () => {
   runShell(engine, chatty, `seq 1 ${LOG_LINES}; sleep 600`);
   const port = await freePort();
   base = `http://127.0.0.1:${port}`;
-  dwi = await Dwi.start([
-    '-b',
-    `127.0.0.1:${port}`,
-    '--socket-connect-rate',
-    '5/minute',
-    '--socket-max-per-user',
-    '3',
-    '--socket-event-rate',
-    '20/second',
-    '--socket-event-max-bytes',
-    '1024',
-  ]);
+  // Through the environment, as a deployment would set them.
+  dwi = await Dwi.start(['-b', `127.0.0.1:${port}`], {
+    env: {
+      DWI_SOCKET_CONNECT_RATE: '5/minute',
+      DWI_SOCKET_MAX_PER_USER: '3',
+      DWI_SOCKET_EVENT_RATE: '20/second',
+      DWI_SOCKET_EVENT_MAX_BYTES: '1024',
+    },
+  });
   await until('the whole log written', async () => {
     const reply = await request(`${base}/api/containers/${chatty}/logs?tail=1`);
     return reply.status === 200 && reply.json().data.logs.includes(` ${LOG_LINES}\n`);
