@@ -14,7 +14,9 @@ export interface RunningDwi {
 /** Starts dwi (one worker, no access log) on the engine and waits until it is ready. */
 export async function startDwi(dockerHost: string): Promise<RunningDwi> {
   const port = await freePort();
-  const dwi = await Dwi.start(['-b', `127.0.0.1:${port}`, '--access-logfile', ''], {
+  // The fan-out benchmark connects 1,000 clients with one token: more than one user may open.
+  const args = ['--access-logfile', '', '--socket-max-per-user', '2000'];
+  const dwi = await Dwi.start(['-b', `127.0.0.1:${port}`, ...args], {
     env: { DWI_DOCKER_HOST: dockerHost },
     discardStdout: true,
     waitMs: 60_000,

@@ -1,7 +1,12 @@
 #!/usr/bin/env node
 /** `dwi`: argv -> config -> start. The only module that reads process.argv. */
 import { serve } from './app/index.js';
-import { AccountError, parseAccountArgs, runAccountCommand } from './auth/accounts.js';
+import {
+  ACCOUNT_USAGE,
+  AccountError,
+  parseAccountArgs,
+  runAccountCommand,
+} from './auth/accounts.js';
 import { renderConfig, renderHelp } from './config/help.js';
 import { loadConfig } from './config/load.js';
 import { Store } from './store/index.js';
@@ -15,6 +20,10 @@ async function readStdin(): Promise<string> {
 
 /** `dwi user ...` and `dwi token ...`: one change to the accounts in the store. */
 async function accounts(argv: string[]): Promise<number> {
+  if (argv.includes('--help') || argv.includes('-h')) {
+    process.stdout.write(ACCOUNT_USAGE);
+    return 0;
+  }
   try {
     const { command, serverArgs } = parseAccountArgs(argv);
     const loaded = await loadConfig(serverArgs);

@@ -47,7 +47,7 @@ describe('dwi user and dwi token', () => {
       dwi(dir, ['user', 'passwd', 'bob', '--password-stdin'], 'another long secret\n'),
     ).toEqual({
       code: 0,
-      stdout: 'password of bob changed; their sessions ended\n',
+      stdout: 'password of bob changed; their sessions ended, tokens revoked\n',
       stderr: '',
     });
 
@@ -74,6 +74,29 @@ describe('dwi user and dwi token', () => {
     expect(tokens).not.toContain(token!); // shown once, stored as a hash
     expect(dwi(dir, ['token', 'revoke', id!]).stdout).toBe(`revoked token ${id}\n`);
     expect(dwi(dir, ['token', 'revoke', id!]).stderr).toBe(`dwi: error: no live token ${id}\n`);
+    // A new password revokes the user's tokens unless told to keep them.
+    const other = /created token (\S+) /.exec(
+      dwi(dir, ['token', 'create', '--user', 'alice']).stdout,
+    )![1]!;
+    const revokedOf = (tokenId: string) =>
+      dwi(dir, ['token', 'list'])
+        .stdout.split('\n')
+        .find((line) => line.startsWith(tokenId))!
+        .split(/\s+/)
+        .at(-2);
+    expect(
+      dwi(
+        dir,
+        ['user', 'passwd', 'alice', '--password-stdin', '--keep-tokens'],
+        'kept tokens, new\n',
+      ).stdout,
+    ).toBe('password of alice changed; their sessions ended\n');
+    expect(revokedOf(other)).toBe('-');
+    expect(
+      dwi(dir, ['user', 'passwd', 'alice', '--password-stdin'], 'tokens go, now\n').stdout,
+    ).toBe('password of alice changed; their sessions ended, tokens revoked\n');
+    expect(revokedOf(other)).toMatch(/^\d{4}-/);
+    expect(dwi(dir, ['user', 'role', 'alice', 'viewer']).stdout).toBe('alice is now viewer\n');
     expect(dwi(dir, ['user', 'del', 'alice']).stdout).toBe(
       'deleted user alice, with their sessions and tokens\n',
     );

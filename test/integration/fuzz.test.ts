@@ -53,7 +53,9 @@ beforeAll(async () => {
   seedUserToken(dataDir, 'viewer', 'viewer', TOKENS.viewer);
   const port = await freePort();
   base = `http://127.0.0.1:${port}`;
-  dwi = await Dwi.start(['-b', `127.0.0.1:${port}`, '-w', '2'], {
+  // Every generated socket event is to reach validation, not the per-socket event rate.
+  const unthrottled = ['--socket-event-rate', '1000000/second'];
+  dwi = await Dwi.start(['-b', `127.0.0.1:${port}`, '-w', '2', ...unthrottled], {
     env: { DWI_DOCKER_HOST: engine.host, DWI_DATA_DIR: dataDir },
   });
   const doc = (await request(`${base}/api/openapi.json`)).json();

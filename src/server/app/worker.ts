@@ -13,6 +13,7 @@ import { buildApp } from '../http/app.js';
 import { HttpConnections } from '../http/server.js';
 import { createWorkerMetrics, METRICS_CONTENT_TYPE } from '../metrics.js';
 import { attachRealtime, type Realtime } from '../realtime/index.js';
+import { socketLimits } from '../realtime/limits.js';
 import { Store } from '../store/index.js';
 import type { WorkerApp, WorkerContext } from '../supervisor/app.js';
 import { VERSION } from '../version.js';
@@ -94,6 +95,8 @@ export async function createWorkerApp(context: WorkerContext): Promise<WorkerApp
     knownHosts,
     tls: tls !== undefined,
     staleAfterMs: settings.stale_stream_after * 1000,
+    forwardedAllowIps: settings.forwarded_allow_ips,
+    limits: socketLimits(settings),
   });
   // The primary routes a session's requests to this worker by the worker id in its id.
   realtime.io.engine.generateId = context.newSessionId;

@@ -16,13 +16,17 @@ import {
 
 export const ACCOUNT_USAGE = `usage:
   dwi user add NAME [--role viewer|operator|admin] [--password-stdin]
-  dwi user passwd NAME [--password-stdin]
+  dwi user passwd NAME [--password-stdin] [--keep-tokens]
+  dwi user role NAME viewer|operator|admin
   dwi user list
   dwi user del NAME
   dwi token create --user NAME [--role ROLE] [--name TEXT] [--expires-in DAYS]
   dwi token list
   dwi token revoke ID
 Without --password-stdin a password is generated and printed once.
+A new password ends the user's sessions and revokes their API tokens: a password is changed
+when it may be known to someone else, who could have made tokens with it. --keep-tokens keeps
+them (a routine change). Every change ends the user's open sockets within seconds.
 A token's role is at most its user's; it is printed once and stored only as a hash.
 Server options that locate the database (--data-dir, -c FILE) apply as for the server.
 `;
@@ -37,6 +41,7 @@ export interface AccountCommand {
     user?: string;
     expiresIn?: string;
     passwordStdin: boolean;
+    keepTokens: boolean;
   };
 }
 
@@ -52,7 +57,10 @@ export function parseAccountArgs(argv: string[]): {
   command: AccountCommand;
   serverArgs: string[];
 } {
-  const command: AccountCommand = { words: [], options: { passwordStdin: false } };
+  const command: AccountCommand = {
+    words: [],
+    options: { passwordStdin: false, keepTokens: false },
+  };
   const serverArgs: string[] = [];
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
@@ -69,6 +77,8 @@ export function parseAccountArgs(argv: string[]): {
       command.options[key] = value;
     } else if (arg === '--password-stdin') {
       command.options.passwordStdin = true;
+    } else if (arg === '--keep-tokens') {
+      command.options.keepTokens = true;
     } else if (arg.startsWith('-')) {
       // A server flag (--data-dir DIR, -c FILE, ...): it and its value go to the config loader.
       serverArgs.push(arg);
@@ -104,9 +114,11 @@ export async function runAccountCommand(
   { words, options }: AccountCommand,
   readStdin: () => Promise<string>,
 ): Promise<string> {
-  const [kind, verb, target, extra] = words;
-  if (extra !== undefined) throw new AccountError(`unexpected argument ${extra}`);
+  const [kind, verb, target, ...rest] = words;
   const key = `${kind} ${verb ?? ''}`.trim();
+  // Only `user role NAME ROLE` takes a word after the name.
+  const extra = rest[key === 'user role' ? 1 : 0];
+  if (extra !== undefined) throw new AccountError(`unexpected argument ${extra}`);
   const needName = () => {
     if (target === undefined) throw new AccountError(`${key} needs a NAME`);
     return target;
@@ -127,9 +139,18 @@ export async function runAccountCommand(
     case 'user passwd': {
       const name = needName();
       const { password, shown } = await newPassword(options.passwordStdin, readStdin);
-      if (!store.setPassword(name, await hashPassword(password)))
+      const { keepTokens } = options;
+      if (!store.setPassword(name, await hashPassword(password), { keepTokens }))
         throw new AccountError(`no user ${name}`);
-      return `password of ${name} changed; their sessions ended${shown ? `; password: ${shown}` : ''}\n`;
+      const ended = keepTokens ? 'their sessions ended' : 'their sessions ended, tokens revoked';
+      return `password of ${name} changed; ${ended}${shown ? `; password: ${shown}` : ''}\n`;
+    }
+    case 'user role': {
+      const name = needName();
+      const role = rest[0];
+      if (!isRole(role)) throw new AccountError(`user role needs a role: ${ROLES.join(', ')}`);
+      if (!store.setRole(name, role)) throw new AccountError(`no user ${name}`);
+      return `${name} is now ${role}\n`;
     }
     case 'user list':
       return table(

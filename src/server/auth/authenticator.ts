@@ -15,10 +15,25 @@ export interface Identity {
   csrf?: string;
   /** The session cookie's hash (to end it at logout). */
   sessionHash?: string;
+  /** What proved it, to check again later (an open socket lives on after its handshake). */
+  credential: Credential;
 }
+
+/**
+ * A credential as it can be checked again: its kind and hash (never the secret itself), and
+ * when it expires by itself (epoch ms; Infinity: never).
+ */
+export interface Credential {
+  kind: 'token' | 'session' | 'none';
+  hash: string;
+  expiresAt: number;
+}
+
+const expiry = (iso: string | null) => (iso === null ? Infinity : Date.parse(iso));
 
 /** Who everyone is under `auth none`. */
 const NO_AUTH_PRINCIPAL: Principal = { username: 'anonymous', role: 'admin', via: 'none' };
+const NO_CREDENTIAL: Credential = { kind: 'none', hash: '', expiresAt: Infinity };
 
 /** The value of one cookie in a Cookie header. */
 export function cookieValue(header: string | undefined, name: string): string | undefined {
@@ -43,15 +58,19 @@ export class Authenticator {
     headers: { authorization?: string | undefined; cookie?: string | undefined },
     handshakeToken?: unknown,
   ): Identity | undefined {
-    if (this.mode === 'none') return { principal: NO_AUTH_PRINCIPAL };
+    if (this.mode === 'none') return { principal: NO_AUTH_PRINCIPAL, credential: NO_CREDENTIAL };
     if (this.store === undefined) return undefined;
     const bearer = /^Bearer\s+(\S+)$/i.exec(headers.authorization ?? '')?.[1];
     const token = bearer ?? (typeof handshakeToken === 'string' ? handshakeToken : undefined);
     if (token !== undefined) {
-      const found = this.store.tokenByHash(sha256(token));
+      const hash = sha256(token);
+      const found = this.store.tokenByHash(hash);
       if (found === undefined) return undefined;
       this.touch(found.id);
-      return { principal: { username: found.username, role: found.role, via: 'token' } };
+      return {
+        principal: { username: found.username, role: found.role, via: 'token' },
+        credential: { kind: 'token', hash, expiresAt: expiry(found.expires_at) },
+      };
     }
     const cookie = cookieValue(headers.cookie, SESSION_COOKIE);
     if (cookie === undefined) return undefined;
@@ -62,7 +81,28 @@ export class Authenticator {
       principal: { username: session.username, role: session.role, via: 'session' },
       csrf: session.csrf_token,
       sessionHash,
+      credential: { kind: 'session', hash: sessionHash, expiresAt: expiry(session.expires_at) },
     };
+  }
+
+  /**
+   * Who a credential proves now: undefined once it was revoked, expired, or its user deleted
+   * (or logged out, or given a new password); the role is the current one.
+   */
+  recheck(credential: Credential): Principal | undefined {
+    if (credential.kind === 'none') return this.mode === 'none' ? NO_AUTH_PRINCIPAL : undefined;
+    if (this.store === undefined) return undefined;
+    if (credential.kind === 'token') {
+      const found = this.store.tokenByHash(credential.hash);
+      return found && { username: found.username, role: found.role, via: 'token' };
+    }
+    const session = this.store.session(credential.hash);
+    return session && { username: session.username, role: session.role, via: 'session' };
+  }
+
+  /** Moves whenever a credential may have changed, in any process (see Store). */
+  revision(): string {
+    return this.store?.credentialsRevision() ?? '';
   }
 
   private touch(id: string): void {

@@ -9,6 +9,7 @@ const SECTION_TITLES: Record<string, string> = {
   logging: 'Logging',
   ssl: 'TLS',
   security: 'Security',
+  realtime: 'Real time (Socket.IO)',
   hooks: 'Hooks (config file only)',
 };
 
@@ -62,6 +63,8 @@ export function renderHelp(version: string): string {
     '',
     'Signals: TERM graceful stop, INT/QUIT quick stop, HUP reload config and workers,',
     'TTIN/TTOU one worker more/less, USR1 reopen log files.',
+    '',
+    'Users and API tokens: dwi user ... and dwi token ... (dwi user --help).',
     '',
   );
   return lines.join('\n');

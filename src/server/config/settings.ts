@@ -1,6 +1,7 @@
 import { hookSettings } from './sections/hooks.js';
 import { loggingSettings } from './sections/logging.js';
 import { logSettings } from './sections/logs.js';
+import { realtimeSettings } from './sections/realtime.js';
 import { securitySettings } from './sections/security.js';
 import { serverSettings } from './sections/server.js';
 import type { Setting } from './setting.js';
@@ -11,6 +12,7 @@ export const SETTINGS = [
   ...loggingSettings,
   ...logSettings,
   ...securitySettings,
+  ...realtimeSettings,
   ...hookSettings,
 ] as const;
 

@@ -168,9 +168,10 @@ export const authRoutes: FastifyPluginAsync<AuthRouteOptions> = async (app, opti
       request.claimedUser = username;
       if (store === undefined) throw new ApiError('bad_request', 'authentication is off');
       // A user name with LOCKOUT_FAILURES wrong passwords in LOCKOUT_MINUTES is locked that
-      // long (counted from the audit log, so every worker agrees).
-      const since = new Date(Date.now() - LOCKOUT_MINUTES * 60_000).toISOString();
-      if (store.deniedSince(username, 'POST /api/auth/login', since) >= LOCKOUT_FAILURES)
+      // long. Each attempt is reserved in the database before the slow check, so concurrent
+      // ones, in any worker, cannot all pass on the same count.
+      const attempt = store.reserveLogin(username, LOCKOUT_FAILURES, LOCKOUT_MINUTES);
+      if (attempt === undefined)
         throw new ApiError(
           'rate_limited',
           `Too many failed logins for ${username}: locked for up to ${LOCKOUT_MINUTES} minutes`,
@@ -180,6 +181,7 @@ export const authRoutes: FastifyPluginAsync<AuthRouteOptions> = async (app, opti
       const ok = await verifyPassword(user?.password_hash ?? (await decoyHash()), password);
       if (user === undefined || !ok)
         throw new ApiError('unauthorized', 'Wrong user name or password');
+      store.loginSucceeded(attempt);
       const session = randomSecret();
       const csrf = randomSecret(18);
       store.addSession(sha256(session), user.id, csrf, sessionTtlSeconds);

@@ -14,6 +14,7 @@ import type { Container, SocketContainer } from '../../shared/containers.js';
 import type { ErrorCode } from '../../shared/errors.js';
 import {
   clientEventSchemas,
+  type LogStreamStatus,
   type Ack,
   type ClientEvent,
   type ClientEventPayload,
@@ -22,18 +23,29 @@ import {
 } from '../../shared/events.js';
 import { allows, type Role } from '../../shared/auth.js';
 import type { Principal } from '../../shared/principal.js';
-import type { Authenticator } from '../auth/authenticator.js';
+import type { Authenticator, Credential } from '../auth/authenticator.js';
 import { unknownHostMessage, type KnownHosts } from '../auth/hosts.js';
 import { corsOrigin, originAllowed } from '../auth/origins.js';
 import { knownError } from '../errors.js';
 import { asksForRecovery, PLAIN, RECOVERING, RecoverableClusterAdapter } from './adapter.js';
+import {
+  limitedAddressOf,
+  OpenSockets,
+  seconds,
+  TokenBucket,
+  WindowCounter,
+  type SocketLimits,
+} from './limits.js';
 import { LogStreams, type LogSource } from './logs.js';
 import { LogOutbox } from './outbox.js';
+import { proves, watchCredentials, whyNotValid } from './revalidate.js';
 import { StatsStreams } from './stats.js';
 
 /** What a socket's session keeps across a reconnection (connection-state recovery). */
 interface SessionData {
   principal: Principal;
+  /** What proved it, checked again on every event and every few seconds (revalidate.ts). */
+  credential: Credential;
   /** Set on recovery: "<timestamp> <container ref>" of the last log line the client got. */
   lastTag?: string;
   logs: Array<{ ref: string; batch: boolean; since: string | undefined }>;
@@ -45,6 +57,14 @@ type DwiSocket = Socket<ClientToServerEvents, ServerToClientEvents, object, Sess
 
 /** How long a disconnected client's session and the broadcasts it misses are kept. */
 const RECOVERY_MS = 2 * 60_000;
+
+/** An engine.io session that has not proved who it is by then is closed. */
+const CONNECT_TIMEOUT_MS = 10_000;
+
+/** A refused handshake, in the socket error shape: the message, and `{error, code}` as data. */
+function refusal(code: ErrorCode, error: string): Error {
+  return Object.assign(new Error(`${code}: ${error}`), { data: { error, code } });
+}
 
 /** What a client event's handler may do on its connection. */
 interface Connection {
@@ -153,13 +173,22 @@ export interface RealtimeOptions {
   /** Host names answered to (DNS rebinding); a handshake naming another is refused. */
   knownHosts: KnownHosts;
   tls: boolean;
+  /** Proxies whose X-Forwarded-For is believed, for the handshake limit's address. */
+  forwardedAllowIps: readonly string[];
+  limits: SocketLimits;
 }
 
 export function attachRealtime(server: HttpServer, options: RealtimeOptions): Realtime {
-  const { engine, log, engineLog } = options;
+  const { engine, log, engineLog, authenticator, limits } = options;
+  const limitedAddress = limitedAddressOf(options.forwardedAllowIps);
+  const handshakes = new WindowCounter(limits.connectRate);
   const io: DwiServer = new Server(server, {
     path: '/socket.io',
     serveClient: false,
+    connectTimeout: CONNECT_TIMEOUT_MS,
+    // Events are checked against socket_event_max_bytes with a clear error; this bounds what
+    // is read at all (a polling request may carry several packets).
+    maxHttpBufferSize: 4 * limits.eventMaxBytes,
     // Pings well inside the idle timeouts of common proxies (60 s) keep connections open.
     pingInterval: 25_000,
     pingTimeout: 20_000,
@@ -168,22 +197,31 @@ export function attachRealtime(server: HttpServer, options: RealtimeOptions): Re
       origin: (origin, answer) => answer(null, corsOrigin(origin, options.allowedOrigins)),
       credentials: true,
     },
-    // A page on another site must not open a socket with this site's cookie.
+    // Every new engine.io session (never a request of an existing one) comes through here.
     allowRequest: (req, answer) => {
       const { host } = req.headers;
-      if (!options.knownHosts.allows(host)) return answer(unknownHostMessage(host!), false);
-      const ok = originAllowed(
-        req.headers.origin,
-        req.headers.host,
-        options.tls,
-        options.allowedOrigins,
-      );
-      answer(ok ? null : `Origin ${req.headers.origin} may not connect`, ok);
+      if (!options.knownHosts.allows(host))
+        return answer(`misdirected_request: ${unknownHostMessage(host!)}`, false);
+      // A page on another site must not open a socket with this site's cookie.
+      if (!originAllowed(req.headers.origin, req.headers.host, options.tls, options.allowedOrigins))
+        return answer(`forbidden: Origin ${req.headers.origin} may not connect`, false);
+      const address = limitedAddress(req);
+      const wait = address === undefined ? 0 : handshakes.hit(address);
+      if (wait > 0)
+        return answer(
+          `rate_limited: too many Socket.IO connections from ${address} (socket_connect_rate ${limits.connectRateText}): try again in ${seconds(wait)} s`,
+          false,
+        );
+      answer(null, true);
     },
     // Recovery comes with this adapter alone: Socket.IO's own would give every client offsets.
     ...(cluster.isWorker
       ? {
-          connectionStateRecovery: { maxDisconnectionDuration: RECOVERY_MS, skipMiddlewares: true },
+          // A recovered connection proves who it is like any other (the middleware below).
+          connectionStateRecovery: {
+            maxDisconnectionDuration: RECOVERY_MS,
+            skipMiddlewares: false,
+          },
           // Socket.IO calls it with `new`: a function, not an arrow.
           adapter: function (nsp: ConstructorParameters<typeof RecoverableClusterAdapter>[0]) {
             return new RecoverableClusterAdapter(nsp, RECOVERY_MS, logTag);
@@ -216,15 +254,54 @@ export function attachRealtime(server: HttpServer, options: RealtimeOptions): Re
       io.local.emit('container_state_changed', socketContainer(change.container));
     }
   });
-  // Every connection proves who it is (REST's credentials: a token or a session cookie).
+  const openSockets = new OpenSockets(limits.maxPerUser);
+
+  // Every connection, a recovered one too, proves who it is (REST's credentials: a token or a
+  // session cookie).
   io.use((socket, next) => {
-    const identity = options.authenticator.identify(
+    const identity = authenticator.identify(
       socket.handshake.headers,
       (socket.handshake.auth as { token?: unknown }).token,
     );
-    if (identity === undefined) return next(new Error('unauthorized: log in or pass auth.token'));
+    if (identity === undefined) return next(refusal('unauthorized', 'log in or pass auth.token'));
+    const { username, via } = identity.principal;
+    // A session is given back only to the user it was made for.
+    if (socket.recovered && socket.data.principal?.username !== username)
+      return next(refusal('unauthorized', 'this session belongs to someone else'));
+    // Counted per user; under auth none, where everyone is the same anonymous admin, per client
+    // address (the host itself is not counted, as for the rate limits).
+    const counted = via === 'none' ? limitedAddress(socket.request) : username;
+    if (counted !== undefined) {
+      // Counted from now, so a burst of handshakes cannot pass the cap together; released when
+      // the socket goes, or at once if it never connects.
+      if (!openSockets.add(counted, socket.id))
+        return next(
+          refusal(
+            'rate_limited',
+            `${counted} has ${limits.maxPerUser} sockets open on this worker already (socket_max_per_user): close one first`,
+          ),
+        );
+      socket.once('disconnect', () => openSockets.remove(counted, socket.id));
+      setImmediate(() => {
+        if (!socket.connected) openSockets.remove(counted, socket.id);
+      });
+    }
     socket.data.principal = identity.principal;
+    socket.data.credential = identity.credential;
     next();
+  });
+
+  /** Ends a socket whose credential no longer holds: an error saying why, then the connection. */
+  const revoke = (socket: DwiSocket, reason: string) => {
+    log.info(`socket ${socket.id} of ${socket.data.principal.username} ended: ${reason}`);
+    socket.emit('error', { error: reason, code: 'unauthorized' });
+    socket.disconnect(true);
+  };
+  const stopWatching = watchCredentials({
+    authenticator,
+    intervalMs: limits.authRecheckMs,
+    sockets: () => io.of('/').sockets.values(),
+    revoke,
   });
 
   const unsubscribeActions = engine.onAction((action) => io.emit('container_action', action));
@@ -235,6 +312,7 @@ export function attachRealtime(server: HttpServer, options: RealtimeOptions): Re
     void socket.join(asksForRecovery(socket.handshake.auth) ? RECOVERING : PLAIN);
     const outbox = new LogOutbox(socket);
     const watching = new Set<string>();
+    const events = new TokenBucket(limits.eventRate);
 
     const fail = (ack: Ack | undefined, code: ErrorCode, error: string) => {
       socket.emit('error', { error, code });
@@ -246,25 +324,33 @@ export function attachRealtime(server: HttpServer, options: RealtimeOptions): Re
       fail(ack, known?.code ?? 'internal', known?.message ?? 'internal error');
     };
 
+    // A stream's first chunk (with `since`, up to 5,000 lines) is read one stream at a time per
+    // socket: a burst of start_log_stream costs one read at a time, not all of them at once.
+    let firstChunks: Promise<unknown> = Promise.resolve();
+    /** The latest start of each stream: one started again, or stopped, while queued is skipped. */
+    const starts = new Map<string, object>();
+
     const startLogs = (ref: string, batch: boolean, since: string | undefined, ack?: Ack) => {
       if (outbox.has(ref)) logStreams.unsubscribe(ref, socket.id);
       outbox.open(ref, batch);
-      logStreams
-        .subscribe(
-          ref,
-          {
-            id: socket.id,
-            chunk: (lines) => outbox.chunk(ref, lines),
-            line: (line) => outbox.line(ref, line),
-            saturated: () => outbox.saturated(ref),
-            whenDrained: (wake) => outbox.whenDrained(wake),
-            stopped: (message) => socket.emit('log_stream_stopped', { container_id: ref, message }),
-            status: (status, message) =>
-              socket.emit('log_stream_status', { container_id: ref, status, message }),
-          },
-          since,
-        )
-        .then(
+      const start = {};
+      starts.set(ref, start);
+      const subscriber = {
+        id: socket.id,
+        chunk: (lines: string[]) => outbox.chunk(ref, lines),
+        line: (line: string) => outbox.line(ref, line),
+        saturated: () => outbox.saturated(ref),
+        whenDrained: (wake: () => void) => outbox.whenDrained(wake),
+        stopped: (message: string) =>
+          socket.emit('log_stream_stopped', { container_id: ref, message }),
+        status: (status: LogStreamStatus, message: string) =>
+          socket.emit('log_stream_status', { container_id: ref, status, message }),
+      };
+      const subscribe = () => {
+        if (socket.disconnected) return;
+        if (starts.get(ref) !== start)
+          return ack?.({ status: outbox.has(ref) ? 'stream_started' : 'stream_stopped' });
+        return logStreams.subscribe(ref, subscriber, since).then(
           (containerId) => {
             // Gone while the stream opened: its disconnect found nothing to drop yet.
             if (socket.disconnected) logStreams.unsubscribe(containerId, socket.id);
@@ -272,6 +358,8 @@ export function attachRealtime(server: HttpServer, options: RealtimeOptions): Re
           },
           failed(ack, 'start_log_stream'),
         );
+      };
+      firstChunks = firstChunks.then(subscribe);
     };
 
     const startStats = (ref: string, ack?: Ack) => {
@@ -314,6 +402,7 @@ export function attachRealtime(server: HttpServer, options: RealtimeOptions): Re
       stopLogs: (ref) => {
         logStreams.unsubscribe(ref, socket.id);
         outbox.close(ref);
+        starts.delete(ref);
         socket.emit('log_stream_stopped', { container_id: ref, message: 'Log stream stopped' });
       },
       startStats,
@@ -324,19 +413,39 @@ export function attachRealtime(server: HttpServer, options: RealtimeOptions): Re
       },
     };
 
-    // Every client event goes through its entry: role, then payload, then handler. A refused
-    // one gets an error event (and an error ack) and goes no further.
+    // Every client event goes through its entry: rate, credentials, size, role, then payload,
+    // then handler. A refused one gets an error event (and an error ack) and goes no further.
     socket.use((packet) => {
       const [name, ...args] = packet as unknown[];
-      const event = String(name);
+      const event = String(name).slice(0, 64);
       const ack = typeof args.at(-1) === 'function' ? (args.pop() as Ack) : undefined;
+      if (!events.take())
+        return fail(
+          ack,
+          'rate_limited',
+          `Too many events (socket_event_rate ${limits.eventRateText}): try again in ${seconds(events.retryAfterMs())} s`,
+        );
+      const invalid = whyNotValid(
+        socket.data.principal,
+        proves(authenticator, socket.data.credential),
+      );
+      if (invalid !== undefined) {
+        ack?.({ status: 'error', error: invalid, code: 'unauthorized' });
+        return revoke(socket, invalid);
+      }
+      const bytes = Buffer.byteLength(JSON.stringify(args));
+      if (bytes > limits.eventMaxBytes)
+        return fail(
+          ack,
+          'payload_too_large',
+          `${event} carries ${bytes} bytes; at most ${limits.eventMaxBytes} (socket_event_max_bytes)`,
+        );
       // Own keys only: "toString" and the like are not events.
       const entry = Object.hasOwn(CLIENT_EVENTS, event)
         ? (CLIENT_EVENTS[event as ClientEvent] as ClientEventEntry<ClientEvent>)
         : undefined;
       const { principal } = socket.data;
-      if (entry === undefined)
-        return fail(ack, 'bad_request', `unknown event ${event.slice(0, 64)}`);
+      if (entry === undefined) return fail(ack, 'bad_request', `unknown event ${event}`);
       if (!allows(principal.role, entry.role))
         return fail(
           ack,
@@ -365,6 +474,7 @@ export function attachRealtime(server: HttpServer, options: RealtimeOptions): Re
     logStreams,
     statsStreams,
     close: async () => {
+      stopWatching();
       unsubscribe();
       unsubscribeActions();
       logStreams.close();

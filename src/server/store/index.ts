@@ -9,7 +9,7 @@ import { chmodSync, existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import type { AuditEntry as AuditRow } from '../../shared/api.js';
-import type { Role } from '../../shared/auth.js';
+import { ROLES, type Role } from '../../shared/auth.js';
 import { MIGRATIONS } from './migrations.js';
 
 export interface User {
@@ -125,9 +125,12 @@ export class Store {
     return result.changes === 1;
   }
 
-  /** A new password also ends the user's sessions. False when there is no such user. */
-  setPassword(username: string, passwordHash: string): boolean {
-    return this.db.transaction(() => {
+  /**
+   * A new password also ends the user's sessions and, unless `keepTokens`, revokes their API
+   * tokens. False when there is no such user.
+   */
+  setPassword(username: string, passwordHash: string, { keepTokens = false } = {}): boolean {
+    return this.changeCredentials(() => {
       const user = this.user(username);
       if (user === undefined) return false;
       this.statement('UPDATE users SET password_hash = ?, updated_at = ? WHERE id = ?').run(
@@ -136,13 +139,52 @@ export class Store {
         user.id,
       );
       this.statement('DELETE FROM sessions WHERE user_id = ?').run(user.id);
+      if (!keepTokens)
+        this.statement(
+          'UPDATE api_tokens SET revoked_at = ? WHERE user_id = ? AND revoked_at IS NULL',
+        ).run(now(), user.id);
       return true;
-    })();
+    });
+  }
+
+  /** False when there is no such user. Their tokens keep their role, capped by the new one. */
+  setRole(username: string, role: Role): boolean {
+    return this.changeCredentials(
+      () =>
+        this.statement('UPDATE users SET role = ?, updated_at = ? WHERE username = ?').run(
+          role,
+          now(),
+          username,
+        ).changes === 1,
+    );
   }
 
   /** Deletes the user with their sessions and tokens. */
   deleteUser(username: string): boolean {
-    return this.statement('DELETE FROM users WHERE username = ?').run(username).changes === 1;
+    return this.changeCredentials(
+      () => this.statement('DELETE FROM users WHERE username = ?').run(username).changes === 1,
+    );
+  }
+
+  // --- credential changes --------------------------------------------------------------
+
+  /** Changes made through this connection: SQLite's data_version counts only the others'. */
+  private ownCredentialChanges = 0;
+
+  private changeCredentials<T>(change: () => T): T {
+    const result = this.db.transaction(change)();
+    this.ownCredentialChanges += 1;
+    return result;
+  }
+
+  /**
+   * Changes whenever a credential may have changed: a commit by any other process (another
+   * worker, `dwi token revoke`), or a credential change through this one. Cheap enough to ask
+   * every second; open sockets are checked again only when it moves.
+   */
+  credentialsRevision(): string {
+    const others = this.db.pragma('data_version', { simple: true }) as number;
+    return `${others}.${this.ownCredentialChanges}`;
   }
 
   // --- sessions ------------------------------------------------------------------------
@@ -154,16 +196,22 @@ export class Store {
     ).run(tokenHash, userId, csrfToken, now(), expires);
   }
 
-  /** The live session's user and CSRF token. */
-  session(tokenHash: string): { username: string; role: Role; csrf_token: string } | undefined {
+  /** The live session's user, CSRF token and expiry. */
+  session(
+    tokenHash: string,
+  ): { username: string; role: Role; csrf_token: string; expires_at: string } | undefined {
     return this.statement(
-      `SELECT u.username, u.role, s.csrf_token FROM sessions s JOIN users u ON u.id = s.user_id
+      `SELECT u.username, u.role, s.csrf_token, s.expires_at
+         FROM sessions s JOIN users u ON u.id = s.user_id
          WHERE s.token_hash = ? AND s.expires_at > ?`,
-    ).get(tokenHash, now()) as { username: string; role: Role; csrf_token: string } | undefined;
+    ).get(tokenHash, now()) as
+      { username: string; role: Role; csrf_token: string; expires_at: string } | undefined;
   }
 
   deleteSession(tokenHash: string): void {
-    this.statement('DELETE FROM sessions WHERE token_hash = ?').run(tokenHash);
+    this.changeCredentials(() =>
+      this.statement('DELETE FROM sessions WHERE token_hash = ?').run(tokenHash),
+    );
   }
 
   // --- API tokens ----------------------------------------------------------------------
@@ -182,13 +230,27 @@ export class Store {
     ).run(token.id, token.name, token.tokenHash, token.userId, token.role, now(), token.expiresAt);
   }
 
-  /** The token's owner and role, if it is neither revoked nor expired. */
-  tokenByHash(tokenHash: string): { id: string; username: string; role: Role } | undefined {
-    return this.statement(
-      `SELECT t.id, u.username, t.role FROM api_tokens t JOIN users u ON u.id = t.user_id
+  /**
+   * The token's owner, role and expiry, if it is neither revoked nor expired. Its role is at
+   * most its user's, also after the user was given a lesser one.
+   */
+  tokenByHash(
+    tokenHash: string,
+  ): { id: string; username: string; role: Role; expires_at: string | null } | undefined {
+    const found = this.statement(
+      `SELECT t.id, u.username, t.role, u.role AS user_role, t.expires_at
+         FROM api_tokens t JOIN users u ON u.id = t.user_id
          WHERE t.token_hash = ? AND t.revoked_at IS NULL
            AND (t.expires_at IS NULL OR t.expires_at > ?)`,
-    ).get(tokenHash, now()) as { id: string; username: string; role: Role } | undefined;
+    ).get(tokenHash, now()) as
+      | { id: string; username: string; role: Role; user_role: Role; expires_at: string | null }
+      | undefined;
+    if (found === undefined) return undefined;
+    const { user_role, ...token } = found;
+    return {
+      ...token,
+      role: ROLES.indexOf(user_role) < ROLES.indexOf(token.role) ? user_role : token.role,
+    };
   }
 
   touchToken(id: string): void {
@@ -204,11 +266,44 @@ export class Store {
   }
 
   revokeToken(id: string): boolean {
-    return (
-      this.statement(
-        'UPDATE api_tokens SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL',
-      ).run(now(), id).changes === 1
+    return this.changeCredentials(
+      () =>
+        this.statement(
+          'UPDATE api_tokens SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL',
+        ).run(now(), id).changes === 1,
     );
+  }
+
+  // --- login attempts ------------------------------------------------------------------
+
+  /**
+   * Reserves a login attempt for `username` before its password is checked, in one write
+   * transaction (so across workers too): undefined when `limit` attempts that did not succeed
+   * (failed, or still being checked) are already within `windowMinutes`. Otherwise the
+   * attempt's id, for loginSucceeded.
+   */
+  reserveLogin(username: string, limit: number, windowMinutes: number): number | undefined {
+    const since = new Date(Date.now() - windowMinutes * 60_000).toISOString();
+    return this.db
+      .transaction(() => {
+        this.statement('DELETE FROM login_attempts WHERE time <= ?').run(since);
+        const { n } = this.statement(
+          'SELECT count(*) AS n FROM login_attempts WHERE username = ? AND time > ?',
+        ).get(username, since) as { n: number };
+        if (n >= limit) return undefined;
+        return Number(
+          this.statement('INSERT INTO login_attempts (username, time) VALUES (?, ?)').run(
+            username,
+            now(),
+          ).lastInsertRowid,
+        );
+      })
+      .immediate();
+  }
+
+  /** A reserved attempt had the right password: it does not count against the user. */
+  loginSucceeded(attempt: number): void {
+    this.statement('DELETE FROM login_attempts WHERE id = ?').run(attempt);
   }
 
   // --- audit ---------------------------------------------------------------------------
@@ -227,16 +322,6 @@ export class Store {
       entry.source,
       entry.detail,
     );
-  }
-
-  /** Audited `action`s refused for this user name since `sinceIso` (wrong passwords, say). */
-  deniedSince(username: string, action: string, sinceIso: string): number {
-    return (
-      this.statement(
-        `SELECT count(*) AS n FROM audit WHERE username = ? COLLATE NOCASE AND time > ?
-             AND action = ? AND result = 'denied'`,
-      ).get(username, sinceIso, action) as { n: number }
-    ).n;
   }
 
   auditLog(query: AuditQuery): AuditRow[] {

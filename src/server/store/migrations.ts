@@ -42,4 +42,13 @@ export const MIGRATIONS: readonly string[] = [
    );
    CREATE INDEX audit_time ON audit (time);
    CREATE INDEX audit_user ON audit (username, time);`,
+  // Login attempts, each reserved before its password check so that concurrent requests in any
+  // worker cannot pass the lockout together; a successful one is removed again.
+  `CREATE TABLE login_attempts (
+     id INTEGER PRIMARY KEY,
+     username TEXT NOT NULL COLLATE NOCASE,
+     time TEXT NOT NULL
+   );
+   CREATE INDEX login_attempts_user ON login_attempts (username, time);
+   CREATE INDEX login_attempts_time ON login_attempts (time);`,
 ];
