@@ -1,4 +1,5 @@
 import { Readable } from 'node:stream';
+import type { Container } from '../../src/shared/containers.js';
 import { describe, expect, it } from 'vitest';
 import { FrameDecoder, LineBuffer } from '../../src/server/engine/demux.js';
 import { fromDockerError } from '../../src/server/engine/errors.js';
@@ -21,6 +22,7 @@ import {
   maskLabels,
   toContainer,
   toImage,
+  imageUsage,
 } from '../../src/server/engine/normalize.js';
 
 function frame(stream: 1 | 2, text: string): Buffer {
@@ -224,15 +226,18 @@ describe('normalising', () => {
 
   it('gives the REST image, size in MB with 2 decimals', () => {
     expect(
-      toImage({
-        Id: 'sha256:1',
-        RepoTags: ['<none>:<none>'],
-        RepoDigests: null,
-        Size: 1572864,
-        Created: 0,
-        ParentId: '',
-        Labels: null,
-      }),
+      toImage(
+        {
+          Id: 'sha256:1',
+          RepoTags: ['<none>:<none>'],
+          RepoDigests: null,
+          Size: 1572864,
+          Created: 0,
+          ParentId: '',
+          Labels: null,
+        },
+        { containers: 2, running: 1 },
+      ),
     ).toEqual({
       id: 'sha256:1',
       tags: [],
@@ -242,6 +247,23 @@ describe('normalising', () => {
       repo_digests: [],
       parent_id: '',
       labels: null,
+      dangling: true,
+      containers: 2,
+      running_containers: 1,
+    });
+  });
+
+  it('counts the containers of each image, and the running ones (paused and restarting run)', () => {
+    const use = (image_id: string, state: Container['state']) => ({ image_id, state }) as Container;
+    const usage = imageUsage([
+      use('sha256:a', 'running'),
+      use('sha256:a', 'stopped'),
+      use('sha256:a', 'paused'),
+      use('sha256:b', 'stopped'),
+    ]);
+    expect(Object.fromEntries(usage)).toEqual({
+      'sha256:a': { containers: 3, running: 2 },
+      'sha256:b': { containers: 1, running: 0 },
     });
   });
 

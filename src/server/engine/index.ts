@@ -37,6 +37,8 @@ export function createEngine(settings: EngineSettings, log: Logger): Engine {
     images: () => operations.images(),
     removeImage: (...args) => operations.removeImage(...args),
     prune: (...args) => operations.prune(...args),
+    previewPrune: (...args) => operations.previewPrune(...args),
+    confirmPrune: (...args) => operations.confirmPrune(...args),
     follow: (...args) => operations.follow(...args),
     followStats: (...args) => operations.followStats(...args),
     onAction: (...args) => operations.onAction(...args),
