@@ -5,6 +5,8 @@
  */
 import { spawnSync } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { API } from '../../src/shared/api.js';
+import { successReply } from '../../src/shared/errors.js';
 import { MAX_PRUNE_ITEMS, type PruneItem, type PruneItemResult } from '../../src/shared/prune.js';
 import {
   dockerCli,
@@ -51,6 +53,9 @@ beforeAll(async () => {
 afterAll(async () => {
   await dwi?.stop();
   if (engine === undefined) return;
+  // A failed test may leave a container connected, which would keep its network.
+  const left = docker('ps', '-a', '-q');
+  if (left !== '') docker('rm', '-f', ...left.split('\n'));
   for (const name of networks) {
     try {
       docker('network', 'rm', name);
@@ -66,6 +71,7 @@ async function preview(kind: string, query = ''): Promise<PruneItem[]> {
     method: 'POST',
   });
   expect(reply.status, reply.body).toBe(200);
+  expect(successReply(API.previewPrune.data).safeParse(reply.json()).error).toBeUndefined();
   return reply.json().data.items;
 }
 
@@ -143,6 +149,7 @@ describe('containers', () => {
 
     const reply = await confirm('containers', items);
     expect(reply.status, reply.body).toBe(200);
+    expect(successReply(API.confirmPrune.data).safeParse(reply.json()).error).toBeUndefined();
     const { data } = reply.json();
     expect(outcomes(data.results)).toEqual({
       'gone-1': 'removed',
