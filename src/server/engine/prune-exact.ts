@@ -22,6 +22,7 @@ import {
   previewOf,
   PRUNE_ORDER,
   pruneItems,
+  STOPPED_STATES,
   type PruneContainer,
   type PruneImage,
   type PruneNetwork,
@@ -29,7 +30,7 @@ import {
   type PruneVolume,
 } from './prune-rules.js';
 
-/** Engine reads at once while reading what a prune would take. */
+/** At most this many engine reads at once (inspects of stopped containers and of networks). */
 const CONCURRENCY = 8;
 
 async function mapLimit<T, R>(items: T[], work: (item: T) => Promise<R>): Promise<R[]> {
@@ -57,13 +58,12 @@ async function unlessGone<T>(read: Promise<T>): Promise<T | undefined> {
   }
 }
 
-const isoOrNull = (value: string | number | undefined) => {
-  if (value === undefined || value === '' || String(value).startsWith('0001-')) return null;
-  const date = new Date(typeof value === 'number' ? value * 1000 : value);
+/** The engine's time as ISO 8601; null for none (Go's zero time: never happened). */
+const isoOrNull = (value: string | undefined) => {
+  if (value === undefined || value === '' || value.startsWith('0001-')) return null;
+  const date = new Date(value);
   return Number.isNaN(date.getTime()) ? null : date.toISOString();
 };
-
-const STOPPED = ['created', 'exited', 'dead'];
 
 async function readContainers(docker: Docker, details: boolean): Promise<PruneContainer[]> {
   const listed = await docker.listContainers({ all: true });
@@ -83,17 +83,19 @@ async function readContainers(docker: Docker, details: boolean): Promise<PruneCo
   const sized = await docker.listContainers({
     all: true,
     size: true,
-    filters: { status: STOPPED },
+    filters: { status: [...STOPPED_STATES] },
   });
   const sizes = new Map(sized.map((c) => [c.Id, (c as { SizeRw?: number }).SizeRw ?? 0]));
-  const stopped = containers.filter((c) => STOPPED.includes(c.state));
+  const stopped = containers.filter((c) => STOPPED_STATES.includes(c.state));
+  const gone = new Set<string>();
   await mapLimit(stopped, async (container) => {
     const info = await unlessGone(docker.getContainer(container.id).inspect());
+    if (info === undefined) gone.add(container.id);
     container.sizeRw = sizes.get(container.id) ?? null;
     container.exitCode = info?.State.ExitCode ?? null;
     container.finishedAt = isoOrNull(info?.State.FinishedAt);
   });
-  return containers;
+  return containers.filter((c) => !gone.has(c.id));
 }
 
 async function readImages(docker: Docker): Promise<PruneImage[]> {
@@ -119,8 +121,8 @@ interface EngineVolume {
 
 async function readVolumes(docker: Docker): Promise<PruneVolume[]> {
   const { Volumes } = (await docker.listVolumes()) as { Volumes?: EngineVolume[] | null };
-  // Sizes come only from the disk usage report; `type` limits it to volumes where the
-  // engine knows it (API 1.42+), older engines ignore it and report everything.
+  // Sizes come only from the disk usage report: `type=volume` (API 1.42+) has the engine size
+  // only volumes; older engines ignore it and size everything.
   const usage = await new Promise<{
     Volumes?: Array<EngineVolume & { UsageData?: { Size?: number } }>;
   }>((resolve, reject) =>

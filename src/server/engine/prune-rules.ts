@@ -94,13 +94,16 @@ function usersOf(containers: PruneContainer[], uses: (c: PruneContainer) => bool
   return names.length > 3 ? `${shown} and ${names.length - 3} more` : shown;
 }
 
+/** The states of a container that is not running. */
+export const STOPPED_STATES: readonly string[] = ['created', 'exited', 'dead'];
+
 /**
  * moby daemon/prune.go ContainersPrune: every container that is not running, where running
  * (State.IsRunning) includes paused and restarting ones. One being removed is left to that
  * removal (the engine's own remove of it fails).
  */
 export function judgeContainer(container: PruneContainer): Verdict {
-  if (!['created', 'exited', 'dead'].includes(container.state)) {
+  if (!STOPPED_STATES.includes(container.state)) {
     return { prunable: false, reason: `it is ${container.state}` };
   }
   const why =
@@ -144,6 +147,8 @@ export interface ImageJudgement {
  *   and goes when they go (so it counts as going when all of them do);
  * - each is deleted without force, which the engine refuses for an image a container uses,
  *   running or stopped (image_delete.go checkImageDeleteConflict), so those stay.
+ * The containerd image store (daemon/containerd/image_prune.go) records no parent images, so
+ * there only the rules on tags and use apply.
  */
 export function judgeImage(
   image: PruneImage,
