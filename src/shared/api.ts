@@ -10,6 +10,7 @@ import { ContainerSchema, ImageSchema } from './containers.js';
 import type { SuccessReply } from './errors.js';
 import { HealthSchema, ReadinessSchema } from './health.js';
 import { ContainerStatsSchema } from './stats.js';
+import { PruneConfirmSchema, PrunePreviewSchema } from './prune.js';
 
 export const LogsSchema = z.object({
   logs: z
@@ -367,6 +368,21 @@ export const API = {
     'prune',
     'Removes unused containers, images, volumes or networks, or previews it (dry_run)',
     PruneReplySchema,
+    'progress',
+  ),
+  previewPrune: op(
+    'POST',
+    '/api/docker/prune/{kind}/preview',
+    'prune',
+    'Lists, item by item, what a prune would remove and why, with sizes and the total; removes nothing',
+    PrunePreviewSchema,
+  ),
+  confirmPrune: op(
+    'POST',
+    '/api/docker/prune/{kind}/confirm',
+    'prune',
+    'Removes exactly the previewed items it is given, each checked again first; reports each one',
+    PruneConfirmSchema,
     'progress',
   ),
   getMetrics: op(

@@ -59,6 +59,11 @@ export const ImageSchema = z.object({
   repo_digests: z.array(z.string()),
   parent_id: z.string(),
   labels: z.record(z.string(), z.string()).nullable(),
+  dangling: z
+    .boolean()
+    .describe('No tag: what `docker image prune` removes unless a container uses it.'),
+  containers: z.int().describe('How many containers (in any state) use it, from the live model.'),
+  running_containers: z.int().describe('How many of those are running, paused or restarting.'),
 });
 export type Image = z.infer<typeof ImageSchema>;
 

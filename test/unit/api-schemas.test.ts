@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { operation } from '../../src/server/http/openapi.js';
 import { API, type OperationId } from '../../src/shared/api.js';
 import type { Container, Image } from '../../src/shared/containers.js';
+import type { PruneItem } from '../../src/shared/prune.js';
 
 /** The JSON reply schema Fastify serializes an operation's 200 with. */
 function replySchema(id: OperationId): object {
@@ -39,6 +40,22 @@ const image: Image = {
   repo_digests: [],
   parent_id: '',
   labels: null,
+  dangling: true,
+  containers: 0,
+  running_containers: 0,
+};
+
+const pruneItem: PruneItem = {
+  type: 'container',
+  id: 'a'.repeat(64),
+  name: 'web-1',
+  tags: [],
+  size_bytes: null,
+  reason: 'stopped',
+  why: 'created, never started',
+  created: '2026-11-29T10:00:00.000Z',
+  exit_code: null,
+  finished_at: null,
 };
 
 describe('reply schemas', () => {
@@ -63,7 +80,20 @@ describe('reply schemas', () => {
           },
         ],
       ],
-      ['listImages', [image, { ...image, labels: { a: 'b' }, tags: ['x:1'] }]],
+      [
+        'listImages',
+        [
+          image,
+          {
+            ...image,
+            labels: { a: 'b' },
+            tags: ['x:1'],
+            dangling: false,
+            containers: 2,
+            running_containers: 1,
+          },
+        ],
+      ],
       [
         'listProjects',
         [
@@ -77,6 +107,48 @@ describe('reply schemas', () => {
       ],
       ['inspectContainer', { Id: 'x', State: { Running: true, Pid: 7 }, Config: { Env: null } }],
       ['listAudit', { entries: [], before: null }],
+      [
+        'previewPrune',
+        {
+          kind: 'all',
+          all: true,
+          items: [
+            pruneItem,
+            { ...pruneItem, type: 'image', tags: ['x:1'], size_bytes: 5, exit_code: 0 },
+          ],
+          total: { items: 2, size_bytes: 5 },
+          max_items: 1000,
+        },
+      ],
+      [
+        'confirmPrune',
+        {
+          kind: 'containers',
+          all: false,
+          results: [
+            {
+              type: 'container',
+              id: 'a',
+              name: 'a',
+              outcome: 'removed',
+              message: null,
+              size_bytes: 0,
+            },
+            {
+              type: 'container',
+              id: 'b',
+              name: 'b',
+              outcome: 'skipped',
+              message: 'it is running',
+              size_bytes: null,
+            },
+          ],
+          removed: 1,
+          skipped: 1,
+          failed: 0,
+          space_reclaimed: 0,
+        },
+      ],
     ];
     for (const [id, data] of cases) {
       const reply = { status: 'success', data };

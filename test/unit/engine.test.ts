@@ -1,4 +1,5 @@
 import { Readable } from 'node:stream';
+import type { Container } from '../../src/shared/containers.js';
 import { describe, expect, it } from 'vitest';
 import { FrameDecoder, LineBuffer, MAX_LINE_CHARS } from '../../src/server/engine/demux.js';
 import { fromDockerError } from '../../src/server/engine/errors.js';
@@ -23,6 +24,7 @@ import {
   maskInspect,
   toContainer,
   toImage,
+  imageUsage,
 } from '../../src/server/engine/normalize.js';
 
 function frame(stream: 1 | 2, text: string): Buffer {
@@ -255,15 +257,18 @@ describe('normalising', () => {
 
   it('gives the REST image, size in MB with 2 decimals', () => {
     expect(
-      toImage({
-        Id: 'sha256:1',
-        RepoTags: ['<none>:<none>'],
-        RepoDigests: null,
-        Size: 1572864,
-        Created: 0,
-        ParentId: '',
-        Labels: null,
-      }),
+      toImage(
+        {
+          Id: 'sha256:1',
+          RepoTags: ['<none>:<none>'],
+          RepoDigests: null,
+          Size: 1572864,
+          Created: 0,
+          ParentId: '',
+          Labels: null,
+        },
+        { containers: 2, running: 1 },
+      ),
     ).toEqual({
       id: 'sha256:1',
       tags: [],
@@ -273,6 +278,23 @@ describe('normalising', () => {
       repo_digests: [],
       parent_id: '',
       labels: null,
+      dangling: true,
+      containers: 2,
+      running_containers: 1,
+    });
+  });
+
+  it('counts the containers of each image, and the running ones (paused and restarting run)', () => {
+    const use = (image_id: string, state: Container['state']) => ({ image_id, state }) as Container;
+    const usage = imageUsage([
+      use('sha256:a', 'running'),
+      use('sha256:a', 'stopped'),
+      use('sha256:a', 'paused'),
+      use('sha256:b', 'stopped'),
+    ]);
+    expect(Object.fromEntries(usage)).toEqual({
+      'sha256:a': { containers: 3, running: 2 },
+      'sha256:b': { containers: 1, running: 0 },
     });
   });
 
@@ -298,7 +320,10 @@ describe('normalising', () => {
       'db.password': MASK,
       'app.db': `postgres://u:${MASK}@db/shop`,
     });
-    const image = toImage({ Id: 'sha256:1', Size: 0, Created: 0, Labels: { 'x.token': 't' } });
+    const image = toImage(
+      { Id: 'sha256:1', Size: 0, Created: 0, Labels: { 'x.token': 't' } },
+      { containers: 0, running: 0 },
+    );
     expect(image.labels).toEqual({ 'x.token': MASK });
   });
 

@@ -56,6 +56,8 @@ export function createEngine(settings: EngineSettings & LogBoundSettings, log: L
     images: () => operations.images(),
     removeImage: (...args) => operations.removeImage(...args),
     prune: (...args) => operations.prune(...args),
+    previewPrune: (...args) => operations.previewPrune(...args),
+    confirmPrune: (...args) => operations.confirmPrune(...args),
     follow: (...args) => operations.follow(...args),
     followStats: (...args) => operations.followStats(...args),
     onAction: (...args) => operations.onAction(...args),

@@ -132,16 +132,38 @@ export interface EngineImage {
   Labels?: Record<string, string> | null;
 }
 
-export function toImage(raw: EngineImage): Image {
+/** How many containers use an image, and how many of them run. */
+export interface ImageUsage {
+  containers: number;
+  running: number;
+}
+
+/** Image usage by image id, counted over the model's containers (no engine call). */
+export function imageUsage(containers: readonly Container[]): Map<string, ImageUsage> {
+  const usage = new Map<string, ImageUsage>();
+  for (const container of containers) {
+    const counts = usage.get(container.image_id) ?? { containers: 0, running: 0 };
+    counts.containers += 1;
+    if (container.state !== 'stopped') counts.running += 1;
+    usage.set(container.image_id, counts);
+  }
+  return usage;
+}
+
+export function toImage(raw: EngineImage, usage: ImageUsage): Image {
+  const tags = (raw.RepoTags ?? []).filter((t) => t !== '<none>:<none>');
   return {
     id: raw.Id,
-    tags: (raw.RepoTags ?? []).filter((t) => t !== '<none>:<none>'),
+    tags,
     size: Math.round((raw.Size / (1024 * 1024)) * 100) / 100,
     size_bytes: raw.Size,
     created: new Date(raw.Created * 1000).toISOString(),
     repo_digests: (raw.RepoDigests ?? []).filter((d) => d !== '<none>@<none>'),
     parent_id: raw.ParentId ?? '',
     labels: raw.Labels ? maskLabels(raw.Labels) : null,
+    dangling: tags.length === 0,
+    containers: usage.containers,
+    running_containers: usage.running,
   };
 }
 

@@ -16,7 +16,7 @@ import {
   type SearchBounds,
   type SearchResult,
 } from './logsearch.js';
-import { maskInspect, toImage, type EngineImage } from './normalize.js';
+import { imageUsage, maskInspect, toImage, type EngineImage } from './normalize.js';
 import type {
   ActionDone,
   ContainerOperations,
@@ -28,13 +28,15 @@ import type {
   LogPage,
   LogSearchOptions,
 } from './ports.js';
+import type { PruneConfirm, PruneConfirmRequest, PrunePreview } from '../../shared/prune.js';
 import {
+  asPruneResult,
   prune,
-  prunePreview,
   type PruneKind,
   type PruneOptions,
   type PruneResult,
 } from './prune.js';
+import { confirmPrune, previewPrune } from './prune-exact.js';
 import { rebuild, type RebuildOptions, type RebuildResult } from './rebuild.js';
 import { decodeStats, type ContainerStats, type RawStats } from './stats.js';
 import { justAfter, splitTimestamp } from './timestamps.js';
@@ -337,7 +339,11 @@ export class EngineOperations implements ContainerOperations, ImageOperations, L
   async images(): Promise<Image[]> {
     this.state.ensureConnected();
     const images = await this.call('images', () => this.docker.listImages({ all: false }));
-    return (images as EngineImage[]).map(toImage);
+    // Usage from the model, kept current by events: no per-request scan of the containers.
+    const usage = imageUsage(this.state.containers.list());
+    return (images as EngineImage[]).map((image) =>
+      toImage(image, usage.get(image.Id) ?? { containers: 0, running: 0 }),
+    );
   }
 
   /** Prunes, or with dryRun lists what would go and the space it would free. */
@@ -347,11 +353,27 @@ export class EngineOperations implements ContainerOperations, ImageOperations, L
     onStep?: (step: string) => void,
   ): Promise<PruneResult> {
     this.state.ensureConnected();
-    return this.call(options.dryRun ? 'prune_preview' : 'prune', () =>
+    return this.call(options.dryRun ? 'prune_preview' : 'prune', async () =>
       options.dryRun
-        ? prunePreview(this.docker, kind, options)
+        ? asPruneResult(await previewPrune(this.docker, kind, options.allImages))
         : prune(this.docker, kind, options, onStep),
     );
+  }
+
+  /** What a prune of `kind` would remove now, item by item, and why. */
+  async previewPrune(kind: PruneKind, all: boolean): Promise<PrunePreview> {
+    this.state.ensureConnected();
+    return this.call('prune_preview', () => previewPrune(this.docker, kind, all));
+  }
+
+  /** Removes exactly the items given, each checked again first (see prune-exact.ts). */
+  async confirmPrune(
+    kind: PruneKind,
+    request: Required<PruneConfirmRequest>,
+    onStep: (step: string) => void = () => {},
+  ): Promise<PruneConfirm> {
+    this.state.ensureConnected();
+    return this.call('prune_confirm', () => confirmPrune(this.docker, kind, request, onStep));
   }
 
   async removeImage(ref: string, force: boolean): Promise<Array<Record<string, string>>> {

@@ -6,6 +6,7 @@
 import type { Readable } from 'node:stream';
 import type { Container, ContainerAction, Image } from '../../shared/containers.js';
 import type { EngineStatus } from '../../shared/health.js';
+import type { PruneConfirm, PruneConfirmRequest, PrunePreview } from '../../shared/prune.js';
 import type { SearchResult } from './logsearch.js';
 import type { ModelChange } from './model.js';
 import type { PruneKind, PruneOptions, PruneResult } from './prune.js';
@@ -114,6 +115,17 @@ export interface ImageOperations {
     options: PruneOptions & { dryRun: boolean },
     onStep?: (step: string) => void,
   ): Promise<PruneResult>;
+  /** What a prune of `kind` would remove now, item by item, and why; removes nothing. */
+  previewPrune(kind: PruneKind, all: boolean): Promise<PrunePreview>;
+  /**
+   * Removes exactly the items given, each only if the prune rules still pick it when its turn
+   * comes; reports each (removed, skipped with why, failed with the engine's error).
+   */
+  confirmPrune(
+    kind: PruneKind,
+    request: Required<PruneConfirmRequest>,
+    onStep?: (step: string) => void,
+  ): Promise<PruneConfirm>;
 }
 
 /** What streams: followed logs and stats, and actions as they are done. */

@@ -1,18 +1,15 @@
-/** Pruning, and its dry run: what would go and the space it would free. */
+/** The engine's own prune (the original's routes), and its dry run in the original's shape. */
 import type Docker from 'dockerode';
 import type { PruneResult } from '../../shared/api.js';
+import { PRUNE_KINDS, type PruneKind, type PrunePreview } from '../../shared/prune.js';
 
-export type { PruneResult };
-
-export const PRUNE_KINDS = ['containers', 'images', 'volumes', 'networks', 'all'] as const;
-export type PruneKind = (typeof PRUNE_KINDS)[number];
+export type { PruneKind, PruneResult };
+export { PRUNE_KINDS };
 
 export interface PruneOptions {
   /** Images: every unused image, not only dangling ones (docker image prune --all). */
   allImages: boolean;
 }
-
-const BUILTIN_NETWORKS = new Set(['bridge', 'host', 'none']);
 
 function empty(): PruneResult {
   return {
@@ -87,61 +84,18 @@ export async function prune(
   return result;
 }
 
-/** What prune would remove now, read without removing anything. */
-export async function prunePreview(
-  docker: Docker,
-  kind: PruneKind,
-  options: PruneOptions,
-): Promise<PruneResult> {
+/** The preview in the original's result shape (what `?dry_run=true` answers). */
+export function asPruneResult(preview: PrunePreview): PruneResult {
   const result = empty();
-  const kinds = kindsOf(kind);
-  const containers = await docker.listContainers({ all: true, size: true });
-  const stopped = containers.filter((c) => ['exited', 'created', 'dead'].includes(c.State));
-  // With `all`, stopped containers go first, so what they alone use goes too.
-  const remaining = kinds.includes('containers')
-    ? containers.filter((c) => !stopped.includes(c))
-    : containers;
-  if (kinds.includes('containers')) {
-    for (const c of stopped) {
-      result.containers_deleted.push(c.Id);
-      result.space_reclaimed += (c as { SizeRw?: number }).SizeRw ?? 0;
-    }
-  }
-  if (kinds.includes('images')) {
-    const used = new Set(remaining.map((c) => c.ImageID));
-    const images = await docker.listImages({ all: false });
-    for (const image of images) {
-      const dangling = (image.RepoTags ?? []).every((t) => t === '<none>:<none>');
-      if (used.has(image.Id) || (!options.allImages && !dangling)) continue;
-      result.images_deleted.push(image.Id);
-      result.space_reclaimed += image.Size;
-    }
-  }
-  if (kinds.includes('volumes')) {
-    const usedVolumes = new Set(
-      remaining.flatMap((c) =>
-        (c.Mounts ?? []).filter((m) => m.Type === 'volume').map((m) => m.Name ?? ''),
-      ),
-    );
-    const df = (await docker.df()) as {
-      Volumes?: Array<{ Name: string; UsageData?: { Size?: number } }>;
-    };
-    for (const volume of df.Volumes ?? []) {
-      if (usedVolumes.has(volume.Name)) continue;
-      result.volumes_deleted.push(volume.Name);
-      result.space_reclaimed += Math.max(0, volume.UsageData?.Size ?? 0);
-    }
-  }
-  if (kinds.includes('networks')) {
-    const usedNetworks = new Set(
-      remaining.flatMap((c) =>
-        Object.values(c.NetworkSettings?.Networks ?? {}).map((n) => n.NetworkID),
-      ),
-    );
-    for (const network of await docker.listNetworks()) {
-      if (BUILTIN_NETWORKS.has(network.Name) || usedNetworks.has(network.Id)) continue;
-      result.networks_deleted.push(network.Name);
-    }
-  }
+  const lists = {
+    container: result.containers_deleted,
+    image: result.images_deleted,
+    volume: result.volumes_deleted,
+    // The engine reports networks by name.
+    network: result.networks_deleted,
+  };
+  for (const item of preview.items)
+    lists[item.type].push(item.type === 'network' ? item.name : item.id);
+  result.space_reclaimed = preview.total.size_bytes;
   return result;
 }
