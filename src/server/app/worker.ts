@@ -7,6 +7,7 @@ import { Authenticator } from '../auth/authenticator.js';
 import type { Settings } from '../config/settings.js';
 import { createEngine } from '../engine/index.js';
 import { buildApp } from '../http/app.js';
+import type { RateLimit } from '../http/rate-limit.js';
 import { HttpConnections } from '../http/server.js';
 import { createWorkerMetrics, METRICS_CONTENT_TYPE } from '../metrics.js';
 import { attachRealtime, type Realtime } from '../realtime/index.js';
@@ -76,6 +77,7 @@ export async function createWorkerApp(context: WorkerContext): Promise<WorkerApp
       secureCookies: tls !== undefined,
       allowedOrigins: settings.allowed_origins,
       rateLimit: rateLimitOf(settings.rate_limit),
+      countHit: context.countHit,
     },
     closeConnections: () => connections.isDraining || settings.keepalive === 0,
   });
@@ -106,8 +108,10 @@ export async function createWorkerApp(context: WorkerContext): Promise<WorkerApp
   };
 }
 
-/** "600/minute" (validated by the setting) as @fastify/rate-limit's max and window. */
-function rateLimitOf(text: Settings['rate_limit']): { max: number; timeWindow: string } {
-  const [max, per] = text.split('/');
-  return { max: Number(max), timeWindow: `1 ${per}` };
+const PERIOD_MS = { second: 1000, minute: 60_000, hour: 3_600_000 } as const;
+
+/** "600/minute" (validated by the setting) as a most and a window. */
+function rateLimitOf(text: Settings['rate_limit']): RateLimit {
+  const [max, per] = text.split('/') as [string, keyof typeof PERIOD_MS];
+  return { max: Number(max), windowMs: PERIOD_MS[per] };
 }

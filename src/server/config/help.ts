@@ -9,6 +9,7 @@ const SECTION_TITLES: Record<string, string> = {
   logging: 'Logging',
   ssl: 'TLS',
   security: 'Security',
+  limits: 'Limits and retention',
   hooks: 'Hooks (config file only)',
 };
 

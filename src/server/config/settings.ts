@@ -1,4 +1,5 @@
 import { hookSettings } from './sections/hooks.js';
+import { limitSettings } from './sections/limits.js';
 import { loggingSettings } from './sections/logging.js';
 import { securitySettings } from './sections/security.js';
 import { serverSettings } from './sections/server.js';
@@ -9,6 +10,7 @@ export const SETTINGS = [
   ...serverSettings,
   ...loggingSettings,
   ...securitySettings,
+  ...limitSettings,
   ...hookSettings,
 ] as const;
 

@@ -10,7 +10,6 @@ import type {
   FastifyPluginAsync,
   FastifyRequest,
   onRequestHookHandler,
-  onSendHookHandler,
 } from 'fastify';
 import { allows, type Role } from '../../shared/auth.js';
 import type { Principal } from '../../shared/principal.js';
@@ -19,6 +18,7 @@ import { originAllowed } from '../auth/origins.js';
 import { decoyHash, randomSecret, sha256, verifyPassword } from '../auth/credentials.js';
 import type { Store } from '../store/index.js';
 import { LoginRequestSchema, type ApiReply } from '../../shared/api.js';
+import { auditHook } from './audit.js';
 import { ApiError } from './errors.js';
 import { operation, requestSchema } from './openapi.js';
 
@@ -42,8 +42,7 @@ const LOCKOUT_MINUTES = 15;
 
 /**
  * Installs the guard on every route registered after this call, and the audit of every
- * mutating one: its row is written (synchronously) before the reply is sent, so an action
- * that was answered is in the audit log even if the process dies right after.
+ * mutating one (http/audit.ts).
  */
 export function guardRoutes(
   app: FastifyInstance,
@@ -67,24 +66,8 @@ export function guardRoutes(
       };
       route.onRequest = [...[route.onRequest ?? []].flat(), sameSite];
     }
-    if (store !== undefined && mutating) {
-      const audit: onSendHookHandler = (request, reply, payload, done) => {
-        const params = (request.params ?? {}) as Record<string, string | undefined>;
-        const status = reply.statusCode;
-        store.audit({
-          username: request.identity?.principal.username ?? request.claimedUser ?? null,
-          action: `${request.method} ${request.url.split('?')[0]}`,
-          target: params.id ?? params.name ?? params.kind ?? params['*'] ?? null,
-          result:
-            status < 400 ? 'success' : status === 401 || status === 403 ? 'denied' : 'failure',
-          request_id: request.id,
-          source: request.ip,
-          detail: status < 400 ? null : `HTTP ${status}`,
-        });
-        done(null, payload);
-      };
-      route.onSend = [...[route.onSend ?? []].flat(), audit];
-    }
+    if (store !== undefined && mutating)
+      route.onSend = [...[route.onSend ?? []].flat(), auditHook(store, route)];
     if (access === 'public') return;
     const guard: onRequestHookHandler = (request, _reply, done) => {
       const identity = authenticator.identify(request.headers);
@@ -150,7 +133,7 @@ export const authRoutes: FastifyPluginAsync<AuthRouteOptions> = async (app, opti
       // Stricter than the rest: 10 tries a minute per address, and see the lockout below.
       config: {
         access: 'public',
-        rateLimit: { max: 10, timeWindow: '1 minute', allowList: () => false },
+        rateLimit: { group: 'login', max: 10, windowMs: 60_000, hostToo: true },
       },
       schema: { ...operation('login'), body: requestSchema(LoginRequestSchema) },
     },
