@@ -23,6 +23,8 @@ export async function createWorkerApp(context: WorkerContext): Promise<WorkerApp
       : undefined;
   const connections = new HttpConnections({
     keepAliveMs: settings.keepalive * 1000,
+    maxConnections: settings.worker_connections,
+    handshakeTimeoutMs: settings.header_timeout * 1000,
     ...(tls ? { tls } : {}),
   });
 
@@ -33,11 +35,15 @@ export async function createWorkerApp(context: WorkerContext): Promise<WorkerApp
   engine.start();
   // Socket.IO attaches once the app's server exists, after the metrics are made.
   const live: { realtime?: Realtime } = {};
-  const metrics = createWorkerMetrics(engine, () => ({
-    sockets: live.realtime?.io.engine.clientsCount ?? 0,
-    logStreams: live.realtime?.logStreams.open ?? 0,
-    statsStreams: live.realtime?.statsStreams.open ?? 0,
-  }));
+  const metrics = createWorkerMetrics(
+    engine,
+    () => ({
+      sockets: live.realtime?.io.engine.clientsCount ?? 0,
+      logStreams: live.realtime?.logStreams.open ?? 0,
+      statsStreams: live.realtime?.statsStreams.open ?? 0,
+    }),
+    store,
+  );
   const app = await buildApp({
     logger: log,
     ...(accessLog !== undefined ? { accessLog } : {}),

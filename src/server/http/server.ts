@@ -6,6 +6,10 @@ import type { FastifyServerFactory } from 'fastify';
 export interface ConnectionOptions {
   tls?: { cert: Buffer; key: Buffer };
   keepAliveMs: number;
+  /** Most connections held at once (worker_connections); more are closed at once. */
+  maxConnections: number;
+  /** How long a TLS handshake may take (header_timeout). */
+  handshakeTimeoutMs: number;
 }
 
 /**
@@ -26,7 +30,10 @@ export class HttpConnections {
     const listener = handler as RequestListener;
     const { tls } = this.options;
     const server = tls
-      ? (createHttpsServer({ cert: tls.cert, key: tls.key }, listener) as unknown as Server)
+      ? (createHttpsServer(
+          { cert: tls.cert, key: tls.key, handshakeTimeout: this.options.handshakeTimeoutMs },
+          listener,
+        ) as unknown as Server)
       : createHttpServer(listener);
     server.keepAliveTimeout = this.options.keepAliveMs;
     // Headers must be allowed longer than keep-alive, or a slow reused connection is cut.
@@ -49,6 +56,10 @@ export class HttpConnections {
   accept(socket: Socket, head?: Buffer): void {
     if (this.server === undefined)
       throw new Error('accept() before the app was built with this factory');
+    if (this.connections.size >= this.options.maxConnections) {
+      socket.destroy();
+      return;
+    }
     // Set here: a server's own accept would do it, but this socket was accepted elsewhere.
     socket.setNoDelay(true);
     this.connections.add(socket);

@@ -8,7 +8,7 @@ import { Store, type Purged, type RetentionPolicy } from './index.js';
 
 export const RETENTION_INTERVAL_MS = 15 * 60_000;
 /** Rows deleted per table and step: a few milliseconds of write lock each. */
-const STEP_ROWS = 2000;
+const STEP_ROWS = 500;
 
 export interface RetentionSettings {
   data_dir: string;

@@ -96,6 +96,10 @@ export class Arbiter {
     () => this.routeTargets(),
     (workerId) => this.sessionHolder(workerId),
     () => this.settings.certfile === null,
+    () => ({
+      firstBytesMs: this.settings.header_timeout * 1000,
+      maxWaiting: this.settings.worker_connections,
+    }),
   );
   private readonly listeners = new Listeners((socket) => this.router.route(socket));
   /** Rate-limit counters, one set for every worker. */
