@@ -66,13 +66,18 @@ describe('idle connections', () => {
     const dwi = await Dwi.start(['-b', `127.0.0.1:${port}`, '--header-timeout', '2']);
     try {
       const idle = await openIdle(port, 300);
+      // Some clients give up with a reset while the primary waits on them: nothing to it.
+      const reset = idle.splice(280);
+      for (const { socket } of reset) socket.resetAndDestroy();
+      await until('the resets', () => closedCount(reset) === reset.length);
       const served = await request(`http://127.0.0.1:${port}/api/health`, { auth: false });
       expect(served.status).toBe(200);
       await until(
-        () => `every idle connection closed (${closedCount(idle)} of 300)`,
-        () => closedCount(idle) === 300,
+        () => `every idle connection closed (${closedCount(idle)} of 280)`,
+        () => closedCount(idle) === 280,
         15_000,
       );
+      expect(dwi.child.exitCode).toBeNull();
       const held = idle.map((c) => c.closedAt! - c.connectedAt);
       expect(Math.min(...held)).toBeGreaterThanOrEqual(1500);
       expect(Math.max(...held)).toBeLessThan(10_000);

@@ -55,6 +55,9 @@ export class ConnectionRouter {
   ) {}
 
   route(socket: Socket): void {
+    // A client that resets the connection while it is here (read, queued or being handed
+    // over) must not be an uncaught error: that would stop the primary, and every worker.
+    socket.on('error', ignoreError);
     if (!this.sticky()) return this.dispatch({ socket, head: undefined });
     const { firstBytesMs, maxWaiting } = this.limits();
     // Idle connections cost a descriptor each and serve nobody: past the cap, the one that
@@ -154,6 +157,9 @@ export class ConnectionRouter {
     if (at !== -1) this.queue.splice(at, 1);
   }
 }
+
+/** The socket closes by itself after an error; there is nothing more to do here. */
+function ignoreError(): void {}
 
 /** A Socket.IO session id that names its worker: `<worker id>.<20 random characters>`. */
 export function stickySessionId(workerId: number): string {
