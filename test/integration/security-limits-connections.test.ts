@@ -32,6 +32,7 @@ async function openIdle(port: number, count: number): Promise<Idle[]> {
     const socket = connect(port, '127.0.0.1');
     opened.push(socket);
     socket.on('error', () => {}); // a reset by the server is what some of these tests wait for
+    socket.resume(); // read what the server may say before closing (a 408), or 'close' never comes
     await new Promise((resolve) => socket.once('connect', resolve));
     const entry: Idle = { socket, connectedAt: Date.now() };
     socket.once('close', () => (entry.closedAt = Date.now()));
@@ -63,8 +64,18 @@ const closedCount = (idle: Idle[]) => idle.filter((c) => c.closedAt !== undefine
 describe('idle connections', () => {
   it('are closed after the header timeout, and a new client is served meanwhile', async () => {
     const port = await freePort();
-    const dwi = await Dwi.start(['-b', `127.0.0.1:${port}`, '--header-timeout', '2']);
+    const dwi = await Dwi.start([
+      '-b',
+      `127.0.0.1:${port}`,
+      '--header-timeout',
+      '2',
+      '--keep-alive',
+      '1',
+    ]);
     try {
+      // One that starts a request and never ends its headers: the worker has it now.
+      const [trickling] = await openIdle(port, 1);
+      trickling!.socket.write('GET /api/health HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Wait: ');
       const idle = await openIdle(port, 300);
       // Some clients give up with a reset while the primary waits on them: nothing to it.
       const reset = idle.splice(280);
@@ -81,6 +92,9 @@ describe('idle connections', () => {
       const held = idle.map((c) => c.closedAt! - c.connectedAt);
       expect(Math.min(...held)).toBeGreaterThanOrEqual(1500);
       expect(Math.max(...held)).toBeLessThan(10_000);
+      // keep-alive + header timeout, checked every second.
+      await until('the trickling request closed', () => trickling!.closedAt !== undefined);
+      expect(trickling!.closedAt! - trickling!.connectedAt).toBeLessThan(8000);
     } finally {
       await dwi.stop();
     }

@@ -292,7 +292,7 @@ describe('/metrics', () => {
       Number(new RegExp(`^dwi_store_rows\\{table="${table}"\\} (\\d+)$`, 'm').exec(text)?.[1]);
     expect(rows('users')).toBe(2);
     expect(rows('api_tokens')).toBe(2);
-    const [{ n }] = query<{ n: number }>('SELECT count(*) AS n FROM audit');
+    const { n } = query<{ n: number }>('SELECT count(*) AS n FROM audit')[0]!;
     // Rows written between the scrape and this count: none but the scrape's own (GET: not audited).
     expect(rows('audit')).toBe(n);
     // One series each, not one per worker.
