@@ -1,6 +1,7 @@
 /**
  * Prometheus metrics: each worker keeps its own (HTTP, engine calls, event lag, model size,
- * process), and a scrape of any worker answers for all of them, added up in the primary.
+ * database size, process), and a scrape of any worker answers for all of them, added up in the
+ * primary.
  */
 import {
   AggregatorRegistry,
@@ -31,8 +32,17 @@ export interface LiveView {
   statsStreams: number;
 }
 
+/** The database's figures (Store.stats). */
+export interface StoreView {
+  stats(): { bytes: number; rows: Record<string, number> };
+}
+
 /** A worker's registry. Creating it also makes the worker answer the primary's collection. */
-export function createWorkerMetrics(engine: EngineView, live: () => LiveView): WorkerMetrics {
+export function createWorkerMetrics(
+  engine: EngineView,
+  live: () => LiveView,
+  store?: StoreView,
+): WorkerMetrics {
   const registry = new Registry();
   AggregatorRegistry.setRegistries([registry]);
   // Answers the primary's requests for this worker's metrics.
@@ -160,6 +170,34 @@ export function createWorkerMetrics(engine: EngineView, live: () => LiveView): W
       for (const [operation, tally] of engine.calls) this.set({ operation }, tally.seconds);
     },
   });
+
+  if (store !== undefined) {
+    // Every worker sees the same database: each reports it, the highest is shown once. Read
+    // once per scrape for both gauges.
+    let stats: ReturnType<StoreView['stats']> | undefined;
+    new Gauge({
+      name: 'dwi_store_size_bytes',
+      help: 'Size of the database on disk, its write-ahead log included.',
+      aggregator: 'max',
+      registers: [registry],
+      collect() {
+        stats = store.stats();
+        this.set(stats.bytes);
+      },
+    });
+    new Gauge({
+      name: 'dwi_store_rows',
+      help: 'Rows in each table of the database.',
+      labelNames: ['table'] as const,
+      aggregator: 'max',
+      registers: [registry],
+      collect() {
+        for (const [table, rows] of Object.entries((stats ??= store.stats()).rows))
+          this.set({ table }, rows);
+        stats = undefined;
+      },
+    });
+  }
 
   // Labelled children looked up once per combination: this runs on every request.
   const children = new Map<

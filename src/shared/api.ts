@@ -156,8 +156,20 @@ export const AuditEntrySchema = z.object({
   target: z.string().nullable(),
   result: z.enum(['success', 'failure', 'denied']),
   request_id: z.string().nullable(),
-  source: z.string().nullable(),
+  source: z
+    .string()
+    .nullable()
+    .describe('The client address, as forwarded by a trusted proxy (forwarded_allow_ips)'),
+  peer: z
+    .string()
+    .nullable()
+    .describe('The address that connected to dwi (the proxy, when one forwarded the request)'),
   detail: z.string().nullable(),
+  count: z
+    .int()
+    .describe(
+      'How many requests the row stands for: unauthenticated denials from one address to one route are counted in one row per minute',
+    ),
 });
 export type AuditEntry = z.infer<typeof AuditEntrySchema>;
 

@@ -374,7 +374,11 @@ describe('audit', () => {
       detail: 'HTTP 403',
     });
     expect(find(`POST /api/containers/${target}/start`, 'success', 'otto')).toBeDefined();
-    expect(find(`POST /api/containers/${target}/start`, 'denied', null)).toBeDefined();
+    // Refusals of nobody in particular are counted by route, not stored one path each.
+    expect(find('POST /api/containers/:id/:action', 'denied', null)).toMatchObject({
+      target: null,
+      count: expect.any(Number),
+    });
     // Filters and paging.
     const denied = (await request(`${base}/api/audit?result=denied&limit=2`)).json().data;
     expect(denied.entries).toHaveLength(2);

@@ -183,12 +183,16 @@ describe('problems are one clear line each', () => {
   it('warns about gunicorn settings that mean nothing here, without failing', async () => {
     const config = file(
       'gunicorn-ish.json',
-      JSON.stringify({ worker_connections: 1000, workers: 2 }),
+      JSON.stringify({ threads: 4, worker_connections: 1000, workers: 2 }),
     );
     const { errors, warnings, settings } = await loadConfig(['-c', config], {});
     expect(errors).toEqual([]);
-    expect(warnings[0]).toMatch(/worker_connections has no meaning for dwi/);
+    expect(warnings).toEqual([
+      expect.stringMatching(/gunicorn setting threads has no meaning for dwi and is ignored$/),
+    ]);
     expect(settings.workers).toBe(2);
+    // gunicorn's cap on a worker's clients is dwi's too.
+    expect(settings.worker_connections).toBe(1000);
   });
 });
 

@@ -10,6 +10,7 @@ import { parseBind } from '../config/bind.js';
 import type { Settings } from '../config/settings.js';
 import { createEngine } from '../engine/index.js';
 import { buildApp } from '../http/app.js';
+import type { RateLimit } from '../http/rate-limit.js';
 import { HttpConnections } from '../http/server.js';
 import { createWorkerMetrics, METRICS_CONTENT_TYPE } from '../metrics.js';
 import { attachRealtime, type Realtime } from '../realtime/index.js';
@@ -26,6 +27,8 @@ export async function createWorkerApp(context: WorkerContext): Promise<WorkerApp
       : undefined;
   const connections = new HttpConnections({
     keepAliveMs: settings.keepalive * 1000,
+    maxConnections: settings.worker_connections,
+    handshakeTimeoutMs: settings.header_timeout * 1000,
     ...(tls ? { tls } : {}),
   });
 
@@ -37,11 +40,15 @@ export async function createWorkerApp(context: WorkerContext): Promise<WorkerApp
   engine.start();
   // Socket.IO attaches once the app's server exists, after the metrics are made.
   const live: { realtime?: Realtime } = {};
-  const metrics = createWorkerMetrics(engine, () => ({
-    sockets: live.realtime?.io.engine.clientsCount ?? 0,
-    logStreams: live.realtime?.logStreams.open ?? 0,
-    statsStreams: live.realtime?.statsStreams.open ?? 0,
-  }));
+  const metrics = createWorkerMetrics(
+    engine,
+    () => ({
+      sockets: live.realtime?.io.engine.clientsCount ?? 0,
+      logStreams: live.realtime?.logStreams.open ?? 0,
+      statsStreams: live.realtime?.statsStreams.open ?? 0,
+    }),
+    store,
+  );
   const app = await buildApp({
     logger: log,
     ...(accessLog !== undefined ? { accessLog } : {}),
@@ -82,6 +89,7 @@ export async function createWorkerApp(context: WorkerContext): Promise<WorkerApp
       allowedOrigins: settings.allowed_origins,
       knownHosts,
       rateLimit: rateLimitOf(settings.rate_limit),
+      countHit: context.countHit,
     },
     closeConnections: () => connections.isDraining || settings.keepalive === 0,
   });
@@ -115,10 +123,12 @@ export async function createWorkerApp(context: WorkerContext): Promise<WorkerApp
   };
 }
 
-/** "600/minute" (validated by the setting) as @fastify/rate-limit's max and window. */
-function rateLimitOf(text: Settings['rate_limit']): { max: number; timeWindow: string } {
-  const [max, per] = text.split('/');
-  return { max: Number(max), timeWindow: `1 ${per}` };
+const PERIOD_MS = { second: 1000, minute: 60_000, hour: 3_600_000 } as const;
+
+/** "600/minute" (validated by the setting) as a most and a window. */
+function rateLimitOf(text: Settings['rate_limit']): RateLimit {
+  const [max, per] = text.split('/') as [string, keyof typeof PERIOD_MS];
+  return { max: Number(max), windowMs: PERIOD_MS[per] };
 }
 
 /** Host names answered to (auth/hosts.ts): the bind names, this machine's, allowed_hosts. */

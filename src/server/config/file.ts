@@ -6,7 +6,6 @@ import { SettingError } from './setting.js';
 /** gunicorn settings a migrated config may carry that have no meaning for Node workers. */
 const IGNORED_GUNICORN_SETTINGS = new Set([
   'threads',
-  'worker_connections',
   'capture_output',
   'preload_app',
   'daemon',

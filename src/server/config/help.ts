@@ -10,6 +10,7 @@ const SECTION_TITLES: Record<string, string> = {
   ssl: 'TLS',
   security: 'Security',
   realtime: 'Real time (Socket.IO)',
+  limits: 'Limits and retention',
   hooks: 'Hooks (config file only)',
 };
 

@@ -1,4 +1,5 @@
 import { hookSettings } from './sections/hooks.js';
+import { limitSettings } from './sections/limits.js';
 import { loggingSettings } from './sections/logging.js';
 import { logSettings } from './sections/logs.js';
 import { realtimeSettings } from './sections/realtime.js';
@@ -13,6 +14,7 @@ export const SETTINGS = [
   ...logSettings,
   ...securitySettings,
   ...realtimeSettings,
+  ...limitSettings,
   ...hookSettings,
 ] as const;
 

@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import rateLimit from '@fastify/rate-limit';
 import swagger from '@fastify/swagger';
 import AjvCompiler from '@fastify/ajv-compiler';
 import fastJsonStringify from 'fast-json-stringify';
@@ -29,6 +28,7 @@ import { ApiError, errorReply, knownError } from './errors.js';
 import { securityHeaders } from './headers.js';
 import { refuseUnknownHosts } from './hosts.js';
 import { openapiOptions, operation } from './openapi.js';
+import { limitRoutes, type HitCounter, type RateLimit } from './rate-limit.js';
 import { adminRoutes, type LogLevelControl } from './routes/admin.js';
 import { containerRoutes } from './routes/containers.js';
 import { imageRoutes } from './routes/images.js';
@@ -89,11 +89,11 @@ export interface AppOptions {
     /** The Host names answered to (DNS rebinding); others get 421. */
     knownHosts: KnownHosts;
     /** Requests per client address and window (the `rate_limit` setting). */
-    rateLimit: { max: number; timeWindow: string };
+    rateLimit: RateLimit;
+    /** Counts rate-limit hits (in the primary, for every worker). */
+    countHit: HitCounter;
   };
 }
-
-const LOOPBACK = /^(127\.|::1$|::ffff:127\.)/;
 
 const SAFE_REQUEST_ID = /^[\w.:@/+=-]{1,200}$/;
 
@@ -290,18 +290,9 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   // limit per client address. Hooks registered in here apply only to the routes in here.
   await app.register(async (api) => {
     await securityHeaders(api);
-    await api.register(rateLimit, {
-      ...options.auth.rateLimit,
-      // Clients on this host (a unix socket, or loopback as seen through trusted proxies) are
-      // not limited; logins are.
-      allowList: (request) => request.ip === undefined || LOOPBACK.test(request.ip),
-      keyGenerator: (request) => request.ip ?? 'unix-socket',
-      errorResponseBuilder: (_request, context) =>
-        new ApiError(
-          'rate_limited',
-          `Too many requests (at most ${context.max} in this time window): try again in ${context.after}`,
-        ),
-    });
+    // Clients on this host (a unix socket, or loopback as seen through trusted proxies) are
+    // not limited; logins are.
+    limitRoutes(api, { defaults: options.auth.rateLimit, count: options.auth.countHit });
     await api.register(rootRoutes);
     await api.register(authRoutes, options.auth);
     await api.register(adminRoutes, { logLevels: options.logLevels });

@@ -10,7 +10,6 @@ import type {
   FastifyPluginAsync,
   FastifyRequest,
   onRequestHookHandler,
-  onSendHookHandler,
 } from 'fastify';
 import { allows, type Role } from '../../shared/auth.js';
 import type { Principal } from '../../shared/principal.js';
@@ -19,6 +18,7 @@ import { originAllowed } from '../auth/origins.js';
 import { decoyHash, randomSecret, sha256, verifyPassword } from '../auth/credentials.js';
 import type { Store } from '../store/index.js';
 import { LoginRequestSchema, type ApiReply } from '../../shared/api.js';
+import { auditHook } from './audit.js';
 import { ApiError } from './errors.js';
 import { operation, requestSchema } from './openapi.js';
 
@@ -47,8 +47,7 @@ const LOCKOUT_MINUTES = 15;
 
 /**
  * Installs the guard on every route registered after this call, and the audit of every
- * mutating one: its row is written (synchronously) before the reply is sent, so an action
- * that was answered is in the audit log even if the process dies right after.
+ * mutating one (http/audit.ts).
  */
 export function guardRoutes(
   app: FastifyInstance,
@@ -72,28 +71,8 @@ export function guardRoutes(
       };
       route.onRequest = [...[route.onRequest ?? []].flat(), sameSite];
     }
-    const auditWhen = route.config?.auditWhen;
-    if (store !== undefined && (mutating || auditWhen !== undefined)) {
-      const audit: onSendHookHandler = (request, reply, payload, done) => {
-        const asked = auditWhen?.(request);
-        if (!mutating && asked === undefined) return done(null, payload);
-        const params = (request.params ?? {}) as Record<string, string | undefined>;
-        const status = reply.statusCode;
-        const failed = status < 400 ? undefined : `HTTP ${status}`;
-        store.audit({
-          username: request.identity?.principal.username ?? request.claimedUser ?? null,
-          action: `${request.method} ${request.url.split('?')[0]}`,
-          target: params.id ?? params.name ?? params.kind ?? params['*'] ?? null,
-          result:
-            status < 400 ? 'success' : status === 401 || status === 403 ? 'denied' : 'failure',
-          request_id: request.id,
-          source: request.ip,
-          detail: [asked, failed].filter((part) => part !== undefined).join('; ') || null,
-        });
-        done(null, payload);
-      };
-      route.onSend = [...[route.onSend ?? []].flat(), audit];
-    }
+    if (store !== undefined && (mutating || route.config?.auditWhen !== undefined))
+      route.onSend = [...[route.onSend ?? []].flat(), auditHook(store, route, mutating)];
     if (access === 'public') return;
     const guard: onRequestHookHandler = (request, _reply, done) => {
       const identity = authenticator.identify(request.headers);
@@ -159,7 +138,7 @@ export const authRoutes: FastifyPluginAsync<AuthRouteOptions> = async (app, opti
       // Stricter than the rest: 10 tries a minute per address, and see the lockout below.
       config: {
         access: 'public',
-        rateLimit: { max: 10, timeWindow: '1 minute', allowList: () => false },
+        rateLimit: { group: 'login', max: 10, windowMs: 60_000, hostToo: true },
       },
       schema: { ...operation('login'), body: requestSchema(LoginRequestSchema) },
     },

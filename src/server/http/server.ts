@@ -6,6 +6,10 @@ import type { FastifyServerFactory } from 'fastify';
 export interface ConnectionOptions {
   tls?: { cert: Buffer; key: Buffer };
   keepAliveMs: number;
+  /** Most connections held at once (worker_connections); more are closed at once. */
+  maxConnections: number;
+  /** How long a TLS handshake, or a request's headers past keep-alive, may take (header_timeout). */
+  handshakeTimeoutMs: number;
 }
 
 /**
@@ -24,13 +28,25 @@ export class HttpConnections {
   /** For Fastify's serverFactory. */
   readonly factory: FastifyServerFactory = (handler) => {
     const listener = handler as RequestListener;
-    const { tls } = this.options;
+    const { tls, keepAliveMs, handshakeTimeoutMs } = this.options;
+    const options = {
+      keepAliveTimeout: keepAliveMs,
+      // Headers must be allowed longer than keep-alive, or a slow reused connection is cut;
+      // past that, a request's headers get header_timeout, as the first bytes did in the primary.
+      headersTimeout: keepAliveMs + handshakeTimeoutMs,
+      // Checked every second, not every 30 s: a trickling client holds a connection no longer.
+      connectionsCheckingInterval: 1000,
+    };
     const server = tls
-      ? (createHttpsServer({ cert: tls.cert, key: tls.key }, listener) as unknown as Server)
-      : createHttpServer(listener);
-    server.keepAliveTimeout = this.options.keepAliveMs;
-    // Headers must be allowed longer than keep-alive, or a slow reused connection is cut.
-    server.headersTimeout = Math.max(60_000, this.options.keepAliveMs + 1000);
+      ? (createHttpsServer(
+          { ...options, cert: tls.cert, key: tls.key, handshakeTimeout: handshakeTimeoutMs },
+          listener,
+        ) as unknown as Server)
+      : createHttpServer(options, listener);
+    // Node enforces headersTimeout and requestTimeout, and closeIdleConnections() finds idle
+    // connections, only once its server tracks connections, which starts when it listens:
+    // this one never listens (the primary hands it connections), so it is told it does.
+    server.emit('listening');
     this.server = server;
     return server;
   };
@@ -49,6 +65,10 @@ export class HttpConnections {
   accept(socket: Socket, head?: Buffer): void {
     if (this.server === undefined)
       throw new Error('accept() before the app was built with this factory');
+    if (this.connections.size >= this.options.maxConnections) {
+      socket.destroy();
+      return;
+    }
     // Set here: a server's own accept would do it, but this socket was accepted elsewhere.
     socket.setNoDelay(true);
     this.connections.add(socket);

@@ -5,7 +5,7 @@
  * every request); better-sqlite3 is synchronous,
  * so a committed write is on disk (in the WAL) before the reply that depends on it is sent.
  */
-import { chmodSync, existsSync, mkdirSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import type { AuditEntry as AuditRow } from '../../shared/api.js';
@@ -34,6 +34,47 @@ export interface ApiToken {
 /** An audit row as written (the store gives it its id). */
 export type AuditEntry = Omit<AuditRow, 'id'>;
 
+/** What a writer gives for an audit row: the store adds the time and the count. */
+export type NewAuditEntry = Omit<AuditEntry, 'time' | 'count'>;
+
+/**
+ * The longest value kept in each audit field (characters): no request can make its row big.
+ * A longer value is cut, ending in "…".
+ */
+export const AUDIT_FIELD_LIMITS = {
+  username: 64,
+  action: 256,
+  target: 256,
+  request_id: 128,
+  source: 64,
+  peer: 64,
+  detail: 512,
+  bucket: 400,
+} as const;
+
+/** How long rows are kept; see purgeExpired. */
+export interface RetentionPolicy {
+  /** Audit rows older than this many days go. */
+  auditDays: number;
+  /** And the oldest rows past this many. */
+  auditMaxRows: number;
+  /** API tokens revoked or expired this many days ago go. */
+  tokenDays: number;
+}
+
+/** Rows deleted by one purge step, by table. */
+export interface Purged {
+  audit: number;
+  sessions: number;
+  api_tokens: number;
+}
+
+export interface StoreStats {
+  /** The database file and its write-ahead log, in bytes. */
+  bytes: number;
+  rows: { users: number; sessions: number; api_tokens: number; audit: number };
+}
+
 export interface AuditQuery {
   limit: number;
   /** Rows older than this id (the cursor of the previous page). */
@@ -44,9 +85,19 @@ export interface AuditQuery {
 }
 
 const now = () => new Date().toISOString();
+const daysAgo = (days: number) => new Date(Date.now() - days * 86_400_000).toISOString();
+
+function capped(value: string, limit: number): string;
+function capped(value: string | null, limit: number): string | null;
+function capped(value: string | null, limit: number): string | null {
+  return value === null || value.length <= limit ? value : `${value.slice(0, limit - 1)}…`;
+}
 
 export class Store {
-  private constructor(private readonly db: Database.Database) {}
+  private constructor(
+    private readonly db: Database.Database,
+    private readonly path: string,
+  ) {}
 
   /** Opens (creating) `dataDir/dwi.db` and migrates it. */
   static open(dataDir: string): Store {
@@ -61,7 +112,9 @@ export class Store {
     // cut could lose the last commits, which NORMAL trades for speed.
     db.pragma('synchronous = NORMAL');
     db.pragma('foreign_keys = ON');
-    const store = new Store(db);
+    // The log is reused after each checkpoint; this trims what a burst of writes left behind.
+    db.pragma(`journal_size_limit = ${16 * 1024 * 1024}`);
+    const store = new Store(db, path);
     store.migrate();
     return store;
   }
@@ -308,20 +361,38 @@ export class Store {
 
   // --- audit ---------------------------------------------------------------------------
 
-  audit(entry: Omit<AuditEntry, 'time'>): void {
-    this.statement(
-      `INSERT INTO audit (time, username, action, target, result, request_id, source, detail)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
-    ).run(
-      now(),
-      entry.username,
-      entry.action,
-      entry.target,
+  /**
+   * Writes an audit row, each field cut to its limit. With `bucket` (the same for requests
+   * that are alike: an address, a route, a result), the rows of one minute are one row whose
+   * count goes up: unauthenticated noise costs a counter, not a row per request.
+   */
+  audit(entry: NewAuditEntry, bucket?: string): void {
+    const time = now();
+    const row = [
+      time,
+      capped(entry.username, AUDIT_FIELD_LIMITS.username),
+      capped(entry.action, AUDIT_FIELD_LIMITS.action),
+      capped(entry.target, AUDIT_FIELD_LIMITS.target),
       entry.result,
-      entry.request_id,
-      entry.source,
-      entry.detail,
-    );
+      capped(entry.request_id, AUDIT_FIELD_LIMITS.request_id),
+      capped(entry.source, AUDIT_FIELD_LIMITS.source),
+      capped(entry.peer, AUDIT_FIELD_LIMITS.peer),
+      capped(entry.detail, AUDIT_FIELD_LIMITS.detail),
+    ];
+    if (bucket === undefined) {
+      this.statement(
+        `INSERT INTO audit (time, username, action, target, result, request_id, source, peer, detail)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      ).run(...row);
+      return;
+    }
+    // The minute (ISO time to the minute) starts a new bucket.
+    const key = `${time.slice(0, 16)} ${capped(bucket, AUDIT_FIELD_LIMITS.bucket)}`;
+    this.statement(
+      `INSERT INTO audit (time, username, action, target, result, request_id, source, peer, detail, bucket)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+         ON CONFLICT (bucket) WHERE bucket IS NOT NULL DO UPDATE SET count = count + 1`,
+    ).run(...row, key);
   }
 
   auditLog(query: AuditQuery): AuditRow[] {
@@ -339,9 +410,70 @@ export class Store {
       }
     }
     const clause = where.length > 0 ? `WHERE ${where.join(' AND ')}` : '';
-    return this.statement(`SELECT * FROM audit ${clause} ORDER BY id DESC LIMIT ?`).all(
-      ...params,
-      query.limit,
-    ) as AuditRow[];
+    return this.statement(
+      `SELECT id, time, username, action, target, result, request_id, source, peer, detail, count
+         FROM audit ${clause} ORDER BY id DESC LIMIT ?`,
+    ).all(...params, query.limit) as AuditRow[];
+  }
+
+  // --- retention -----------------------------------------------------------------------
+
+  /**
+   * One bounded step of retention: deletes at most `limit` rows of each table that are past
+   * their keep (expired sessions; tokens revoked or expired `tokenDays` ago; audit rows older
+   * than `auditDays` or past the newest `auditMaxRows`). Small steps keep the write lock short
+   * for the workers; call again until nothing is deleted. Users stay until deleted.
+   */
+  purgeExpired(policy: RetentionPolicy, limit: number): Purged {
+    const sessions = this.statement(
+      `DELETE FROM sessions WHERE token_hash IN
+         (SELECT token_hash FROM sessions WHERE expires_at <= ? LIMIT ?)`,
+    ).run(now(), limit).changes;
+    const tokenCutoff = daysAgo(policy.tokenDays);
+    const apiTokens = this.statement(
+      `DELETE FROM api_tokens WHERE id IN
+         (SELECT id FROM api_tokens WHERE revoked_at <= ? OR expires_at <= ? LIMIT ?)`,
+    ).run(tokenCutoff, tokenCutoff, limit).changes;
+    let audit = this.statement(
+      'DELETE FROM audit WHERE id IN (SELECT id FROM audit WHERE time < ? LIMIT ?)',
+    ).run(daysAgo(policy.auditDays), limit).changes;
+    // Rows are only ever deleted from the oldest, so ids run on without gaps: the newest
+    // auditMaxRows are those above max(id) - auditMaxRows (at most that many, gaps or not).
+    const { newest } = this.statement('SELECT max(id) AS newest FROM audit').get() as {
+      newest: number | null;
+    };
+    if (newest !== null && newest > policy.auditMaxRows && audit < limit) {
+      audit += this.statement(
+        'DELETE FROM audit WHERE id IN (SELECT id FROM audit WHERE id <= ? ORDER BY id LIMIT ?)',
+      ).run(newest - policy.auditMaxRows, limit - audit).changes;
+    }
+    return { audit, sessions, api_tokens: apiTokens };
+  }
+
+  /** The database's size on disk and the rows of each table. */
+  stats(): StoreStats {
+    const size = (file: string) => {
+      try {
+        return statSync(file).size;
+      } catch {
+        return 0; // no write-ahead log right now
+      }
+    };
+    const count = (table: string) =>
+      (this.statement(`SELECT count(*) AS n FROM ${table}`).get() as { n: number }).n;
+    // count(*) reads every row: 100 ms for a million. Audit rows are only ever deleted from
+    // the oldest, so its id range is its count, read from the two ends of the key.
+    const { n: audit } = this.statement(
+      'SELECT coalesce((SELECT max(id) FROM audit) - (SELECT min(id) FROM audit) + 1, 0) AS n',
+    ).get() as { n: number };
+    return {
+      bytes: size(this.path) + size(`${this.path}-wal`),
+      rows: {
+        users: count('users'),
+        sessions: count('sessions'),
+        api_tokens: count('api_tokens'),
+        audit,
+      },
+    };
   }
 }

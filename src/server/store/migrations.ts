@@ -51,4 +51,11 @@ export const MIGRATIONS: readonly string[] = [
    );
    CREATE INDEX login_attempts_user ON login_attempts (username, time);
    CREATE INDEX login_attempts_time ON login_attempts (time);`,
+  // Bounded audit: the peer address beside the (maybe forwarded) source; repeated
+  // unauthenticated denials folded into one row per bucket (address, route, minute) with a count.
+  `ALTER TABLE audit ADD COLUMN peer TEXT;
+   ALTER TABLE audit ADD COLUMN count INTEGER NOT NULL DEFAULT 1;
+   ALTER TABLE audit ADD COLUMN bucket TEXT;
+   CREATE UNIQUE INDEX audit_bucket ON audit (bucket) WHERE bucket IS NOT NULL;
+   CREATE INDEX sessions_expiry ON sessions (expires_at);`,
 ];

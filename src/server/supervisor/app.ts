@@ -6,6 +6,9 @@
 import type { Socket } from 'node:net';
 import type { Settings } from '../config/settings.js';
 import type { LevelChange, Logger, Logging } from '../logging/index.js';
+import type { Hits } from './counters.js';
+
+export type { Hits } from './counters.js';
 
 /** The application side of the primary process. */
 export interface PrimaryApp {
@@ -16,6 +19,8 @@ export interface PrimaryApp {
   prepare(settings: Settings, log: Logger): Promise<boolean>;
   /** Called once the primary forks workers (a cluster-wide message relay, say). */
   clusterStarted(): void;
+  /** The configuration was reloaded (SIGHUP, --reload): these settings and logger from now. */
+  settingsChanged(settings: Settings, log: Logger): void;
   /** Every worker's metrics together, in the Prometheus text format. */
   collectMetrics(): Promise<string>;
 }
@@ -37,6 +42,11 @@ export interface WorkerContext {
   newSessionId(): string;
   /** Counts an answered request, for max_requests. */
   requestServed(): void;
+  /**
+   * Counts a hit on a rate-limit counter shared by every worker (kept in the primary) and
+   * calls back with the window's count; synchronously when it is counted here.
+   */
+  countHit(key: string, windowMs: number, counted: (hits: Hits) => void): void;
 }
 
 /** A worker's application: it serves the connections the shell hands it. */

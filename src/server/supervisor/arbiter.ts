@@ -11,6 +11,7 @@ import type { Settings } from '../config/settings.js';
 import { Logging, type LevelChange, type Logger } from '../logging/index.js';
 import { VERSION } from '../version.js';
 import type { PrimaryApp } from './app.js';
+import { WindowCounters } from './counters.js';
 import { exitOnUncaught } from './crash.js';
 import { hooksOf, runHook, type Hooks } from './hooks.js';
 import {
@@ -95,8 +96,14 @@ export class Arbiter {
     () => this.routeTargets(),
     (workerId) => this.sessionHolder(workerId),
     () => this.settings.certfile === null,
+    () => ({
+      firstBytesMs: this.settings.header_timeout * 1000,
+      maxWaiting: this.settings.worker_connections,
+    }),
   );
   private readonly listeners = new Listeners((socket) => this.router.route(socket));
+  /** Rate-limit counters, one set for every worker. */
+  private readonly counters = new WindowCounters();
 
   /**
    * `reloadConfig` reads every source afresh, as at start (SIGHUP, --reload); `workerEntry` is
@@ -339,6 +346,11 @@ export class Arbiter {
           },
         );
         return;
+      case 'hit': {
+        const { count, resetAt } = this.counters.hit(message.key, message.windowMs);
+        this.send(state, { type: 'hits', id: message.id, count, resetAt });
+        return;
+      }
       case 'heartbeat':
         return;
     }
@@ -531,6 +543,7 @@ export class Arbiter {
     this.target = this.settings.workers;
     this.setupWorkers();
     this.pidfile?.rename(this.settings.pidfile);
+    this.app.settingsChanged(this.settings, this.log);
     await runHook(this.hooks, 'on_reload', this.log, this.server);
     this.spawnBlocked = false;
     for (const w of this.workers.values()) if (w.phase !== 'retiring') w.replace = true;

@@ -25,7 +25,9 @@ export type PrimaryToWorker =
   | { type: 'log-level'; change: LevelChange }
   /** Sent with an accepted socket as the handle. */
   | { type: 'connection'; id: number; head?: string }
-  | { type: 'metrics'; id: number; text: string };
+  | { type: 'metrics'; id: number; text: string }
+  /** The answer to a `hit`. */
+  | { type: 'hits'; id: number; count: number; resetAt: number };
 
 export type WorkerToPrimary =
   /** Sent once the worker listens for messages; earlier ones would be lost. */
@@ -39,7 +41,9 @@ export type WorkerToPrimary =
   | { type: 'retire-me'; reason: string }
   | { type: 'log-level'; change: LevelChange }
   /** A scrape landed here: the primary collects every worker's metrics. */
-  | { type: 'metrics-request'; id: number };
+  | { type: 'metrics-request'; id: number }
+  /** Count a hit on a shared rate-limit counter (a window of `windowMs`). */
+  | { type: 'hit'; id: number; key: string; windowMs: number };
 
 /** Exit code of a worker that could not boot; the primary halts instead of respawning. */
 export const WORKER_BOOT_ERROR = 3;

@@ -12,8 +12,12 @@ export interface RouteTarget {
 }
 
 const MAX_QUEUED = 4096;
-/** How long a connection may stay silent before its first request. */
-const FIRST_BYTES_TIMEOUT_MS = 60_000;
+
+/** How long a new connection may stay silent, and how many such may wait at once. */
+export interface WaitLimits {
+  firstBytesMs: number;
+  maxWaiting: number;
+}
 
 interface Waiting {
   socket: Socket;
@@ -37,6 +41,7 @@ export class ConnectionRouter {
   private turn = 0;
   private readonly pending = new Map<number, Waiting & { workerId: number }>();
   private readonly queue: Waiting[] = [];
+  /** Connections that have sent nothing yet, oldest first. */
   private readonly reading = new Set<Socket>();
   /**
    * `eligible` lists the workers fit to take new connections now, best first; `holder` is the
@@ -46,12 +51,24 @@ export class ConnectionRouter {
     private readonly eligible: () => RouteTarget[],
     private readonly holder: (workerId: number) => RouteTarget | undefined,
     private readonly sticky: () => boolean,
+    private readonly limits: () => WaitLimits,
   ) {}
 
   route(socket: Socket): void {
+    // A client that resets the connection while it is here (read, queued or being handed
+    // over) must not be an uncaught error: that would stop the primary, and every worker.
+    socket.on('error', ignoreError);
     if (!this.sticky()) return this.dispatch({ socket, head: undefined });
+    const { firstBytesMs, maxWaiting } = this.limits();
+    // Idle connections cost a descriptor each and serve nobody: past the cap, the one that
+    // has waited longest makes room, so a client that speaks at once is always served.
+    if (this.reading.size >= maxWaiting) {
+      const oldest = this.reading.values().next().value!;
+      this.reading.delete(oldest);
+      oldest.destroy();
+    }
     this.reading.add(socket);
-    const timer = setTimeout(() => socket.destroy(), FIRST_BYTES_TIMEOUT_MS);
+    const timer = setTimeout(() => socket.destroy(), firstBytesMs);
     const done = () => {
       clearTimeout(timer);
       this.reading.delete(socket);
@@ -140,6 +157,9 @@ export class ConnectionRouter {
     if (at !== -1) this.queue.splice(at, 1);
   }
 }
+
+/** The socket closes by itself after an error; there is nothing more to do here. */
+function ignoreError(): void {}
 
 /** A Socket.IO session id that names its worker: `<worker id>.<20 random characters>`. */
 export function stickySessionId(workerId: number): string {

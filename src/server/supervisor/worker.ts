@@ -8,6 +8,7 @@ import { loadHooksFromFile } from '../config/load.js';
 import { defaultSettings, type Settings } from '../config/settings.js';
 import { Logging, type LevelChange, type Logger } from '../logging/index.js';
 import type { WorkerAppFactory } from './app.js';
+import { WindowCounters, type Hits } from './counters.js';
 import { exitOnUncaught } from './crash.js';
 import { hooksOf, runHook, type Hooks } from './hooks.js';
 import { stickySessionId } from './router.js';
@@ -88,6 +89,7 @@ async function boot(
   let served = 0;
   let retiring = false;
 
+  const sharedCounters = new SharedCounters(send);
   const scrapes = new Map<number, (text: string) => void>();
   let nextScrape = 1;
   const applyLevel = (change: LevelChange) => {
@@ -125,6 +127,7 @@ async function boot(
         send({ type: 'metrics-request', id });
       }),
     newSessionId: () => stickySessionId(worker.id),
+    countHit: (key, windowMs, counted) => sharedCounters.hit(key, windowMs, counted),
     requestServed: () => {
       served += 1;
       if (served >= maxRequests && !retiring) {
@@ -164,6 +167,7 @@ async function boot(
     } else if (msg.type === 'retire') void graceful(msg.closeIdle);
     else if (msg.type === 'log-level') applyLevel(msg.change);
     else if (msg.type === 'metrics') scrapes.get(msg.id)?.(msg.text);
+    else if (msg.type === 'hits') sharedCounters.answer(msg.id, msg);
   });
   process.on('SIGTERM', () => void graceful(true));
   process.on('SIGINT', () => void quick());
@@ -174,4 +178,48 @@ async function boot(
 
   send({ type: 'ready' });
   log.info(`Booting worker with pid: ${process.pid}`);
+}
+
+/** How long a hit waits for the primary before this worker counts it alone. */
+const SHARED_COUNT_WAIT_MS = 1000;
+
+/**
+ * Rate-limit hits counted in the primary, for every worker alike. Should the primary not
+ * answer in time (gone, or busy), the hit is counted here: limits then hold per worker, as
+ * they did before, rather than a request waiting on them.
+ */
+class SharedCounters {
+  private readonly local = new WindowCounters();
+  private readonly waiting = new Map<
+    number,
+    { key: string; windowMs: number; sentAt: number; counted: (hits: Hits) => void }
+  >();
+  private nextId = 1;
+  private sweeper: NodeJS.Timeout | undefined;
+
+  constructor(private readonly send: (message: WorkerToPrimary) => void) {}
+
+  hit(key: string, windowMs: number, counted: (hits: Hits) => void): void {
+    if (!process.connected) return counted(this.local.hit(key, windowMs));
+    const id = this.nextId++;
+    this.waiting.set(id, { key, windowMs, sentAt: Date.now(), counted });
+    this.send({ type: 'hit', id, key, windowMs });
+    this.sweeper ??= setInterval(() => this.countLate(), SHARED_COUNT_WAIT_MS / 2).unref();
+  }
+
+  answer(id: number, hits: Hits): void {
+    const entry = this.waiting.get(id);
+    if (entry === undefined) return; // counted here already
+    this.waiting.delete(id);
+    entry.counted({ count: hits.count, resetAt: hits.resetAt });
+  }
+
+  private countLate(): void {
+    const late = Date.now() - SHARED_COUNT_WAIT_MS;
+    for (const [id, entry] of this.waiting) {
+      if (entry.sentAt > late) break; // in the order sent
+      this.waiting.delete(id);
+      entry.counted(this.local.hit(entry.key, entry.windowMs));
+    }
+  }
 }

@@ -1,0 +1,81 @@
+/**
+ * Retention: what each table keeps (see Store.purgeExpired), purged by one process, the
+ * primary, at start and then every RETENTION_INTERVAL_MS, so `-w N` never purges N times over.
+ * It deletes in small steps and yields between them: the primary also routes every connection.
+ */
+import type { Logger } from '../logging/index.js';
+import { Store, type Purged, type RetentionPolicy } from './index.js';
+
+export const RETENTION_INTERVAL_MS = 15 * 60_000;
+/** Rows deleted per table and step: a few milliseconds of write lock each. */
+const STEP_ROWS = 500;
+
+export interface RetentionSettings {
+  data_dir: string;
+  audit_retention_days: number;
+  audit_max_rows: number;
+  token_retention_days: number;
+}
+
+export class Retention {
+  private timer: NodeJS.Timeout | undefined;
+  private running = false;
+
+  constructor(
+    private settings: RetentionSettings,
+    private log: Logger,
+  ) {}
+
+  /** Purges now, then on schedule. */
+  start(): void {
+    void this.run();
+    this.timer = setInterval(() => void this.run(), RETENTION_INTERVAL_MS).unref();
+  }
+
+  /** New settings and logger (a reload): used from the next run. */
+  update(settings: RetentionSettings, log: Logger): void {
+    this.settings = settings;
+    this.log = log;
+  }
+
+  stop(): void {
+    clearInterval(this.timer);
+  }
+
+  /** One purge of every table; undefined when one was already running or it failed. */
+  async run(): Promise<Purged | undefined> {
+    if (this.running) return undefined;
+    this.running = true;
+    const { settings } = this;
+    const policy: RetentionPolicy = {
+      auditDays: settings.audit_retention_days,
+      auditMaxRows: settings.audit_max_rows,
+      tokenDays: settings.token_retention_days,
+    };
+    const total: Purged = { audit: 0, sessions: 0, api_tokens: 0 };
+    let store: Store | undefined;
+    try {
+      store = Store.open(settings.data_dir);
+      for (;;) {
+        const step = store.purgeExpired(policy, STEP_ROWS);
+        total.audit += step.audit;
+        total.sessions += step.sessions;
+        total.api_tokens += step.api_tokens;
+        if (Math.max(step.audit, step.sessions, step.api_tokens) < STEP_ROWS) break;
+        await new Promise((resolve) => setImmediate(resolve));
+      }
+      if (total.audit + total.sessions + total.api_tokens > 0)
+        this.log.info(
+          `retention: deleted ${total.audit} audit rows, ${total.sessions} expired sessions, ` +
+            `${total.api_tokens} old API tokens`,
+        );
+      return total;
+    } catch (err) {
+      this.log.error(`retention: purge failed: ${(err as Error).message}`);
+      return undefined;
+    } finally {
+      store?.close();
+      this.running = false;
+    }
+  }
+}
