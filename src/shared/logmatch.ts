@@ -5,31 +5,16 @@
  * JavaScript's own RegExp backtracks: `(a+)+$` against 28 `a` and a `!` took 36 s.
  */
 import { RE2JS, RE2JSException } from 're2js';
+import {
+  checkLength,
+  matchedPart,
+  PATTERN_LIMITS,
+  PatternError,
+  plainMatcher,
+  type LineMatcher,
+} from './logpattern.js';
 
-export const PATTERN_LIMITS = {
-  /** Characters of a search text or pattern. */
-  chars: 500,
-  /** Instructions of a compiled pattern: a match costs up to this many steps a character. */
-  instructions: 4000,
-  /** A line is matched on its first this many characters. */
-  lineChars: 64 * 1024,
-} as const;
-
-/** The accepted syntax, in a sentence (the README and the OpenAPI document say it too). */
-export const REGEX_SYNTAX =
-  'RE2 syntax (github.com/google/re2/wiki/Syntax), matched case-insensitively anywhere in a line ' +
-  '(?-i) turns case back on: literals, ., [classes], [[:alpha:]], \\d \\w \\s \\b, \\pL and \\p{Greek}, ' +
-  'groups (?:...) and (?P<name>...), alternation |, repeats * + ? {n,m} (n, m <= 1000), lazy ' +
-  'repeats, anchors ^ $ \\A \\z, and flags (?i) (?s) (?m). Not accepted, because they cannot ' +
-  'run in linear time: backreferences (\\1, \\k<name>), lookahead and lookbehind ((?=, (?!, ' +
-  '(?<=, (?<!), atomic groups and possessive repeats.';
-
-/** A search text or pattern that cannot be used; the message says why, to follow "q is". */
-export class PatternError extends Error {
-  override name = 'PatternError';
-}
-
-export type LineMatcher = (line: string) => boolean;
+export { PATTERN_LIMITS, PatternError, REGEX_SYNTAX, type LineMatcher } from './logpattern.js';
 
 /** Why re2js refused a pattern, in words a user can act on. */
 function explain(pattern: string, detail: string): string {
@@ -50,16 +35,8 @@ function explain(pattern: string, detail: string): string {
  * Plain text matches case-insensitively anywhere in a line; a pattern, with RE2 semantics.
  */
 export function compileLineMatcher(q: string, regex: boolean): LineMatcher {
-  if (q.length === 0) throw new PatternError('empty');
-  if (q.length > PATTERN_LIMITS.chars) {
-    throw new PatternError(`longer than ${PATTERN_LIMITS.chars} characters`);
-  }
-  const head = (line: string) =>
-    line.length > PATTERN_LIMITS.lineChars ? line.slice(0, PATTERN_LIMITS.lineChars) : line;
-  if (!regex) {
-    const needle = q.toLowerCase();
-    return (line) => head(line).toLowerCase().includes(needle);
-  }
+  if (!regex) return plainMatcher(q);
+  checkLength(q);
   let compiled: RE2JS;
   try {
     compiled = RE2JS.compile(q, RE2JS.CASE_INSENSITIVE);
@@ -73,5 +50,5 @@ export function compileLineMatcher(q: string, regex: boolean): LineMatcher {
       `too large a pattern (${size} steps a character, at most ${PATTERN_LIMITS.instructions}): use smaller repeat counts`,
     );
   }
-  return (line) => compiled.test(head(line));
+  return (line) => compiled.test(matchedPart(line));
 }

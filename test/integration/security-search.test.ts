@@ -292,5 +292,5 @@ describe('log pages are capped in lines and bytes, the whole log is a download',
     expect(
       (await request(`${base}/api/containers/${names.big}/logs/download`, { auth: false })).status,
     ).toBe(401);
-  });
+  }, 90_000);
 });

@@ -329,7 +329,7 @@ describe('reload and keep-alive', () => {
     socket.on('data', (chunk: Buffer) => {
       if (chunk.toString().startsWith('HTTP/1.1 200')) answeredAt = Date.now();
     });
-    socket.write('GET /api/health HTTP/1.1\r\nHost: x\r\nConnection: keep-alive\r\n\r\n');
+    socket.write('GET /api/health HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: keep-alive\r\n\r\n');
     const idle = (await closedAt) - answeredAt;
     expect(answeredAt).toBeGreaterThan(0);
     expect(idle).toBeGreaterThan(700);

@@ -1,11 +1,13 @@
 /**
  * Filters batches of log lines with the shared matcher (src/shared/logmatch.ts). Plain text
- * matches here; a regular expression matches in a thread of its own (matchworker.ts): RE2 runs
- * in linear time, but a large pattern on long lines still costs seconds of CPU, and the worker's
- * event loop must stay free for every other request. A deadline can end the thread mid-batch.
+ * matches here; a regular expression compiles and matches in a thread of its own
+ * (matchworker.ts): RE2 runs in linear time, but a large pattern on long lines still costs
+ * seconds of CPU, and the worker's event loop must stay free for every other request. A
+ * deadline can end the thread mid-batch. The worker's own thread never loads the RE2 engine
+ * (a quarter of a megabyte of code, a tenth of a second to load on every worker start).
  */
 import { Worker } from 'node:worker_threads';
-import { compileLineMatcher } from '../../shared/logmatch.js';
+import { plainMatcher, PatternError } from '../../shared/logpattern.js';
 import { EngineError } from './errors.js';
 
 export interface LineFilter {
@@ -19,10 +21,10 @@ export interface LineFilter {
 export const MAX_MATCH_THREADS = 4;
 let threads = 0;
 
-/** A filter for a search; throws PatternError (bad input) or EngineError('busy'). */
-export function lineFilter(q: string, regex: boolean): LineFilter {
-  const matches = compileLineMatcher(q, regex);
+/** A filter for a search; rejects with a PatternError (bad input) or EngineError('busy'). */
+export async function lineFilter(q: string, regex: boolean): Promise<LineFilter> {
   if (!regex) {
+    const matches = plainMatcher(q);
     return {
       match(lines) {
         const flags = new Uint8Array(lines.length);
@@ -38,7 +40,9 @@ export function lineFilter(q: string, regex: boolean): LineFilter {
       `${MAX_MATCH_THREADS} regular expression searches are already running here: try again when one is done`,
     );
   }
-  return new ThreadFilter(q);
+  const filter = new ThreadFilter(q);
+  await filter.ready;
+  return filter;
 }
 
 class ThreadFilter implements LineFilter {
@@ -46,6 +50,9 @@ class ThreadFilter implements LineFilter {
   private waiting: { resolve: (flags: Uint8Array) => void; reject: (err: Error) => void } | null =
     null;
   private ended: Error | null = null;
+  /** Settles once the thread has compiled the pattern, or refused it (a PatternError). */
+  readonly ready: Promise<void>;
+  private compiled!: { resolve: () => void; reject: (err: Error) => void };
 
   constructor(q: string) {
     threads += 1;
@@ -54,10 +61,18 @@ class ThreadFilter implements LineFilter {
       // Its heap holds a batch of lines and the pattern's state cache: a few MiB.
       resourceLimits: { maxOldGenerationSizeMb: 128 },
     });
-    this.thread.on('message', (flags: Uint8Array) => {
-      const waiting = this.waiting;
-      this.waiting = null;
-      waiting?.resolve(flags);
+    this.ready = new Promise((resolve, reject) => (this.compiled = { resolve, reject }));
+    this.thread.on('message', (message: Uint8Array | { ready: true } | { refused: string }) => {
+      if (message instanceof Uint8Array) {
+        const waiting = this.waiting;
+        this.waiting = null;
+        waiting?.resolve(message);
+      } else if ('ready' in message) {
+        this.compiled.resolve();
+      } else {
+        this.compiled.reject(new PatternError(message.refused));
+        this.close();
+      }
     });
     this.thread.on('error', (err) => this.end(err));
     this.thread.once('exit', () => {
@@ -68,6 +83,7 @@ class ThreadFilter implements LineFilter {
 
   private end(err: Error): void {
     this.ended ??= err;
+    this.compiled.reject(err); // no-op once it settled
     const waiting = this.waiting;
     this.waiting = null;
     waiting?.reject(err);

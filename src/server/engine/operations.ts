@@ -259,7 +259,7 @@ export class EngineOperations implements ContainerOperations, ImageOperations, L
    */
   async searchLogs(ref: string, options: LogSearchOptions): Promise<SearchResult> {
     const { id } = this.resolve(ref);
-    const filter = lineFilter(options.q, options.regex);
+    const filter = await lineFilter(options.q, options.regex);
     try {
       return await this.call('log_search', async () => {
         const info = await this.docker.getContainer(id).inspect();
@@ -288,7 +288,7 @@ export class EngineOperations implements ContainerOperations, ImageOperations, L
   ): Promise<{ name: string; chunks: Readable }> {
     const { id, name } = this.resolve(ref);
     const filter: LineFilter | undefined =
-      options.filter && lineFilter(options.filter.q, options.filter.regex);
+      options.filter && (await lineFilter(options.filter.q, options.filter.regex));
     try {
       const { tty, stream } = await this.call('log_download', async () => {
         const info = await this.docker.getContainer(id).inspect();

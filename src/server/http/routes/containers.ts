@@ -1,12 +1,7 @@
 import { Readable } from 'node:stream';
 import type { FastifyPluginAsync } from 'fastify';
 import type { ApiData, ApiReply } from '../../../shared/api.js';
-import {
-  compileLineMatcher,
-  PATTERN_LIMITS,
-  PatternError,
-  REGEX_SYNTAX,
-} from '../../../shared/logmatch.js';
+import { PATTERN_LIMITS, PatternError, REGEX_SYNTAX } from '../../../shared/logpattern.js';
 import {
   CONTAINER_ACTIONS,
   type Container,
@@ -93,10 +88,10 @@ const downloadQuery = {
   },
 } as const;
 
-/** A search's text or pattern checked before any work: a 400 that says what is wrong. */
-function checkSearch(q: string, regex: boolean): void {
+/** A search whose text or pattern cannot be used is a 400 that says why. */
+async function withSearch<T>(work: Promise<T>): Promise<T> {
   try {
-    compileLineMatcher(q, regex);
+    return await work;
   } catch (err) {
     if (err instanceof PatternError) throw new ApiError('bad_request', `q is ${err.message}`);
     throw err;
@@ -284,13 +279,14 @@ export const containerRoutes: FastifyPluginAsync<{
         until?: string;
         limit?: number;
       };
-      checkSearch(query.q, query.regex ?? false);
-      const result = await engine.searchLogs(id, {
-        q: query.q,
-        regex: query.regex ?? false,
-        limit: query.limit ?? 100,
-        ...timeRange(query),
-      });
+      const result = await withSearch(
+        engine.searchLogs(id, {
+          q: query.q,
+          regex: query.regex ?? false,
+          limit: query.limit ?? 100,
+          ...timeRange(query),
+        }),
+      );
       return { status: 'success', data: { q: query.q, regex: query.regex ?? false, ...result } };
     },
   );
@@ -321,14 +317,15 @@ export const containerRoutes: FastifyPluginAsync<{
       }
       const filter =
         query.q === undefined ? undefined : { q: query.q, regex: query.regex ?? false };
-      if (filter !== undefined) checkSearch(filter.q, filter.regex);
-      const { name, chunks } = await engine.downloadLogs(id, {
-        timestamps: query.timestamps ?? true,
-        stdout: query.stdout ?? true,
-        stderr: query.stderr ?? true,
-        ...(filter !== undefined ? { filter } : {}),
-        ...timeRange(query),
-      });
+      const { name, chunks } = await withSearch(
+        engine.downloadLogs(id, {
+          timestamps: query.timestamps ?? true,
+          stdout: query.stdout ?? true,
+          stderr: query.stderr ?? true,
+          ...(filter !== undefined ? { filter } : {}),
+          ...timeRange(query),
+        }),
+      );
       return reply
         .type('text/plain; charset=utf-8')
         .header('content-disposition', `attachment; filename="${name}.log"`)
