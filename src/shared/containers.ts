@@ -41,6 +41,17 @@ export const ContainerSchema = z.object({
     .nullable()
     .describe('The raw com.docker.compose.service label; null when absent.'),
   labels: z.record(z.string(), z.string()),
+  started_at: z
+    .string()
+    .nullable()
+    .describe(
+      'ISO 8601, while running: exact when dwi saw the start, else read from the engine\'s "Up 2 hours" (to its precision).',
+    ),
+  finished_at: z
+    .string()
+    .nullable()
+    .describe("ISO 8601, once exited: exact when dwi saw it, else to the engine's precision."),
+  exit_code: z.int().nullable().describe('The last exit code of an exited container.'),
 });
 export type Container = z.infer<typeof ContainerSchema>;
 
