@@ -4,6 +4,7 @@
  * are inferred from them.
  */
 import { z } from 'zod';
+import type { Role } from './auth.js';
 
 export const CONTAINER_STATES = ['running', 'paused', 'restarting', 'stopped'] as const;
 export const ContainerStateSchema = z.enum(CONTAINER_STATES);
@@ -84,3 +85,19 @@ export const CONTAINER_ACTIONS = [
   'delete',
 ] as const;
 export type ContainerAction = (typeof CONTAINER_ACTIONS)[number];
+
+/** What POST /api/projects/{name}/{action} runs on every container of a project (operator). */
+export const PROJECT_ACTIONS = ['start', 'stop', 'restart'] as const;
+export type ProjectAction = (typeof PROJECT_ACTIONS)[number];
+
+/** The least role each action needs (the server enforces it; the web app offers no more). */
+export const CONTAINER_ACTION_ROLES: Record<ContainerAction, Role> = {
+  start: 'operator',
+  stop: 'operator',
+  restart: 'operator',
+  kill: 'operator',
+  pause: 'operator',
+  unpause: 'operator',
+  rebuild: 'operator',
+  delete: 'admin',
+};

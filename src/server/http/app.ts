@@ -35,6 +35,7 @@ import { projectRoutes } from './routes/projects.js';
 import { pruneRoutes } from './routes/prune.js';
 import { healthRoutes } from './routes/health.js';
 import { rootRoutes } from './routes/root.js';
+import { webAppRoutes } from './webapp.js';
 
 export interface RequestHooks {
   /** gunicorn's pre_request(worker, req). */
@@ -317,6 +318,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       await api.register(projectRoutes, { engine: options.engine });
       await api.register(pruneRoutes, { engine: options.engine });
     }
+    // Last: its page answers browser navigations to any path no route above took.
+    await api.register(webAppRoutes);
   });
   return app;
 }

@@ -1,6 +1,7 @@
 import type { FastifyPluginAsync } from 'fastify';
 import type { ApiReply } from '../../../shared/api.js';
 import {
+  CONTAINER_ACTION_ROLES,
   CONTAINER_ACTIONS,
   type Container,
   type ContainerAction,
@@ -308,7 +309,7 @@ export const containerRoutes: FastifyPluginAsync<{
           `Invalid action: ${action} (one of ${CONTAINER_ACTIONS.join(', ')})`,
         );
       }
-      if (action === 'delete') requireRole(request, 'admin');
+      requireRole(request, CONTAINER_ACTION_ROLES[action as ContainerAction]);
       if (action === 'rebuild') {
         return withProgress(request, reply, async (progress) => {
           const options = { pull: pull ?? false, ...(timeout !== undefined ? { timeout } : {}) };
