@@ -32,7 +32,7 @@ export function Shell({ session, children }: { session: Session; children: React
         >
           <Icon name="menu" />
         </button>
-        <Link href="/" className={styles.brand}>
+        <Link href="/" className={styles.brand} aria-label="Docker Web Interface: containers">
           <img src={logo} alt="" width={22} height={22} />
           <span>Docker Web Interface</span>
         </Link>

@@ -14,11 +14,22 @@ import styles from './containers.module.css';
 
 const COLUMNS: Array<{ key: SortKey | null; label: string; className?: string }> = [
   { key: 'name', label: 'Name' },
-  { key: 'state', label: 'State' },
+  { key: 'state', label: 'State', className: styles.stateHead },
   { key: 'image', label: 'Image', className: styles.wideOnly },
   { key: null, label: 'Ports', className: styles.wideOnly },
   { key: null, label: 'Actions', className: styles.actionsHead },
 ];
+
+function useMediaQuery(query: string): boolean {
+  const [matches, setMatches] = useState(() => matchMedia(query).matches);
+  useEffect(() => {
+    const list = matchMedia(query);
+    const change = () => setMatches(list.matches);
+    list.addEventListener('change', change);
+    return () => list.removeEventListener('change', change);
+  }, [query]);
+  return matches;
+}
 
 /** The current time, every `everyMs`: uptimes tick without a render per second. */
 function useNow(everyMs: number): number {
@@ -43,12 +54,13 @@ export function ContainerList({
 }) {
   const scroller = useRef<HTMLDivElement>(null);
   const now = useNow(15_000);
+  const narrow = useMediaQuery('(max-width: 720px)');
   // No React Compiler here: the virtualizer re-renders this list itself when it scrolls.
   // eslint-disable-next-line react-hooks/incompatible-library
   const virtualizer = useVirtualizer({
     count: rows.length,
     getScrollElement: () => scroller.current,
-    estimateSize: (index) => (rows[index]!.kind === 'group' ? 40 : 44),
+    estimateSize: (index) => (rows[index]!.kind === 'group' ? 40 : narrow ? 52 : 44),
     getItemKey: (index) => {
       const row = rows[index]!;
       return row.kind === 'group' ? `group:${row.group.key}` : row.container.id;
