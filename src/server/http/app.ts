@@ -318,7 +318,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       await api.register(projectRoutes, { engine: options.engine });
       await api.register(pruneRoutes, { engine: options.engine });
     }
-    // Last: its page answers browser navigations to any path no route above took.
+    // The web app's files, and its page for browser navigations (http/webapp.ts).
     await api.register(webAppRoutes);
   });
   return app;

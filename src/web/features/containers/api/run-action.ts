@@ -1,13 +1,16 @@
 /** Container and project actions, with their progress and outcome kept on the row. */
 import type { Container, ContainerAction, ProjectAction } from '../../../../shared/containers.js';
 import { ApiFailure, callForReply } from '../../../lib/api.js';
-import { track } from '../hooks/outcomes.js';
+import { dismissOutcome, outcomeOf, track } from '../hooks/outcomes.js';
 import { ACTION_LABELS } from '../lib/actions.js';
 
 export const projectKey = (project: string) => `project:${project}`;
 
-export function runContainerAction(container: Container, action: ContainerAction): Promise<void> {
-  return track(container.name, ACTION_LABELS[action].doing, async (progress) => {
+export async function runContainerAction(
+  container: Container,
+  action: ContainerAction,
+): Promise<void> {
+  await track(container.name, ACTION_LABELS[action].doing, async (progress) => {
     const { data, requestId } = await callForReply('runContainerAction', {
       params: { id: container.id, action },
       // Rebuild reports each step as it goes.
@@ -15,6 +18,9 @@ export function runContainerAction(container: Container, action: ContainerAction
     });
     return { message: data.message, requestId };
   });
+  // A deleted container's row is gone; its result must not greet a new one of the same name.
+  if (action === 'delete' && outcomeOf(container.name)?.state === 'success')
+    dismissOutcome(container.name);
 }
 
 export function runProjectAction(project: string, action: ProjectAction): Promise<void> {

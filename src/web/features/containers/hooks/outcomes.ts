@@ -37,6 +37,8 @@ export function useOutcome(key: string): Outcome | undefined {
 
 export const dismissOutcome = (key: string) => set(key, undefined);
 
+export const outcomeOf = (key: string): Outcome | undefined => outcomes.get(key);
+
 /** Runs an action, keeping its progress and its result under `key`. */
 export async function track(
   key: string,
