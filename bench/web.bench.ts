@@ -22,6 +22,7 @@ import { median, startDwi, type RunningDwi } from './dwi.js';
 const CONTAINERS = Number(process.env.BENCH_WEB_CONTAINERS ?? 1000);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
 const BUDGET_KB = 200;
+const KEYS = ['7', '3', '5', '8', '2', '4', '6', '9'];
 const WEB = new URL('../dist/web/', import.meta.url);
 const results: string[] = [];
 let engine: TestEngine;
@@ -171,7 +172,8 @@ it(`${CONTAINERS} containers: first rendered row, and a filter keystroke's resul
     await filter.fill('');
     await until('the whole list again', async () => (await rowCount(page)) > CONTAINERS);
     await page.evaluate(ARM_KEYSTROKE);
-    await filter.press(String(round + 1));
+    // A digit the image (dwi-test/busybox:1) lacks, so the list shrinks.
+    await filter.press(KEYS[round % KEYS.length]!);
     keystrokes.push((await page.evaluate('window.__keystroke')) as number);
   }
   expect(await rowCount(page)).toBeLessThan(CONTAINERS);
