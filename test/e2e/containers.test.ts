@@ -68,7 +68,11 @@ beforeAll(async () => {
   made.push(`${prefix}-idle`);
   const port = await freePort();
   base = `http://127.0.0.1:${port}`;
-  dwi = await Dwi.start(['-b', `127.0.0.1:${port}`], { env: { DWI_DATA_DIR: dataDir } });
+  dwi = await Dwi.start(['-b', `127.0.0.1:${port}`], {
+    env: { DWI_DATA_DIR: dataDir },
+    // The e2e project runs beside the others on a shared machine: a slow start is load.
+    waitMs: 60_000,
+  });
   cookies.admin = await sessionCookie('admin', TEST_ADMIN_PASSWORD);
   cookies.vera = await sessionCookie('vera', VIEWER_PASSWORD);
   browser = await launchChromium();
