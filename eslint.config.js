@@ -3,6 +3,8 @@ import globals from 'globals';
 import tseslint from 'typescript-eslint';
 import { importX } from 'eslint-plugin-import-x';
 import { createTypeScriptImportResolver } from 'eslint-import-resolver-typescript';
+import reactHooks from 'eslint-plugin-react-hooks';
+import { readdirSync } from 'node:fs';
 
 const onlyIn = (what, where) => ({
   group: [what, `${what}/*`],
@@ -30,6 +32,30 @@ const layerZones = LAYERS.flatMap((layer, index) => {
     message: `src/server/${name} sits below what it imports here: data flows one way (docs/architecture.md).`,
   }));
 });
+
+/**
+ * The web app's one-way rule (bulletproof-react's): app/ composes features; a feature imports
+ * shared code (components/, lib/, src/shared) but never another feature; shared code imports
+ * no feature and not app/.
+ */
+const FEATURES = readdirSync(new URL('./src/web/features', import.meta.url), {
+  withFileTypes: true,
+})
+  .filter((entry) => entry.isDirectory())
+  .map((entry) => entry.name);
+const webZones = [
+  ...FEATURES.map((feature) => ({
+    target: `./src/web/features/${feature}`,
+    from: './src/web/features',
+    except: [`./${feature}`],
+    message: 'A feature does not import another feature: share through lib/ or components/.',
+  })),
+  ...['components', 'lib'].map((dir) => ({
+    target: `./src/web/${dir}`,
+    from: ['./src/web/features', './src/web/app'],
+    message: `src/web/${dir} is shared code: it imports no feature and not app/.`,
+  })),
+];
 
 export default tseslint.config(
   { ignores: ['dist/', 'node_modules/', 'coverage/'] },
@@ -91,8 +117,22 @@ export default tseslint.config(
               from: './src/web',
               message: 'Nothing imports the web app.',
             },
+            ...webZones,
           ],
         },
+      ],
+    },
+  },
+  {
+    files: ['src/web/**/*.{ts,tsx}', 'src/web/public/**/*.js'],
+    ignores: ['src/web/vite.config.ts'],
+    languageOptions: { globals: globals.browser },
+    plugins: reactHooks.configs.flat.recommended.plugins,
+    rules: {
+      ...reactHooks.configs.flat.recommended.rules,
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        { argsIgnorePattern: '^_', ignoreRestSiblings: true },
       ],
     },
   },

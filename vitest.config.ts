@@ -17,6 +17,16 @@ export default defineConfig({
           globalSetup: ['test/global-setup.ts'],
         },
       },
+      // A real browser (Debian's Chromium) against the real dwi and engine.
+      {
+        extends: true,
+        test: {
+          name: 'e2e',
+          include: ['test/e2e/**/*.test.ts'],
+          globalSetup: ['test/global-setup.ts'],
+          testTimeout: 60_000,
+        },
+      },
     ],
   },
 });

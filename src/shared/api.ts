@@ -239,14 +239,15 @@ interface Operation<T extends z.ZodType = z.ZodType> {
   body?: 'envelope' | 'progress' | 'raw' | 'text';
 }
 
-const op = <T extends z.ZodType>(
+// The path's literal type is kept: a client names an operation's path parameters from it.
+const op = <T extends z.ZodType, P extends string>(
   method: Operation['method'],
-  path: string,
+  path: P,
   tag: Tag,
   summary: string,
   data: T,
   body?: Operation['body'],
-): Operation<T> => ({ method, path, tag, summary, data, ...(body ? { body } : {}) });
+): Operation<T> & { path: P } => ({ method, path, tag, summary, data, ...(body ? { body } : {}) });
 
 /** Every REST operation, keyed by its operationId. */
 export const API = {

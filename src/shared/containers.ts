@@ -4,6 +4,7 @@
  * are inferred from them.
  */
 import { z } from 'zod';
+import type { Role } from './auth.js';
 
 export const CONTAINER_STATES = ['running', 'paused', 'restarting', 'stopped'] as const;
 export const ContainerStateSchema = z.enum(CONTAINER_STATES);
@@ -41,6 +42,17 @@ export const ContainerSchema = z.object({
     .nullable()
     .describe('The raw com.docker.compose.service label; null when absent.'),
   labels: z.record(z.string(), z.string()),
+  started_at: z
+    .string()
+    .nullable()
+    .describe(
+      'ISO 8601, while running: exact when dwi saw the start, else read from the engine\'s "Up 2 hours" (to its precision).',
+    ),
+  finished_at: z
+    .string()
+    .nullable()
+    .describe("ISO 8601, once exited: exact when dwi saw it, else to the engine's precision."),
+  exit_code: z.int().nullable().describe('The last exit code of an exited container.'),
 });
 export type Container = z.infer<typeof ContainerSchema>;
 
@@ -78,3 +90,19 @@ export const CONTAINER_ACTIONS = [
   'delete',
 ] as const;
 export type ContainerAction = (typeof CONTAINER_ACTIONS)[number];
+
+/** What POST /api/projects/{name}/{action} runs on every container of a project (operator). */
+export const PROJECT_ACTIONS = ['start', 'stop', 'restart'] as const;
+export type ProjectAction = (typeof PROJECT_ACTIONS)[number];
+
+/** The least role each action needs (the server enforces it; the web app offers no more). */
+export const CONTAINER_ACTION_ROLES: Record<ContainerAction, Role> = {
+  start: 'operator',
+  stop: 'operator',
+  restart: 'operator',
+  kill: 'operator',
+  pause: 'operator',
+  unpause: 'operator',
+  rebuild: 'operator',
+  delete: 'admin',
+};

@@ -29,6 +29,9 @@ const container: Container = {
   project: null,
   service: null,
   labels: { 'com.example.note': 'x' },
+  started_at: null,
+  finished_at: '2026-11-29T11:00:00.000Z',
+  exit_code: 3,
 };
 
 const image: Image = {

@@ -23,6 +23,8 @@ import {
   formatPorts,
   maskInspect,
   toContainer,
+  timesFromStatus,
+  humanDurationMs,
   toImage,
   imageUsage,
 } from '../../src/server/engine/normalize.js';
@@ -181,6 +183,53 @@ describe('normalising', () => {
     });
     expect(formatPorts([])).toBe('');
     expect(displayProject(null)).toBe('Standalone Containers');
+  });
+
+  it("reads start and exit times and the exit code from the list's status words", () => {
+    const now = Date.parse('2026-11-29T12:00:00.000Z');
+    const ago = (ms: number) => new Date(now - ms).toISOString();
+    expect(timesFromStatus('Up 2 hours (healthy)', now)).toEqual({
+      started_at: ago(2 * 3_600_000),
+      finished_at: null,
+      exit_code: null,
+    });
+    expect(timesFromStatus('Up Less than a second', now).started_at).toBe(ago(0));
+    expect(timesFromStatus('Up About a minute (Paused)', now).started_at).toBe(ago(60_000));
+    expect(timesFromStatus('Exited (137) About an hour ago', now)).toEqual({
+      started_at: null,
+      finished_at: ago(3_600_000),
+      exit_code: 137,
+    });
+    expect(timesFromStatus('Restarting (1) 5 seconds ago', now).exit_code).toBe(1);
+    expect(timesFromStatus('Exited (0) 3 weeks ago', now).finished_at).toBe(ago(21 * 86_400_000));
+    for (const words of ['Created', 'Dead', 'Removal In Progress', undefined])
+      expect(timesFromStatus(words, now)).toEqual({
+        started_at: null,
+        finished_at: null,
+        exit_code: null,
+      });
+    expect(humanDurationMs('a while')).toBeUndefined();
+    // Inspect's shape carries exact times; "0001-01-01" is the engine's "never".
+    expect(
+      toContainer(
+        {
+          ...raw,
+          State: {
+            Status: 'exited',
+            StartedAt: '2026-11-29T10:00:00.5Z',
+            FinishedAt: '2026-11-29T11:00:00Z',
+            ExitCode: 3,
+          },
+        },
+        () => undefined,
+      ),
+    ).toMatchObject({ started_at: null, finished_at: '2026-11-29T11:00:00.000Z', exit_code: 3 });
+    expect(
+      toContainer(
+        { ...raw, State: { Status: 'created', StartedAt: '0001-01-01T00:00:00Z' } },
+        () => undefined,
+      ),
+    ).toMatchObject({ started_at: null, finished_at: null, exit_code: null });
   });
 
   describe("compose fields, by the original's rules", () => {

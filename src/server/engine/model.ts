@@ -73,6 +73,7 @@ function sameContainer(a: Container, b: Container): boolean {
     a.ports === b.ports &&
     a.image === b.image &&
     a.created === b.created &&
+    a.exit_code === b.exit_code &&
     JSON.stringify(a.labels) === JSON.stringify(b.labels)
   );
 }

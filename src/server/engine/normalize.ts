@@ -18,7 +18,9 @@ export interface EngineContainer {
   Image: string;
   ImageID?: string;
   Created: number | string;
-  State?: string | { Status?: string };
+  State?: string | { Status?: string; StartedAt?: string; FinishedAt?: string; ExitCode?: number };
+  /** The list's words for the state: "Up 2 hours", "Exited (3) 5 minutes ago". */
+  Status?: string;
   Ports?: Array<{ PrivatePort: number; PublicPort?: number; Type: string; IP?: string }>;
   Labels?: Record<string, string> | null;
 }
@@ -98,9 +100,61 @@ export function composeInfo(labels: Record<string, string>): ComposeInfo {
   };
 }
 
+const UNIT_MS: Record<string, number> = {
+  second: 1000,
+  minute: 60_000,
+  hour: 3_600_000,
+  day: 86_400_000,
+  week: 7 * 86_400_000,
+  month: 30 * 86_400_000,
+  year: 365 * 86_400_000,
+};
+
+/** The engine's human duration ("About an hour", "3 days") in milliseconds, to its precision. */
+export function humanDurationMs(text: string): number | undefined {
+  if (text === 'Less than a second') return 0;
+  if (text === 'About a minute') return UNIT_MS.minute;
+  if (text === 'About an hour') return UNIT_MS.hour;
+  const match = /^(\d+) (second|minute|hour|day|week|month|year)s?$/.exec(text);
+  return match ? Number(match[1]) * UNIT_MS[match[2]!]! : undefined;
+}
+
+export interface StateTimes {
+  started_at: string | null;
+  finished_at: string | null;
+  exit_code: number | null;
+}
+
+/**
+ * When a container started or exited, and its exit code, from the list's status words ("Up 2
+ * hours", "Exited (3) 5 minutes ago") as read at `nowMs`: the list carries no timestamps, and
+ * inspecting every container at each list would cost an engine call per container.
+ */
+export function timesFromStatus(status: string | undefined, nowMs: number): StateTimes {
+  const times: StateTimes = { started_at: null, finished_at: null, exit_code: null };
+  if (status === undefined) return times;
+  const ago = (text: string) => {
+    const ms = humanDurationMs(text);
+    return ms === undefined ? null : new Date(nowMs - ms).toISOString();
+  };
+  const up = /^Up (.+?)(?: \([^)]*\))*$/.exec(status);
+  if (up) return { ...times, started_at: ago(up[1]!) };
+  const exited = /^(?:Exited|Restarting) \((-?\d+)\) (.+) ago$/.exec(status);
+  if (exited) return { ...times, exit_code: Number(exited[1]), finished_at: ago(exited[2]!) };
+  return times;
+}
+
+/** Inspect's exact times; the engine writes 0001-01-01 for "never". */
+function inspectTimes(state: { StartedAt?: string; FinishedAt?: string; ExitCode?: number }) {
+  const time = (value: string | undefined) =>
+    value === undefined || value.startsWith('0001-') ? null : new Date(value).toISOString();
+  return { started: time(state.StartedAt), finished: time(state.FinishedAt), code: state.ExitCode };
+}
+
 export function toContainer(
   raw: EngineContainer,
   imageTag: (imageId: string) => string | undefined,
+  nowMs = Date.now(),
 ): Container {
   const labels = raw.Labels ?? {};
   const status = typeof raw.State === 'string' ? raw.State : (raw.State?.Status ?? 'created');
@@ -119,6 +173,19 @@ export function toContainer(
     // The compose fields read the labels as they are; what is sent carries them masked.
     ...composeInfo(labels),
     labels: maskLabels(labels),
+    ...stateTimes(raw, status, nowMs),
+  };
+}
+
+function stateTimes(raw: EngineContainer, status: string, nowMs: number): StateTimes {
+  if (typeof raw.State !== 'object') return timesFromStatus(raw.Status, nowMs);
+  const { started, finished, code } = inspectTimes(raw.State);
+  const running = stateOf(status) !== 'stopped';
+  const exited = status === 'exited' || status === 'dead';
+  return {
+    started_at: running ? started : null,
+    finished_at: exited ? finished : null,
+    exit_code: exited ? (code ?? null) : null,
   };
 }
 

@@ -216,7 +216,12 @@ export class EngineSync implements ContainerState {
       this.eventStatus.delete(event.id);
     } else if (current !== undefined && status !== undefined) {
       // The state is known from the event itself: shown now, details refreshed after.
-      this.containers.upsert({ ...current, status, state: stateOf(status) });
+      this.containers.upsert({
+        ...current,
+        ...timesAfter(event, current),
+        status,
+        state: stateOf(status),
+      });
     }
     this.lastLagMs = Date.now() - eventTimeMs(event);
     if (event.action !== 'destroy') void this.refresh(event.id);
@@ -232,10 +237,21 @@ export class EngineSync implements ContainerState {
         this.containers.remove(id);
         return;
       }
-      const container = this.toContainer(raw as unknown as EngineContainer);
+      const listed = this.toContainer(raw as unknown as EngineContainer);
       const status = this.eventStatus.get(id);
+      const container =
+        status === undefined ? listed : { ...listed, status, state: stateOf(status) };
+      // Times taken from an event are exact; the list's are to the minute or hour.
+      const current = this.containers.find(id);
       this.containers.upsert(
-        status === undefined ? container : { ...container, status, state: stateOf(status) },
+        current?.status === container.status
+          ? {
+              ...container,
+              started_at: current.started_at ?? container.started_at,
+              finished_at: current.finished_at ?? container.finished_at,
+              exit_code: current.exit_code ?? container.exit_code,
+            }
+          : container,
       );
     } catch (err) {
       this.log.debug(
@@ -251,6 +267,20 @@ export class EngineSync implements ContainerState {
       this.log.debug(`image refresh failed: ${fromDockerError(err).message}`);
     }
   }
+}
+
+/** The start and exit times (and exit code) an event sets, exactly. */
+function timesAfter(
+  event: EngineEvent,
+  current: Container,
+): Pick<Container, 'started_at' | 'finished_at' | 'exit_code'> {
+  const at = new Date(eventTimeMs(event)).toISOString();
+  if (event.action === 'start') return { started_at: at, finished_at: null, exit_code: null };
+  if (event.action === 'die') {
+    const code = Number(event.attributes.exitCode);
+    return { started_at: null, finished_at: at, exit_code: Number.isInteger(code) ? code : null };
+  }
+  return current;
 }
 
 /** The status a container has after an event, when the event alone tells it. */

@@ -37,6 +37,7 @@ import { projectRoutes } from './routes/projects.js';
 import { pruneRoutes } from './routes/prune.js';
 import { healthRoutes } from './routes/health.js';
 import { rootRoutes } from './routes/root.js';
+import { webAppRoutes } from './webapp.js';
 
 export interface RequestHooks {
   /** gunicorn's pre_request(worker, req). */
@@ -303,6 +304,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       await api.register(projectRoutes, { engine: options.engine });
       await api.register(pruneRoutes, { engine: options.engine });
     }
+    // The web app's files, and its page for browser navigations (http/webapp.ts).
+    await api.register(webAppRoutes);
   });
   return app;
 }

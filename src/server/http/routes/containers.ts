@@ -3,6 +3,7 @@ import type { FastifyPluginAsync } from 'fastify';
 import type { ApiData, ApiReply } from '../../../shared/api.js';
 import { PATTERN_LIMITS, PatternError, REGEX_SYNTAX } from '../../../shared/logpattern.js';
 import {
+  CONTAINER_ACTION_ROLES,
   CONTAINER_ACTIONS,
   type Container,
   type ContainerAction,
@@ -403,7 +404,7 @@ export const containerRoutes: FastifyPluginAsync<{
           `Invalid action: ${action} (one of ${CONTAINER_ACTIONS.join(', ')})`,
         );
       }
-      if (action === 'delete') requireRole(request, 'admin');
+      requireRole(request, CONTAINER_ACTION_ROLES[action as ContainerAction]);
       if (action === 'rebuild') {
         return withProgress(request, reply, async (progress) => {
           const options = { pull: pull ?? false, ...(timeout !== undefined ? { timeout } : {}) };

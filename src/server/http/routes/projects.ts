@@ -1,7 +1,7 @@
 import type { FastifyPluginAsync } from 'fastify';
 import type { ApiReply } from '../../../shared/api.js';
 import type { ProjectGroup } from '../../../shared/api.js';
-import type { Container } from '../../../shared/containers.js';
+import { PROJECT_ACTIONS, type Container, type ProjectAction } from '../../../shared/containers.js';
 import type { ContainerOperations, ContainerState } from '../../engine/ports.js';
 import { EngineError } from '../../engine/errors.js';
 import { displayProject } from '../../engine/normalize.js';
@@ -9,8 +9,8 @@ import { ApiError } from '../errors.js';
 import { withProgress } from '../progress.js';
 import { operation } from '../openapi.js';
 
-const BULK_ACTIONS = ['start', 'stop', 'restart'] as const;
-type BulkAction = (typeof BULK_ACTIONS)[number];
+const BULK_ACTIONS = PROJECT_ACTIONS;
+type BulkAction = ProjectAction;
 
 function group(containers: Container[]): ProjectGroup[] {
   const groups = new Map<string | null, Container[]>();

@@ -1,0 +1,145 @@
+/** One container: state, name, image, ports, its actions, and the outcome of the last one. */
+import { memo } from 'react';
+import { allows, type Role } from '../../../../shared/auth.js';
+import {
+  CONTAINER_ACTION_ROLES,
+  type Container,
+  type ContainerAction,
+} from '../../../../shared/containers.js';
+import type { Confirmation } from '../../../components/ConfirmDialog.js';
+import { CopyButton } from '../../../components/CopyButton.js';
+import { shortDuration } from '../../../lib/format.js';
+import { runContainerAction } from '../api/run-action.js';
+import { useOutcome } from '../hooks/outcomes.js';
+import { ACTION_LABELS, actionsFor, consequence, DESTRUCTIVE } from '../lib/actions.js';
+import { placeProps, type Place } from './place.js';
+import { OutcomeLine } from './OutcomeLine.js';
+import { RowActions } from './RowActions.js';
+import styles from './containers.module.css';
+
+/** "up 5 min", "exited (3) · 2 h ago", "created". */
+export function stateDetail(container: Container, now: number): string {
+  const since = (iso: string | null) => (iso ? shortDuration(now - Date.parse(iso)) : null);
+  if (container.state === 'running' || container.state === 'paused') {
+    const up = since(container.started_at);
+    return up ? `up ${up}` : '';
+  }
+  if (container.status === 'exited' || container.status === 'dead') {
+    const ago = since(container.finished_at);
+    const code = container.exit_code === null ? '' : ` (${container.exit_code})`;
+    return `${container.status}${code}${ago ? ` · ${ago} ago` : ''}`;
+  }
+  return container.status;
+}
+
+export const ContainerRow = memo(function ContainerRow({
+  place,
+  container,
+  role,
+  now,
+  confirm,
+}: {
+  place: Place;
+  container: Container;
+  role: Role;
+  now: number;
+  confirm: (request: Confirmation) => void;
+}) {
+  const outcome = useOutcome(container.name);
+  const allowed = actionsFor(container).filter((action) =>
+    allows(role, CONTAINER_ACTION_ROLES[action]),
+  );
+  const run = (action: ContainerAction) => {
+    if (!DESTRUCTIVE.has(action)) return void runContainerAction(container, action);
+    const { verb } = ACTION_LABELS[action];
+    confirm({
+      title: `${verb} ${container.name}?`,
+      body: consequence(container, action),
+      confirm: `${verb} ${container.name}`,
+      onConfirm: () => void runContainerAction(container, action),
+    });
+  };
+  const detail = stateDetail(container, now);
+
+  return (
+    <div
+      role="row"
+      className={`${styles.virtual} ${styles.row}`}
+      data-state={container.state}
+      aria-busy={outcome?.state === 'pending'}
+      {...placeProps(place)}
+    >
+      <div role="cell" className={styles.nameCell}>
+        <span className={styles.dot} data-state={container.state} aria-hidden="true" />
+        <span className={styles.name} title={container.name}>
+          {container.name}
+        </span>
+        {container.service && <span className={styles.service}>{container.service}</span>}
+        <CopyButton
+          value={container.name}
+          label={`Copy the name ${container.name}`}
+          className={styles.copy}
+        />
+      </div>
+      <div role="cell" className={styles.stateCell}>
+        {/* A stopped container's status says more than "stopped": "exited (3) · 2 h ago". */}
+        <span className={styles.stateText} data-state={container.state}>
+          {container.state === 'stopped' ? detail : container.state}
+        </span>
+        {container.state !== 'stopped' && detail && (
+          <span className={styles.muted}> · {detail}</span>
+        )}
+      </div>
+      <div role="cell" className={`${styles.image} ${styles.wideOnly}`} title={container.image}>
+        {container.image}
+      </div>
+      <div role="cell" className={`${styles.ports} ${styles.wideOnly}`}>
+        <Ports ports={container.ports} />
+      </div>
+      <div role="cell" className={styles.actions}>
+        <RowActions
+          name={container.name}
+          actions={allowed}
+          busy={outcome?.state === 'pending'}
+          onAction={run}
+        />
+      </div>
+      {outcome && (
+        <div role="cell" className={styles.outcomeCell}>
+          <OutcomeLine outcomeKey={container.name} />
+        </div>
+      )}
+    </div>
+  );
+});
+
+/** "18080->80/tcp, 53->53/udp": TCP ports as links to this host. */
+function Ports({ ports }: { ports: string }) {
+  if (ports === '') return <span className={styles.muted}>–</span>;
+  return (
+    <>
+      {ports.split(', ').map((port, index) => {
+        const [published, target] = port.split('->');
+        const tcp = target?.endsWith('/tcp');
+        return (
+          <span key={port}>
+            {index > 0 && ' '}
+            {tcp ? (
+              <a
+                href={`${location.protocol}//${location.hostname}:${published}`}
+                target="_blank"
+                rel="noreferrer"
+                title={`Open port ${published}`}
+              >
+                {published}
+              </a>
+            ) : (
+              published
+            )}
+            <span className={styles.muted}>→{target}</span>
+          </span>
+        );
+      })}
+    </>
+  );
+}

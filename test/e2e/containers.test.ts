@@ -1,0 +1,317 @@
+/**
+ * The web app in headless Chromium against the real dwi (authentication on) and the private
+ * engine: logging in, the live container list, actions, roles, theme, accessibility, and a
+ * screenshot of each page in light, dark and at 390 px (test/e2e/screenshots/, to look at).
+ */
+import { spawnSync } from 'node:child_process';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import {
+  launchChromium,
+  screenshot,
+  seriousViolations,
+  watchForErrors,
+} from '../support/browser.js';
+import { CLI, Dwi, seededDataDir, TEST_ADMIN_PASSWORD } from '../support/dwi.js';
+import { dockerCli, TEST_IMAGE } from '../support/engine.js';
+import { freePort, request } from '../support/http.js';
+
+const engine = { host: inject('dockerHost') };
+const docker = (...args: string[]) => dockerCli(engine, args);
+/** Every container here starts with this, so the filter shows ours alone (the engine is shared). */
+const prefix = `e2e${Math.random().toString(36).slice(2, 6)}`;
+const project = `${prefix}-shop`;
+const VIEWER_PASSWORD = 'viewer password, long enough';
+
+let dwi: Dwi;
+let base: string;
+let browser: Browser;
+const made: string[] = [];
+/** Session cookies, one login each: dwi allows 10 logins a minute per address, loopback too. */
+const cookies: Record<'admin' | 'vera', string> = { admin: '', vera: '' };
+
+async function sessionCookie(username: string, password: string): Promise<string> {
+  const reply = await request(`${base}/api/auth/login`, {
+    auth: false,
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ username, password }),
+  });
+  const cookie = /dwi_session=([^;]+)/.exec(String(reply.headers['set-cookie']))?.[1];
+  if (reply.status !== 200 || cookie === undefined) throw new Error(`login failed: ${reply.body}`);
+  return cookie;
+}
+
+function run(name: string, ...options: string[]): void {
+  docker('run', '-d', '--init', ...options, '--name', name, TEST_IMAGE, 'sleep', '600');
+  made.push(name);
+}
+
+beforeAll(async () => {
+  const dataDir = await seededDataDir();
+  const add = spawnSync(
+    process.execPath,
+    [CLI, 'user', 'add', 'vera', '--role', 'viewer', '--password-stdin', '--data-dir', dataDir],
+    { input: `${VIEWER_PASSWORD}\n`, encoding: 'utf8' },
+  );
+  if (add.status !== 0) throw new Error(`user add failed: ${add.stderr}`);
+  for (const service of ['web', 'db'])
+    run(
+      `${project}-${service}-1`,
+      '--label',
+      `com.docker.compose.project=${project}`,
+      '--label',
+      `com.docker.compose.service=${service}`,
+    );
+  run(`${prefix}-solo`, '-p', '127.0.0.1::80');
+  docker('create', '--name', `${prefix}-idle`, TEST_IMAGE, 'true');
+  made.push(`${prefix}-idle`);
+  const port = await freePort();
+  base = `http://127.0.0.1:${port}`;
+  dwi = await Dwi.start(['-b', `127.0.0.1:${port}`], {
+    env: { DWI_DATA_DIR: dataDir },
+    // The e2e project runs beside the others on a shared machine: a slow start is load.
+    waitMs: 60_000,
+  });
+  cookies.admin = await sessionCookie('admin', TEST_ADMIN_PASSWORD);
+  cookies.vera = await sessionCookie('vera', VIEWER_PASSWORD);
+  browser = await launchChromium();
+});
+
+afterAll(async () => {
+  await dwi?.stop();
+  if (made.length > 0) spawnSync('docker', ['-H', engine.host, 'rm', '-f', ...made]);
+});
+
+interface Session {
+  context: BrowserContext;
+  page: Page;
+  errors: string[];
+}
+
+/** A fresh browser context: logged in as `as` (its session cookie), or not at all. */
+async function open(
+  options: {
+    as?: 'admin' | 'vera' | null;
+    width?: number;
+    height?: number;
+    colorScheme?: 'light' | 'dark';
+  } = {},
+): Promise<Session> {
+  const as = options.as === undefined ? 'admin' : options.as;
+  const context = await browser.newContext({
+    viewport: { width: options.width ?? 1280, height: options.height ?? 800 },
+    colorScheme: options.colorScheme ?? 'light',
+  });
+  if (as !== null)
+    await context.addCookies([
+      { name: 'dwi_session', value: cookies[as], url: base, httpOnly: true, sameSite: 'Strict' },
+    ]);
+  const page = await context.newPage();
+  return { context, page, errors: watchForErrors(page) };
+}
+
+/** Opens the app, logged in, on the containers page. */
+async function containersPage(page: Page): Promise<void> {
+  await page.goto(base);
+  await page.getByRole('heading', { name: 'Containers' }).waitFor();
+}
+
+async function logIn(page: Page, username = 'admin', password = TEST_ADMIN_PASSWORD) {
+  await page.getByLabel('Username').fill(username);
+  await page.getByLabel('Password').fill(password);
+  await page.getByRole('button', { name: 'Log in' }).click();
+  await page.getByRole('heading', { name: 'Containers' }).waitFor();
+}
+
+/** Shows only this file's containers. */
+async function filterOurs(page: Page): Promise<void> {
+  await page.getByLabel('Filter containers').fill(prefix);
+}
+
+const row = (page: Page, name: string) => page.getByRole('row').filter({ hasText: name });
+
+describe('the web app', () => {
+  it('logs in through the labelled fields and shows the containers, grouped by project', async () => {
+    const { context, page, errors } = await open({ as: null });
+    await page.goto(base);
+    await screenshot(page, 'login-light');
+    expect(await seriousViolations(page)).toEqual([]);
+    await page.getByLabel('Username').fill('admin');
+    await page.getByLabel('Password').fill('wrong password');
+    await page.getByRole('button', { name: 'Log in' }).click();
+    await expect
+      .poll(() => page.getByRole('alert').textContent())
+      .toContain('Wrong user name or password');
+    await logIn(page);
+    await filterOurs(page);
+    await row(page, `${project}-web-1`).waitFor();
+    await expect
+      .poll(() => row(page, `${prefix}-solo`).textContent())
+      .toMatch(/running · up \d+ s/);
+    // The project's header comes before its containers, standalone ones last.
+    const texts = await page.getByRole('row').allTextContents();
+    const at = (text: string) => texts.findIndex((t) => t.includes(text));
+    expect(at(project)).toBeLessThan(at(`${project}-db-1`));
+    expect(at(`${project}-web-1`)).toBeLessThan(at('Standalone containers'));
+    expect(at('Standalone containers')).toBeLessThan(at(`${prefix}-solo`));
+    expect(await row(page, `${prefix}-idle`).textContent()).toContain('created');
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+
+  it('shows a container created with the docker CLI within a second, without a reload', async () => {
+    const { context, page, errors } = await open();
+    await containersPage(page);
+    await filterOurs(page);
+    await row(page, `${prefix}-solo`).waitFor();
+    const name = `${prefix}-fresh`;
+    docker('create', '--name', name, TEST_IMAGE, 'true');
+    made.push(name);
+    const created = Date.now();
+    await row(page, name).waitFor({ timeout: 5000 });
+    expect(Date.now() - created).toBeLessThan(1000);
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+
+  it('stops a container from its row, and keeps the result there with its request id', async () => {
+    const { context, page, errors } = await open();
+    await containersPage(page);
+    await filterOurs(page);
+    const name = `${project}-db-1`;
+    await row(page, name)
+      .getByRole('button', { name: `Stop ${name}` })
+      .click();
+    await expect
+      .poll(() => row(page, name).textContent(), { timeout: 15_000 })
+      .toMatch(/exited \(\d+\)/);
+    const outcome = row(page, name).getByRole('status');
+    await expect.poll(() => outcome.textContent()).toMatch(/stopped.*request [0-9a-f]{8}/i);
+    expect(docker('inspect', '-f', '{{.State.Status}}', name)).toBe('exited');
+    await screenshot(page, 'containers-action-light');
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+
+  it('asks before deleting, says what will happen, and deletes only when confirmed', async () => {
+    const { context, page, errors } = await open();
+    await containersPage(page);
+    await filterOurs(page);
+    const name = `${prefix}-solo`;
+    const deleteIt = async () => {
+      await row(page, name)
+        .getByRole('button', { name: `More actions for ${name}` })
+        .click();
+      await page.getByRole('button', { name: `Delete ${name}` }).click();
+    };
+    await deleteIt();
+    const dialog = page.getByRole('dialog', { name: `Delete ${name}?` });
+    await dialog.waitFor();
+    expect(await dialog.textContent()).toContain('it will be killed, then removed');
+    // The safe choice has the focus.
+    expect(await page.evaluate('document.activeElement?.textContent')).toBe('Cancel');
+    expect(await seriousViolations(page)).toEqual([]);
+    await screenshot(page, 'containers-confirm-light');
+    await page.keyboard.press('Escape');
+    await dialog.waitFor({ state: 'hidden' });
+    expect(docker('inspect', '-f', '{{.State.Status}}', name)).toBe('running');
+
+    await deleteIt();
+    await dialog.getByRole('button', { name: `Delete ${name}` }).click();
+    await row(page, name).waitFor({ state: 'detached', timeout: 15_000 });
+    expect(docker('ps', '-a', '--filter', `name=^${name}$`, '--format', '{{.Names}}')).toBe('');
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+
+  it('offers a viewer no actions at all', async () => {
+    const { context, page, errors } = await open({ as: 'vera' });
+    await containersPage(page);
+    await filterOurs(page);
+    await row(page, `${project}-web-1`).waitFor();
+    expect(await page.getByRole('banner').textContent()).toContain('viewer');
+    const table = page.getByRole('table', { name: 'Containers' });
+    const labels = await table
+      .getByRole('button')
+      .evaluateAll((buttons) =>
+        buttons.map((b) => b.getAttribute('aria-label') ?? b.textContent ?? ''),
+      );
+    // Sorting, collapsing and copying a name remain; no action on a container or project.
+    expect(labels.length).toBeGreaterThan(0);
+    for (const label of labels)
+      expect(label).not.toMatch(
+        /^(Start|Stop|Restart|Kill|Pause|Unpause|Rebuild|Delete|More actions)/,
+      );
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+
+  it('returns to the login form when the session ends, and back to the same page after', async () => {
+    const { context, page } = await open({ as: null });
+    await page.goto(`${base}/?from=deep-link`);
+    await logIn(page);
+    await filterOurs(page);
+    await row(page, `${project}-web-1`).waitFor();
+    await context.clearCookies();
+    const name = `${project}-web-1`;
+    await row(page, name)
+      .getByRole('button', { name: `Stop ${name}` })
+      .click();
+    await page.getByLabel('Username').waitFor();
+    expect(await page.getByRole('status').first().textContent()).toContain('session has ended');
+    expect(page.url()).toBe(`${base}/?from=deep-link`);
+    await logIn(page);
+    expect(page.url()).toBe(`${base}/?from=deep-link`);
+    await context.close();
+  });
+
+  it('remembers the theme across a reload', async () => {
+    const { context, page, errors } = await open();
+    await containersPage(page);
+    const theme = () => page.evaluate('document.documentElement.dataset.theme ?? "system"');
+    expect(await theme()).toBe('system');
+    // What a user clicks: the icon, that is the radio button's label.
+    await page.locator('label', { has: page.getByRole('radio', { name: 'Dark theme' }) }).click();
+    expect(await theme()).toBe('dark');
+    await page.reload();
+    await page.getByRole('heading', { name: 'Containers' }).waitFor();
+    expect(await theme()).toBe('dark');
+    expect(await page.getByRole('radio', { name: 'Dark theme' }).isChecked()).toBe(true);
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+
+  it.each([
+    ['light', { colorScheme: 'light' }],
+    ['dark', { colorScheme: 'dark' }],
+    ['390-light', { width: 390, height: 844, colorScheme: 'light' }],
+    ['390-dark', { width: 390, height: 844, colorScheme: 'dark' }],
+  ] as const)(
+    'has no serious accessibility violations: %s (with screenshots)',
+    async (label, options) => {
+      const login = await open({ ...options, as: null });
+      await login.page.goto(base);
+      await login.page.getByLabel('Username').waitFor();
+      if (label !== 'light') await screenshot(login.page, `login-${label}`);
+      expect(await seriousViolations(login.page)).toEqual([]);
+      await login.context.close();
+
+      const { context, page, errors } = await open(options);
+      await containersPage(page);
+      await filterOurs(page);
+      await row(page, `${project}-web-1`).waitFor();
+      await screenshot(page, `containers-${label}`);
+      expect(await seriousViolations(page)).toEqual([]);
+      if (label.startsWith('390')) {
+        // The rail folds into a menu.
+        await page.getByRole('button', { name: 'Menu' }).click();
+        await page.getByRole('navigation', { name: 'Pages' }).getByRole('link').first().waitFor();
+        await screenshot(page, `menu-${label}`);
+        expect(await seriousViolations(page)).toEqual([]);
+      }
+      expect(errors).toEqual([]);
+      await context.close();
+    },
+  );
+});
