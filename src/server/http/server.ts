@@ -21,6 +21,8 @@ export class HttpConnections {
   private server: Server | undefined;
   private readonly connections = new Set<Socket>();
   private draining = false;
+  /** Whether idle keep-alive connections may be closed now: only when the whole server stops. */
+  private idleMayClose = false;
   private onConnectionClosed: () => void = () => {};
 
   constructor(private readonly options: ConnectionOptions) {}
@@ -47,6 +49,13 @@ export class HttpConnections {
     // connections, only once its server tracks connections, which starts when it listens:
     // this one never listens (the primary hands it connections), so it is told it does.
     server.emit('listening');
+    // Socket.IO's close() closes this server, and Node's close() closes idle keep-alive
+    // connections with it: a retiring worker lets them run out by keep-alive instead (close()),
+    // or a client's next request could meet a socket closed under it.
+    const closeIdleConnections = server.closeIdleConnections.bind(server);
+    server.closeIdleConnections = () => {
+      if (this.idleMayClose) closeIdleConnections();
+    };
     this.server = server;
     return server;
   };
@@ -92,7 +101,10 @@ export class HttpConnections {
    */
   async close({ timeoutMs, closeIdle }: { timeoutMs: number; closeIdle: boolean }): Promise<void> {
     this.draining = true;
-    if (closeIdle) this.server?.closeIdleConnections();
+    if (closeIdle) {
+      this.idleMayClose = true;
+      this.server?.closeIdleConnections();
+    }
     if (this.connections.size > 0) {
       await new Promise<void>((resolve) => {
         const timer = setTimeout(resolve, timeoutMs);
