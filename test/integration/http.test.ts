@@ -1,10 +1,9 @@
-import { execFileSync } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { request as httpsRequest } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { Dwi, freePort, request, until } from './harness.js';
+import { Dwi, freePort, request, selfSignedCert, until } from './harness.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'dwi-http-'));
 
@@ -36,27 +35,7 @@ describe('binds', () => {
   });
 
   it('serves HTTPS with --certfile and --keyfile', async () => {
-    const cert = join(dir, 'cert.pem');
-    const key = join(dir, 'key.pem');
-    execFileSync(
-      'openssl',
-      [
-        'req',
-        '-x509',
-        '-newkey',
-        'rsa:2048',
-        '-nodes',
-        '-keyout',
-        key,
-        '-out',
-        cert,
-        '-days',
-        '1',
-        '-subj',
-        '/CN=localhost',
-      ],
-      { stdio: 'ignore' },
-    );
+    const { cert, key } = selfSignedCert(dir);
     const port = await freePort();
     const dwi = await Dwi.start(['-b', `127.0.0.1:${port}`, '--certfile', cert, '--keyfile', key], {
       waitUrl: null,

@@ -3,13 +3,12 @@
  * header_timeout (the primary held each one 60 s, and 20,000 of them starved new clients), and
  * worker_connections caps what the primary and each worker hold, so a new client is still served.
  */
-import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { connect, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { Dwi, freePort, request, until } from './harness.js';
+import { Dwi, freePort, request, selfSignedCert, until } from './harness.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'dwi-limits-'));
 const opened: Socket[] = [];
@@ -148,27 +147,7 @@ describe('idle connections', () => {
   });
 
   it('through TLS, the handshake has the header timeout too', async () => {
-    const cert = join(dir, 'cert.pem');
-    const key = join(dir, 'key.pem');
-    execFileSync(
-      'openssl',
-      [
-        'req',
-        '-x509',
-        '-newkey',
-        'rsa:2048',
-        '-nodes',
-        '-keyout',
-        key,
-        '-out',
-        cert,
-        '-days',
-        '1',
-        '-subj',
-        '/CN=localhost',
-      ],
-      { stdio: 'ignore' },
-    );
+    const { cert, key } = selfSignedCert(dir);
     const port = await freePort();
     const dwi = await Dwi.start(
       [

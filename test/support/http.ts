@@ -1,6 +1,8 @@
 /** Loopback helpers for tests and benchmarks: free ports, plain HTTP requests, waiting on a condition. */
+import { execFileSync } from 'node:child_process';
 import { request as httpRequest, type IncomingHttpHeaders } from 'node:http';
 import { createServer } from 'node:net';
+import { join } from 'node:path';
 
 /** The admin API token of every server started by these helpers: requests and sockets carry it. */
 export const TEST_TOKEN = `dwi_test_${'x'.repeat(38)}`;
@@ -86,4 +88,21 @@ export function request(url: string, options: RequestOptions = {}): Promise<Repl
     req.on('error', reject);
     req.end(options.body);
   });
+}
+
+/** A self-signed certificate for localhost, valid a day, written into `dir`: its two paths. */
+export function selfSignedCert(dir: string): { cert: string; key: string } {
+  const cert = join(dir, 'cert.pem');
+  const key = join(dir, 'key.pem');
+  execFileSync(
+    'openssl',
+    ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', key, '-out', cert].concat([
+      '-days',
+      '1',
+      '-subj',
+      '/CN=localhost',
+    ]),
+    { stdio: 'ignore' },
+  );
+  return { cert, key };
 }
