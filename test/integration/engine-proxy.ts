@@ -14,6 +14,7 @@ export class EngineProxy {
   private readonly open = new Map<Socket, string>();
   private server: Server | undefined;
   private dropping: RegExp | undefined;
+  private dropsLeft = 0;
   /** Request lines dropped by dropNext, in order. */
   readonly dropped: string[] = [];
 
@@ -26,7 +27,8 @@ export class EngineProxy {
           const line = `${match[1]} ${match[2]}`;
           this.open.set(client, line);
           if (this.dropping?.test(line)) {
-            this.dropping = undefined;
+            this.dropsLeft -= 1;
+            if (this.dropsLeft === 0) this.dropping = undefined;
             this.dropped.push(line);
             upstream.destroy();
             client.destroy();
@@ -48,9 +50,10 @@ export class EngineProxy {
     return [...this.open.values()].filter((line) => pattern.test(line));
   }
 
-  /** Drops the connection of the next request that matches, before the engine sees it. */
-  dropNext(pattern: RegExp): void {
+  /** Drops the connections of the next `count` requests that match, before the engine sees them. */
+  dropNext(pattern: RegExp, count = 1): void {
     this.dropping = pattern;
+    this.dropsLeft = count;
   }
 
   /** Drops every connection through the proxy, the event stream among them. */

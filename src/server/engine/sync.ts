@@ -21,6 +21,8 @@ import { stateOf, toContainer, type EngineContainer, type EngineImage } from './
 import type { ContainerState } from './ports.js';
 
 const MAX_BACKOFF_MS = 5000;
+/** Failed resubscriptions of a connected engine tried again (0, 100, 200 ms) before it is away. */
+const QUICK_RETRIES = 3;
 
 /** Container events that change nothing we show. */
 const IGNORED_ACTIONS =
@@ -85,12 +87,12 @@ export class EngineSync implements ContainerState {
 
   private async run(): Promise<void> {
     let backoff = 0;
-    let retriedAtOnce = false;
+    let quickRetriesLeft = QUICK_RETRIES;
     while (!this.stopped) {
       const startedAt = Date.now();
       try {
         await this.session();
-        retriedAtOnce = false;
+        quickRetriesLeft = QUICK_RETRIES;
         // The stream was lost while the engine answered: resubscribe at once (with since),
         // unless streams keep dying young, which a retry at full speed would not mend.
         if (!this.stopped) this.log.info('Docker event stream lost; resubscribing');
@@ -98,13 +100,14 @@ export class EngineSync implements ContainerState {
           Date.now() - startedAt < 1000 ? Math.min(Math.max(backoff * 2, 100), MAX_BACKOFF_MS) : 0;
       } catch (err) {
         const failure = fromDockerError(err);
-        if (this.connected && !retriedAtOnce) {
-          // A connected engine whose resubscription fails has most often lost one connection
-          // (the cut that ended the stream also took the re-list): one more try at once
-          // before clients are told the engine is away.
-          retriedAtOnce = true;
+        if (this.connected && quickRetriesLeft > 0) {
+          // A connected engine whose resubscription fails has most often lost connections, not
+          // gone away: whatever cut the stream may also have taken the re-list, or a kept-alive
+          // connection dwi had not yet seen close. A few quick tries before clients are told
+          // the engine is away.
+          backoff = (QUICK_RETRIES - quickRetriesLeft) * 100;
+          quickRetriesLeft -= 1;
           this.log.info(`Docker engine resubscription failed (${failure.message}); retrying`);
-          backoff = 0;
         } else {
           // Subscribing or listing failed: the engine is away until a later try succeeds.
           if (this.connected || this.detail === 'connecting') {
@@ -152,7 +155,13 @@ export class EngineSync implements ContainerState {
       stream.on('end', () => resolve());
       stream.on('close', () => resolve());
     });
-    await this.resync();
+    try {
+      await this.resync();
+    } catch (err) {
+      // Without this the stream would live on, filling `early` with events nobody applies.
+      (stream as { destroy?: () => void }).destroy?.();
+      throw err;
+    }
     listed = true;
     // Events that raced the list: applying them in order leaves each container at its latest.
     for (const event of early) this.handle(event);
