@@ -74,9 +74,9 @@ describe('workers', () => {
     await dwi.stop();
   });
 
-  // Seen to fail once in about 15 full runs (a count that never reached 2 within 15 s), not yet
-  // explained; a second try tells a rare race from a broken TTOU, and the failure says more.
-  it('TTIN and TTOU change the worker count', { retry: 1 }, async () => {
+  // The third worker may still be booting at the first TTOU, on a busy machine for long: TTOU
+  // retires it at once rather than after its boot (that wait once outlasted the 15 s here).
+  it('TTIN and TTOU change the worker count', async () => {
     const port = await freePort();
     const log = join(tempDir(), 'hooks.log');
     const dwi = await Dwi.start(

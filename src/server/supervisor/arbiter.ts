@@ -432,7 +432,17 @@ export class Arbiter {
   /** Keeps `target` workers serving: spawns what is missing, retires what is replaced or extra. */
   private maintain(): void {
     if (this.phase === 'stopping') return;
-    const serving = [...this.workers.values()].filter((w) => w.phase !== 'retiring');
+    let serving = [...this.workers.values()].filter((w) => w.phase !== 'retiring');
+    const booting = serving
+      .filter((w) => !w.replace && w.phase === 'booting')
+      .sort((a, b) => b.id - a.id);
+    const surplus = serving.filter((w) => !w.replace).length - this.target;
+    if (surplus > 0) {
+      // Too many (TTOU): booting workers go first, newest first. They serve nobody yet, and
+      // waiting for their boot would leave the count high meanwhile.
+      for (const w of booting.slice(0, surplus)) this.retire(w, false);
+      serving = serving.filter((w) => w.phase !== 'retiring');
+    }
     const kept = serving.filter((w) => !w.replace);
     const missing = this.target - kept.length;
     if (missing > 0 && !this.spawnBlocked) {
