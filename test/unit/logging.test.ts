@@ -257,6 +257,17 @@ describe('Logging', () => {
     expect(text).toMatch(/noise filter hid 1 message since the last report \(ECONNRESET: 1\)/);
   });
 
+  it("never hides the engine's own errors, whose words (socket hang up) look like noise", async () => {
+    const { logging, read } = await fileLogging(['--log-level', 'info']);
+    const engine = logging.logger('dwi.error').child({ module: 'engine' });
+    engine.error('Docker engine unavailable: socket hang up; retrying');
+    logging.logger('dwi.error').warn('client went: socket hang up');
+    logging.close();
+    const text = read();
+    expect(text).toContain('Docker engine unavailable: socket hang up; retrying');
+    expect(text).not.toContain('client went');
+  });
+
   it('prints JSON with log_format json', async () => {
     const { logging, read } = await fileLogging(['--log-format', 'json']);
     logging.logger('dwi.error').child({ request_id: 'r9' }).error('as json');

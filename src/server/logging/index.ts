@@ -277,8 +277,10 @@ export class Logging {
       record.err = err as LogRecord['err'];
       if (record.msg === '') record.msg = record.err?.message ?? '';
     }
-    if (noise_report !== true && this.noise.hides(record.name, record.msg, record.err?.message))
-      return;
+    // The engine's words for its own connection to Docker ("socket hang up") are no client
+    // going away: an engine outage must never be hidden as noise.
+    const filtered = noise_report !== true && extra.module !== 'engine';
+    if (filtered && this.noise.hides(record.name, record.msg, record.err?.message)) return;
     this.emit(record);
   }
 
