@@ -95,6 +95,33 @@ describe('Socket.IO throttles', () => {
     for (let i = 0; i < 8; i++) expect((await handshake()).status).toBe(200); // the host itself
   });
 
+  it(
+    'counts handshakes for every worker together: -w 2 gives no client twice its limit',
+    { timeout: 60_000 },
+    async () => {
+      const port = await freePort();
+      const two = await Dwi.start(['-b', `127.0.0.1:${port}`, '-w', '2'], {
+        env: { DWI_SOCKET_CONNECT_RATE: '5/minute' },
+      });
+      try {
+        const statuses = [];
+        for (let i = 0; i < 8; i++) {
+          const reply = await request(
+            `http://127.0.0.1:${port}/socket.io/?EIO=4&transport=polling`,
+            {
+              auth: false,
+              headers: { 'x-forwarded-for': '203.0.113.20' },
+            },
+          );
+          statuses.push(reply.status);
+        }
+        expect(statuses).toEqual([200, 200, 200, 200, 200, 403, 403, 403]);
+      } finally {
+        await two.stop();
+      }
+    },
+  );
+
   it('closes an engine.io session that does not log in within 10 s', async () => {
     const open = await handshake();
     const { sid } = JSON.parse(open.body.slice(1)) as { sid: string };
@@ -168,9 +195,10 @@ describe('Socket.IO throttles', () => {
       const seconds = (Date.now() - startedAt) / 1000;
       const started = replies.filter((r) => r.status === 'stream_started');
       const limited = replies.filter((r) => r.status === 'error' && r.code === 'rate_limited');
-      // What is left of the burst of 20, and what the rate adds while they are sent.
+      // What is left of the burst of 20, and what the rate adds while they are sent (on a busy
+      // machine, handling 300 events takes longer, and the rate adds more).
       expect(started.length).toBeGreaterThan(0);
-      expect(started.length).toBeLessThanOrEqual(30);
+      expect(started.length).toBeLessThanOrEqual(20 + Math.ceil(20 * seconds));
       expect(started.length + limited.length).toBe(300);
       expect(limited[0]).toEqual({
         status: 'error',

@@ -166,7 +166,9 @@ export class Dwi {
             return false;
           }
         },
-        options.waitMs,
+        // A bound for a start that hangs, not a speed check: four processes loading Node on a
+        // machine running other test files (or other work) in parallel take their time.
+        options.waitMs ?? 30_000,
       );
     }
     return dwi;

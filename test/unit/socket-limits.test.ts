@@ -6,7 +6,6 @@ import {
   parseRate,
   seconds,
   TokenBucket,
-  WindowCounter,
 } from '../../src/server/realtime/limits.js';
 import { whyNotValid } from '../../src/server/realtime/revalidate.js';
 
@@ -34,24 +33,6 @@ describe('socket throttles', () => {
     // A long pause refills up to the burst, never past it.
     time.advance(60_000);
     expect(Array.from({ length: 5 }, () => bucket.take()).filter(Boolean)).toHaveLength(4);
-  });
-
-  it('count hits per key in fixed windows, and forget keys whose window ended', () => {
-    const time = clock();
-    const counter = new WindowCounter({ count: 2, periodMs: 60_000 }, time.now);
-    expect([counter.hit('a'), counter.hit('a')]).toEqual([0, 0]);
-    expect(counter.hit('a')).toBe(60_000);
-    expect(counter.hit('b')).toBe(0);
-    time.advance(30_000);
-    expect(counter.hit('a')).toBe(30_000);
-    time.advance(30_000);
-    expect(counter.hit('a')).toBe(0);
-    // b's window ended with a's first one: forgotten.
-    expect(counter.size).toBe(1);
-    time.advance(120_000);
-    counter.hit('c');
-    counter.hit('d');
-    expect(counter.size).toBe(2);
   });
 
   it('count open sockets per key up to the cap, and free a place when one goes', () => {

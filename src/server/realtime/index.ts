@@ -33,7 +33,7 @@ import {
   OpenSockets,
   seconds,
   TokenBucket,
-  WindowCounter,
+  type HitCounter,
   type SocketLimits,
 } from './limits.js';
 import { LogStreams, type LogSource } from './logs.js';
@@ -176,12 +176,13 @@ export interface RealtimeOptions {
   /** Proxies whose X-Forwarded-For is believed, for the handshake limit's address. */
   forwardedAllowIps: readonly string[];
   limits: SocketLimits;
+  /** Counts a handshake in the counters every worker shares (kept by the primary). */
+  countHit: HitCounter;
 }
 
 export function attachRealtime(server: HttpServer, options: RealtimeOptions): Realtime {
   const { engine, log, engineLog, authenticator, limits } = options;
   const limitedAddress = limitedAddressOf(options.forwardedAllowIps);
-  const handshakes = new WindowCounter(limits.connectRate);
   const io: DwiServer = new Server(server, {
     path: '/socket.io',
     serveClient: false,
@@ -206,13 +207,14 @@ export function attachRealtime(server: HttpServer, options: RealtimeOptions): Re
       if (!originAllowed(req.headers.origin, req.headers.host, options.tls, options.allowedOrigins))
         return answer(`forbidden: Origin ${req.headers.origin} may not connect`, false);
       const address = limitedAddress(req);
-      const wait = address === undefined ? 0 : handshakes.hit(address);
-      if (wait > 0)
-        return answer(
-          `rate_limited: too many Socket.IO connections from ${address} (socket_connect_rate ${limits.connectRateText}): try again in ${seconds(wait)} s`,
+      if (address === undefined) return answer(null, true);
+      options.countHit(`socket ${address}`, limits.connectRate.periodMs, ({ count, resetAt }) => {
+        if (count <= limits.connectRate.count) return answer(null, true);
+        answer(
+          `rate_limited: too many Socket.IO connections from ${address} (socket_connect_rate ${limits.connectRateText}): try again in ${seconds(resetAt - Date.now())} s`,
           false,
         );
-      answer(null, true);
+      });
     },
     // Recovery comes with this adapter alone: Socket.IO's own would give every client offsets.
     ...(cluster.isWorker

@@ -1,6 +1,6 @@
 /**
- * Throttles for Socket.IO: handshakes per client address, events per connection. Bookkeeping
- * with an injectable clock, counted in this worker.
+ * Throttles for Socket.IO: handshakes per client address (counted by the primary for every
+ * worker), events per connection and sockets per user (this worker's own memory, counted here).
  */
 import type { IncomingMessage } from 'node:http';
 import proxyAddr from '@fastify/proxy-addr';
@@ -24,6 +24,13 @@ export function limitedAddressOf(
     return LOOPBACK.test(address) ? undefined : address;
   };
 }
+
+/** Counts a hit on a key in a window of `windowMs`, and calls back with the window's count. */
+export type HitCounter = (
+  key: string,
+  windowMs: number,
+  counted: (hits: { count: number; resetAt: number }) => void,
+) => void;
 
 export interface Rate {
   count: number;
@@ -107,45 +114,6 @@ export class TokenBucket {
   /** How long until the next token. */
   retryAfterMs(): number {
     return Math.ceil(((1 - this.tokens) * this.rate.periodMs) / this.rate.count);
-  }
-}
-
-/**
- * At most `count` hits per key in each period (fixed windows, as @fastify/rate-limit counts
- * REST). Keys whose window ended are forgotten, so the map holds only recent clients.
- */
-export class WindowCounter {
-  private readonly windows = new Map<string, { hits: number; endsAt: number }>();
-  private nextSweep: number;
-
-  constructor(
-    private readonly rate: Rate,
-    private readonly now: () => number = Date.now,
-  ) {
-    this.nextSweep = now() + rate.periodMs;
-  }
-
-  /** Counts a hit: 0 when allowed, else the milliseconds until the key's window ends. */
-  hit(key: string): number {
-    const now = this.now();
-    if (now >= this.nextSweep) this.sweep(now);
-    let window = this.windows.get(key);
-    if (window === undefined || window.endsAt <= now) {
-      window = { hits: 0, endsAt: now + this.rate.periodMs };
-      this.windows.set(key, window);
-    }
-    if (window.hits >= this.rate.count) return window.endsAt - now;
-    window.hits += 1;
-    return 0;
-  }
-
-  get size(): number {
-    return this.windows.size;
-  }
-
-  private sweep(now: number): void {
-    for (const [key, window] of this.windows) if (window.endsAt <= now) this.windows.delete(key);
-    this.nextSweep = now + this.rate.periodMs;
   }
 }
 

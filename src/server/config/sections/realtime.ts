@@ -18,7 +18,7 @@ export const realtimeSettings = [
     metavar: 'N/PERIOD',
     default: '60/minute',
     convert: toRate,
-    doc: 'Socket.IO handshakes allowed per client address and worker, e.g. 60/minute; the host itself is not limited, as for rate_limit.',
+    doc: 'Socket.IO handshakes allowed per client address, e.g. 60/minute, counted for all workers together; the host itself is not limited, as for rate_limit.',
   }),
   defineSetting({
     name: 'socket_max_per_user',
@@ -27,7 +27,7 @@ export const realtimeSettings = [
     metavar: 'INT',
     default: 64,
     convert: toInt(1, 100_000),
-    doc: 'Open Socket.IO connections allowed per user and worker (per client address under auth none); more are refused.',
+    doc: "Open Socket.IO connections allowed per user in each worker (per client address under auth none), bounding each worker's memory; more are refused.",
   }),
   defineSetting({
     name: 'socket_event_rate',
