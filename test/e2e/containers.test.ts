@@ -14,7 +14,7 @@ import {
 } from '../support/browser.js';
 import { CLI, Dwi, seededDataDir, TEST_ADMIN_PASSWORD } from '../support/dwi.js';
 import { dockerCli, TEST_IMAGE } from '../support/engine.js';
-import { freePort, request } from '../support/http.js';
+import { freePort, request, until } from '../support/http.js';
 
 const engine = { host: inject('dockerHost') };
 const docker = (...args: string[]) => dockerCli(engine, args);
@@ -280,6 +280,95 @@ describe('the web app', () => {
     expect(await page.getByRole('radio', { name: 'Dark theme' }).isChecked()).toBe(true);
     expect(errors).toEqual([]);
     await context.close();
+  });
+
+  it('Ctrl+K reaches a container by typing part of its name, and runs a quick action on it', async () => {
+    const name = `${prefix}-palette`;
+    run(name);
+    const id = docker('inspect', '--format', '{{.Id}}', name);
+    const { context, page, errors } = await open();
+    await containersPage(page);
+    await page.keyboard.press('Control+K');
+    const palette = page.getByRole('dialog', { name: 'Command palette' });
+    await palette.getByLabel('Command').fill(`${prefix}-pal`);
+    await palette.getByRole('option', { name: new RegExp(`^${name}`) }).waitFor();
+    await screenshot(page, 'palette-light');
+    expect(await seriousViolations(page)).toEqual([]);
+    await page.keyboard.press('Enter');
+    await page.waitForURL(`${base}/containers/${id}`);
+    expect(await palette.isVisible()).toBe(false);
+
+    // The actions of the container the search names, as its role allows.
+    await page.keyboard.press('Control+K');
+    await palette.getByLabel('Command').fill(name);
+    await palette.getByRole('option', { name: `Pause ${name}` }).click();
+    await until('the container paused', () =>
+      docker('inspect', '--format', '{{.State.Status}}', name) === 'paused' ? true : undefined,
+    );
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+
+  it('offers a viewer no actions in the palette, only places to go', async () => {
+    const { context, page } = await open({ as: 'vera' });
+    await containersPage(page);
+    await page.getByRole('button', { name: /^Search or jump to/ }).click();
+    const palette = page.getByRole('dialog', { name: 'Command palette' });
+    await palette.getByLabel('Command').fill(`${project}-web`);
+    await palette.getByRole('option', { name: new RegExp(`^${project}-web-1`) }).waitFor();
+    expect(await palette.getByRole('option', { name: /^(Restart|Stop|Pause) / }).count()).toBe(0);
+    await context.close();
+  });
+
+  it('? lists the shortcuts; g then c goes to the containers; / focuses the filter', async () => {
+    const { context, page, errors } = await open();
+    await page.goto(`${base}/no-such-page`);
+    await page.getByRole('heading', { name: 'Nothing here' }).waitFor();
+    await page.keyboard.press('?');
+    const sheet = page.getByRole('dialog', { name: 'Keyboard shortcuts' });
+    await sheet.getByText('Go to Containers').waitFor();
+    await screenshot(page, 'shortcuts-light');
+    expect(await seriousViolations(page)).toEqual([]);
+    await page.keyboard.press('Escape');
+    await page.keyboard.press('g');
+    await page.keyboard.press('c');
+    await page.waitForURL(`${base}/`);
+    await page.getByRole('heading', { name: 'Containers' }).waitFor();
+    await page.keyboard.press('/');
+    expect(await page.evaluate(() => document.activeElement?.getAttribute('aria-label'))).toBe(
+      'Filter containers',
+    );
+    // Typed into the filter, the same keys are text.
+    await page.keyboard.type('g?');
+    expect(await page.getByLabel('Filter containers').inputValue()).toBe('g?');
+    expect(await sheet.isVisible()).toBe(false);
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+
+  it('changes the theme from the palette, and the switch follows', async () => {
+    const { context, page, errors } = await open();
+    await containersPage(page);
+    await page.keyboard.press('Control+K');
+    const palette = page.getByRole('dialog', { name: 'Command palette' });
+    await palette.getByLabel('Command').fill('dark theme');
+    await palette.getByRole('option', { name: 'Use the dark theme' }).click();
+    expect(await page.evaluate('document.documentElement.dataset.theme')).toBe('dark');
+    expect(await page.getByRole('radio', { name: 'Dark theme' }).isChecked()).toBe(true);
+    await page.keyboard.press('Control+K');
+    await palette.getByLabel('Command').fill(prefix);
+    await screenshot(page, 'palette-dark');
+    await context.close();
+    const narrow = await open({ width: 390, height: 844 });
+    await containersPage(narrow.page);
+    await narrow.page.getByRole('button', { name: /^Search or jump to/ }).click();
+    await narrow.page
+      .getByRole('dialog', { name: 'Command palette' })
+      .getByLabel('Command')
+      .fill(prefix);
+    await screenshot(narrow.page, 'palette-390-light');
+    expect(errors).toEqual([]);
+    await narrow.context.close();
   });
 
   it.each([

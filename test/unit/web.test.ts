@@ -1,7 +1,9 @@
 /** Pure parts of the web app and of how dwi serves it. */
 import { describe, expect, it } from 'vitest';
 import { isNavigation, prefersHtml } from '../../src/server/http/webapp.js';
+import type { Role } from '../../src/shared/auth.js';
 import type { Container } from '../../src/shared/containers.js';
+import { actionEntries, namedBy, projectsOf } from '../../src/web/app/palette/entries.js';
 import { actionsFor } from '../../src/web/features/containers/lib/actions.js';
 import {
   applyChange,
@@ -140,5 +142,37 @@ describe('web helpers', () => {
     expect(shortDuration(3 * 3_600_000)).toBe('3 h');
     expect(shortDuration(12 * 86_400_000)).toBe('12 d');
     expect(shortDuration(-5)).toBe('0 s');
+  });
+});
+
+describe('the command palette', () => {
+  const list = [
+    container('web-1', { state: 'running', project: 'shop' }),
+    container('db-1', { state: 'stopped', project: 'shop' }),
+    container('myweb', { state: 'paused' }),
+    ...Array.from({ length: 8 }, (_, i) => container(`webworker-${i}`, { state: 'running' })),
+  ];
+
+  it('offers the actions of the containers a search names, names starting with it first', () => {
+    expect(namedBy(list, 'w')).toEqual([]); // one letter names too many
+    expect(namedBy(list, 'WEB').map((c) => c.name)).toEqual([
+      'web-1',
+      'webworker-0',
+      'webworker-1',
+      'webworker-2',
+      'webworker-3',
+    ]);
+    expect(namedBy(list, 'yweb').map((c) => c.name)).toEqual(['myweb']);
+    const what = (search: string, role: Role) =>
+      actionEntries(list, search, role).map((e) => `${e.action} ${e.container.name}`);
+    expect(what('db-1', 'operator')).toEqual(['start db-1', 'restart db-1']);
+    expect(what('myweb', 'admin')).toEqual(['unpause myweb', 'stop myweb']);
+    // Nothing that loses anything: kill, rebuild and delete ask first, elsewhere.
+    expect(what('web-1', 'admin')).toEqual(['restart web-1', 'stop web-1', 'pause web-1']);
+    expect(what('web-1', 'viewer')).toEqual([]);
+  });
+
+  it('lists each compose project once, sorted', () => {
+    expect(projectsOf([...list, container('api-1', { project: 'api' })])).toEqual(['api', 'shop']);
   });
 });

@@ -1,20 +1,32 @@
 /** The frame of every page: top bar (status, theme, user), the rail of pages, the banner. */
-import { useState, type ReactNode } from 'react';
+import { lazy, Suspense, useCallback, useMemo, useState, type ReactNode } from 'react';
 import { Link, useLocation } from 'wouter';
-import { Icon, type IconName } from '../components/Icon.js';
-import type { Session } from '../lib/session.js';
+import { allows } from '../../shared/auth.js';
+import { Icon } from '../components/Icon.js';
+import { useLogout, type Session } from '../lib/session.js';
 import { ConnectionBanner, ConnectionPill } from './ConnectionBanner.js';
+import { ShortcutSheet, useGlobalKeys } from './Keyboard.js';
+import { PAGES } from './pages.js';
 import { ThemeSwitch } from './ThemeSwitch.js';
 import { UserMenu } from './UserMenu.js';
 import styles from './shell.module.css';
 
-const PAGES: Array<{ href: string; label: string; icon: IconName }> = [
-  { href: '/', label: 'Containers', icon: 'containers' },
-];
+const CommandPalette = lazy(() => import('./palette/CommandPalette.js'));
 
 export function Shell({ session, children }: { session: Session; children: ReactNode }) {
   const [location] = useLocation();
   const [menuOpen, setMenuOpen] = useState(false);
+  // The palette's code loads the first time it is opened, and stays mounted after.
+  const [palette, setPalette] = useState<'never' | 'open' | 'closed'>('never');
+  const [sheetOpen, setSheetOpen] = useState(false);
+  const logout = useLogout();
+  const pages = useMemo(
+    () => PAGES.filter((page) => page.role === undefined || allows(session.role, page.role)),
+    [session.role],
+  );
+  const openPalette = useCallback(() => setPalette('open'), []);
+  const openSheet = useCallback(() => setSheetOpen(true), []);
+  useGlobalKeys({ pages, openPalette, openSheet });
 
   return (
     <div className={styles.shell}>
@@ -37,6 +49,17 @@ export function Shell({ session, children }: { session: Session; children: React
           <span>Docker Web Interface</span>
         </Link>
         <div className={styles.spacer} />
+        <button
+          type="button"
+          className={styles.paletteButton}
+          aria-keyshortcuts="Control+K Meta+K"
+          title="Command palette"
+          onClick={openPalette}
+        >
+          <Icon name="search" />
+          <span className={styles.paletteLabel}>Search or jump to…</span>
+          <kbd className={styles.paletteKeys}>Ctrl K</kbd>
+        </button>
         <ConnectionPill />
         <ThemeSwitch />
         <UserMenu session={session} />
@@ -46,7 +69,7 @@ export function Shell({ session, children }: { session: Session; children: React
         aria-label="Pages"
         className={`${styles.rail} ${menuOpen ? styles.railOpen : ''}`}
       >
-        {PAGES.map((page) => (
+        {pages.map((page) => (
           <Link
             key={page.href}
             href={page.href}
@@ -63,6 +86,19 @@ export function Shell({ session, children }: { session: Session; children: React
         <ConnectionBanner />
         {children}
       </main>
+      {palette !== 'never' && (
+        <Suspense fallback={null}>
+          <CommandPalette
+            open={palette === 'open'}
+            role={session.role}
+            pages={pages}
+            onClose={() => setPalette('closed')}
+            onShowShortcuts={openSheet}
+            onLogout={session.via === 'session' ? () => logout.mutate() : undefined}
+          />
+        </Suspense>
+      )}
+      <ShortcutSheet open={sheetOpen} pages={pages} onClose={() => setSheetOpen(false)} />
     </div>
   );
 }

@@ -1,0 +1,17 @@
+/** The pages in the rail, the palette and the go-to shortcuts (g, then the page's key). */
+import type { IconName } from '../components/Icon.js';
+import type { Role } from '../../shared/auth.js';
+
+export interface PageEntry {
+  href: string;
+  label: string;
+  icon: IconName;
+  /** The letter after `g` that goes there. */
+  key: string;
+  /** The least role that sees the page (all roles when absent). */
+  role?: Role;
+}
+
+export const PAGES: readonly PageEntry[] = [
+  { href: '/', label: 'Containers', icon: 'containers', key: 'c' },
+];
