@@ -1,6 +1,7 @@
 /** The frame of every page: top bar (status, theme, user), the rail of pages, the banner. */
 import { useState, type ReactNode } from 'react';
 import { Link, useLocation } from 'wouter';
+import { allows, type Role } from '../../shared/auth.js';
 import { Icon, type IconName } from '../components/Icon.js';
 import type { Session } from '../lib/session.js';
 import { ConnectionBanner, ConnectionPill } from './ConnectionBanner.js';
@@ -8,8 +9,11 @@ import { ThemeSwitch } from './ThemeSwitch.js';
 import { UserMenu } from './UserMenu.js';
 import styles from './shell.module.css';
 
-const PAGES: Array<{ href: string; label: string; icon: IconName }> = [
+/** The rail's pages; `needs`: the least role offered the page (the server checks it too). */
+const PAGES: Array<{ href: string; label: string; icon: IconName; needs?: Role }> = [
   { href: '/', label: 'Containers', icon: 'containers' },
+  { href: '/images', label: 'Images', icon: 'images' },
+  { href: '/prune', label: 'Prune', icon: 'prune', needs: 'admin' },
 ];
 
 export function Shell({ session, children }: { session: Session; children: ReactNode }) {
@@ -46,7 +50,7 @@ export function Shell({ session, children }: { session: Session; children: React
         aria-label="Pages"
         className={`${styles.rail} ${menuOpen ? styles.railOpen : ''}`}
       >
-        {PAGES.map((page) => (
+        {PAGES.filter((page) => !page.needs || allows(session.role, page.needs)).map((page) => (
           <Link
             key={page.href}
             href={page.href}

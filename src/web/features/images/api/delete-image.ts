@@ -1,0 +1,60 @@
+/**
+ * Deleting an image, by id, with or without force. Its progress and an error stay on the
+ * image's row; a success (the row is gone then) stays in the page's result line.
+ */
+import type { QueryClient } from '@tanstack/react-query';
+import type { Image } from '../../../../shared/containers.js';
+import { ApiFailure, callForReply } from '../../../lib/api.js';
+import { setOutcome } from '../hooks/outcomes.js';
+import { imageName } from '../lib/view.js';
+import { imagesQuery } from './get-images.js';
+
+/** The key of the page's result line (the last image deleted). */
+export const LAST_DELETE = 'last-delete';
+
+/** "Untagged busybox:1; deleted 3 layers": what the engine says it did. */
+export function describeRemoval(removed: ReadonlyArray<Record<string, string>>): string {
+  const untagged = removed.flatMap((entry) => (entry.Untagged ? [entry.Untagged] : []));
+  const deleted = removed.filter((entry) => entry.Deleted).length;
+  const parts: string[] = [];
+  if (untagged.length > 0) parts.push(`untagged ${untagged.join(', ')}`);
+  if (deleted > 0) parts.push(`deleted ${deleted} layer${deleted === 1 ? '' : 's'}`);
+  return parts.length > 0 ? parts.join('; ') : 'nothing to remove';
+}
+
+export async function deleteImage(
+  image: Image,
+  force: boolean,
+  queryClient: QueryClient,
+): Promise<void> {
+  const name = imageName(image);
+  setOutcome(image.id, {
+    state: 'pending',
+    message: `Deleting ${name}${force ? ' (force)' : ''}…`,
+    requestId: null,
+    at: Date.now(),
+  });
+  try {
+    const { data, requestId } = await callForReply('deleteImage', {
+      params: { ref: image.id },
+      query: { force },
+    });
+    setOutcome(image.id, undefined);
+    setOutcome(LAST_DELETE, {
+      state: 'success',
+      message: `${name}: ${describeRemoval(data.removed)}`,
+      requestId,
+      at: Date.now(),
+    });
+  } catch (err) {
+    const failure = err instanceof ApiFailure ? err : undefined;
+    setOutcome(image.id, {
+      state: 'error',
+      message: failure?.message ?? (err as Error).message,
+      requestId: failure?.requestId ?? null,
+      at: Date.now(),
+    });
+  }
+  // Either way the engine's list may have changed (an untag before a refusal, say).
+  await queryClient.invalidateQueries({ queryKey: imagesQuery.queryKey, exact: true });
+}
