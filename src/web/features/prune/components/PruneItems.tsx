@@ -14,7 +14,8 @@ const showsId = (item: { type: string; id: string; name: string }) =>
 function When({ item, now }: { item: PruneItem; now: number }) {
   const at = item.finished_at ?? item.created;
   if (at === null) return <span className={styles.muted}>–</span>;
-  const words = item.finished_at ? 'exited' : 'created';
+  const code = item.exit_code === null ? '' : ` (${item.exit_code})`;
+  const words = item.finished_at ? `exited${code}` : 'created';
   return (
     <time dateTime={at} title={new Date(at).toLocaleString()}>
       {words} {shortDuration(now - Date.parse(at))} ago

@@ -55,6 +55,8 @@ function AdminPrunePage() {
               type="radio"
               name={name}
               value={option.id}
+              aria-labelledby={`${name}-${option.id}`}
+              aria-describedby={`${name}-${option.id}-hint`}
               checked={option.id === choice.id}
               onChange={() => {
                 clearPruneRun();
@@ -62,8 +64,12 @@ function AdminPrunePage() {
               }}
             />
             <span className={styles.choiceText}>
-              <span className={styles.choiceLabel}>{option.label}</span>
-              <span className={styles.choiceHint}>{option.hint}</span>
+              <span id={`${name}-${option.id}`} className={styles.choiceLabel}>
+                {option.label}
+              </span>
+              <span id={`${name}-${option.id}-hint`} className={styles.choiceHint}>
+                {option.hint}
+              </span>
             </span>
           </label>
         ))}
