@@ -147,6 +147,32 @@ const stoppedContainers = () =>
     .filter(Boolean)
     .sort();
 
+// First, while the engine holds dangling images and stopped containers to show.
+describe('looks and accessibility', () => {
+  it.each([
+    ['light', { colorScheme: 'light' }],
+    ['dark', { colorScheme: 'dark' }],
+    ['390-light', { width: 390, height: 844, colorScheme: 'light' }],
+    ['390-dark', { width: 390, height: 844, colorScheme: 'dark' }],
+  ] as const)(
+    'has no serious accessibility violations: %s (with screenshots)',
+    async (label, options) => {
+      const { context, page, errors } = await open(options);
+      await imagesPage(page);
+      await imageRow(page, TEST_IMAGE).waitFor();
+      await screenshot(page, `images-${label}`);
+      expect(await seriousViolations(page)).toEqual([]);
+      await prunePage(page);
+      await page.getByRole('radio', { name: 'Stopped containers' }).check();
+      await page.getByRole('table', { name: 'Would be removed' }).waitFor();
+      await screenshot(page, `prune-${label}`);
+      expect(await seriousViolations(page)).toEqual([]);
+      expect(errors).toEqual([]);
+      await context.close();
+    },
+  );
+});
+
 describe('the Images page', () => {
   it('shows a dangling image as such, and each image with the containers using it, live', async () => {
     const { context, page, errors } = await open();
@@ -283,6 +309,8 @@ describe('the Prune page', () => {
 
     await page.getByRole('button', { name: 'Preview again' }).click();
     await page.getByRole('heading', { name: 'Nothing to prune' }).waitFor();
+    await screenshot(page, 'prune-empty-light');
+    expect(await seriousViolations(page)).toEqual([]);
     expect(errors).toEqual([]);
     await context.close();
   });
@@ -311,29 +339,4 @@ describe('a viewer', () => {
     expect(errors).toEqual([]);
     await context.close();
   });
-});
-
-describe('looks and accessibility', () => {
-  it.each([
-    ['light', { colorScheme: 'light' }],
-    ['dark', { colorScheme: 'dark' }],
-    ['390-light', { width: 390, height: 844, colorScheme: 'light' }],
-    ['390-dark', { width: 390, height: 844, colorScheme: 'dark' }],
-  ] as const)(
-    'has no serious accessibility violations: %s (with screenshots)',
-    async (label, options) => {
-      const { context, page, errors } = await open(options);
-      await imagesPage(page);
-      await imageRow(page, TEST_IMAGE).waitFor();
-      await screenshot(page, `images-${label}`);
-      expect(await seriousViolations(page)).toEqual([]);
-      await prunePage(page);
-      await page.getByRole('radio', { name: 'Stopped containers' }).check();
-      await page.getByRole('heading', { name: 'Nothing to prune' }).waitFor();
-      await screenshot(page, `prune-${label}`);
-      expect(await seriousViolations(page)).toEqual([]);
-      expect(errors).toEqual([]);
-      await context.close();
-    },
-  );
 });

@@ -6,21 +6,11 @@ import type { QueryClient } from '@tanstack/react-query';
 import type { Image } from '../../../../shared/containers.js';
 import { ApiFailure, callForReply } from '../../../lib/api.js';
 import { setOutcome } from '../hooks/outcomes.js';
-import { imageName } from '../lib/view.js';
+import { describeRemoval, imageName } from '../lib/view.js';
 import { imagesQuery } from './get-images.js';
 
 /** The key of the page's result line (the last image deleted). */
 export const LAST_DELETE = 'last-delete';
-
-/** "Untagged busybox:1; deleted 3 layers": what the engine says it did. */
-export function describeRemoval(removed: ReadonlyArray<Record<string, string>>): string {
-  const untagged = removed.flatMap((entry) => (entry.Untagged ? [entry.Untagged] : []));
-  const deleted = removed.filter((entry) => entry.Deleted).length;
-  const parts: string[] = [];
-  if (untagged.length > 0) parts.push(`untagged ${untagged.join(', ')}`);
-  if (deleted > 0) parts.push(`deleted ${deleted} layer${deleted === 1 ? '' : 's'}`);
-  return parts.length > 0 ? parts.join('; ') : 'nothing to remove';
-}
 
 export async function deleteImage(
   image: Image,

@@ -58,7 +58,12 @@ export function DeleteImageDialog({
           {plan?.says.map((sentence) => (
             <p key={sentence}>{sentence}</p>
           ))}
-          {image && <p>It frees up to {formatBytes(image.size_bytes)}.</p>}
+          {image && (
+            <p>
+              Its size: {formatBytes(image.size_bytes)}, of which layers shared with other images
+              stay.
+            </p>
+          )}
         </div>
         {plan?.needsForce && (
           <label className={styles.force}>

@@ -140,3 +140,13 @@ export function deletion(
     says.push(`It has ${image.tags.length} tags: the engine deletes it only with force.`);
   return { possible: !needsForce || force, needsForce, says };
 }
+
+/** "Untagged busybox:1; deleted 3 layers": what the engine says it did. */
+export function describeRemoval(removed: ReadonlyArray<Record<string, string>>): string {
+  const untagged = removed.flatMap((entry) => (entry.Untagged ? [entry.Untagged] : []));
+  const deleted = removed.filter((entry) => entry.Deleted).length;
+  const parts: string[] = [];
+  if (untagged.length > 0) parts.push(`untagged ${untagged.join(', ')}`);
+  if (deleted > 0) parts.push(`deleted ${deleted} layer${deleted === 1 ? '' : 's'}`);
+  return parts.length > 0 ? parts.join('; ') : 'nothing to remove';
+}
