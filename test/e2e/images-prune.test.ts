@@ -253,6 +253,18 @@ describe('the Images page', () => {
     expect(imageExists(APP_TAG)).toBe(false);
     expect(docker('inspect', '-f', '{{.State.Status}}', 'app-user')).toBe('created');
 
+    // Removed from the CLI while the dialog was open: the engine's error stays on the page.
+    const gone = docker('commit', 'runner', 'e2e/gone:1');
+    await page.getByRole('button', { name: 'Read again' }).click();
+    await imageRow(page, 'e2e/gone:1').getByRole('button', { name: 'Delete e2e/gone:1' }).click();
+    const goneDialog = page.getByRole('dialog', { name: 'Delete e2e/gone:1?' });
+    await goneDialog.waitFor();
+    docker('rmi', gone);
+    await goneDialog.getByRole('button', { name: 'Delete e2e/gone:1' }).click();
+    await expect
+      .poll(() => page.getByRole('alert').filter({ hasText: 'e2e/gone:1' }).textContent())
+      .toMatch(/No such image.*request [0-9a-f]{8}/i);
+
     // An image a running container uses cannot go, even with force: not offered.
     await imageRow(page, TEST_IMAGE)
       .getByRole('button', { name: `Delete ${TEST_IMAGE}` })

@@ -5,7 +5,7 @@
 import type { QueryClient } from '@tanstack/react-query';
 import type { Image } from '../../../../shared/containers.js';
 import { ApiFailure, callForReply } from '../../../lib/api.js';
-import { setOutcome } from '../hooks/outcomes.js';
+import { outcomeOf, setOutcome } from '../hooks/outcomes.js';
 import { describeRemoval, imageName } from '../lib/view.js';
 import { imagesQuery } from './get-images.js';
 
@@ -40,11 +40,18 @@ export async function deleteImage(
     const failure = err instanceof ApiFailure ? err : undefined;
     setOutcome(image.id, {
       state: 'error',
-      message: failure?.message ?? (err as Error).message,
+      message: `${name}: ${failure?.message ?? (err as Error).message}`,
       requestId: failure?.requestId ?? null,
       at: Date.now(),
     });
   }
   // Either way the engine's list may have changed (an untag before a refusal, say).
   await queryClient.invalidateQueries({ queryKey: imagesQuery.queryKey, exact: true });
+  // An error about an image gone meanwhile (removed from the CLI) has no row left to stay on.
+  const error = outcomeOf(image.id);
+  const listed = queryClient.getQueryData(imagesQuery.queryKey);
+  if (error?.state === 'error' && listed && !listed.some((i) => i.id === image.id)) {
+    setOutcome(image.id, undefined);
+    setOutcome(LAST_DELETE, error);
+  }
 }

@@ -21,6 +21,8 @@ export function setOutcome(key: string, outcome: Outcome | undefined): void {
   for (const listener of listeners) listener();
 }
 
+export const outcomeOf = (key: string): Outcome | undefined => outcomes.get(key);
+
 const subscribe = (listener: () => void) => {
   listeners.add(listener);
   return () => listeners.delete(listener);

@@ -29,7 +29,15 @@ export const previewQuery = (choice: PruneChoice) =>
 export type PruneRun =
   | { state: 'running'; choiceId: string; step: string }
   | { state: 'done'; choiceId: string; reply: PruneConfirm; requestIds: string[] }
-  | { state: 'error'; choiceId: string; message: string; requestId: string | null };
+  | {
+      state: 'error';
+      choiceId: string;
+      message: string;
+      requestId: string | null;
+      /** What the requests before the failed one did (more than the server's limit). */
+      partial: PruneConfirm | null;
+      requestIds: string[];
+    };
 
 let run: PruneRun | null = null;
 const listeners = new Set<() => void>();
@@ -90,6 +98,8 @@ export async function confirmPrune(
       choiceId,
       message: failure?.message ?? (err as Error).message,
       requestId: failure?.requestId ?? null,
+      partial: merged.results.length > 0 ? merged : null,
+      requestIds,
     });
   }
 }

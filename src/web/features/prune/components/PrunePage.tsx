@@ -170,11 +170,14 @@ function RunReport({ choice }: { choice: PruneChoice }) {
           Removing: {run.step}
         </p>
       ) : run.state === 'error' ? (
-        <div className={styles.error} role="alert">
-          <Icon name="alert" size={14} />
-          <span>The prune failed: {run.message}</span>
-          {run.requestId && <RequestId id={run.requestId} />}
-        </div>
+        <>
+          <div className={styles.error} role="alert">
+            <Icon name="alert" size={14} />
+            <span>The prune failed: {run.message}</span>
+            {run.requestId && <RequestId id={run.requestId} />}
+          </div>
+          {run.partial && <Report reply={run.partial} requestIds={run.requestIds} />}
+        </>
       ) : (
         <Report reply={run.reply} requestIds={run.requestIds} />
       )}
