@@ -6,7 +6,7 @@
  * accessibility and screenshots in light, dark and at 390 px.
  */
 import { spawnSync } from 'node:child_process';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   launchChromium,
@@ -75,7 +75,8 @@ beforeAll(async () => {
   cookies.admin = await sessionCookie('admin', TEST_ADMIN_PASSWORD);
   cookies.vera = await sessionCookie('vera', VIEWER_PASSWORD);
   browser = await launchChromium();
-});
+  // Two engines (this file's and the run's), dwi and Chromium start here, beside other files.
+}, 180_000);
 
 afterAll(async () => {
   await dwi?.stop();
@@ -129,6 +130,15 @@ const imageRow = (page: Page, text: string) =>
   page.getByRole('table', { name: 'Images' }).getByRole('row').filter({ hasText: text });
 const imageExists = (ref: string) =>
   spawnSync('docker', ['-H', engine.host, 'image', 'inspect', ref]).status === 0;
+/** The item rows of a prune table (its header row has no index). */
+const ITEM_ROWS = '[role="row"][data-index]';
+/** The names in a prune table's first column: "container idle a068a3817d1c" -> "idle". */
+const itemNames = (table: Locator) =>
+  table
+    .locator(ITEM_ROWS)
+    .evaluateAll((rows) =>
+      rows.map((row) => row.querySelector('[role="cell"]')!.textContent!.trim().split(/\s+/)[1]!),
+    );
 /** The containers the engine holds that are not running, by name. */
 const stoppedContainers = () =>
   docker(
@@ -290,12 +300,7 @@ describe('the Prune page', () => {
     expect(stopped).toEqual(['app-user', 'finished', 'idle', 'late']);
     const preview = page.getByRole('table', { name: 'Would be removed' });
     await preview.waitFor();
-    const listed = await preview
-      .locator('tbody tr')
-      .evaluateAll((rows) => rows.map((row) => row.querySelector('td')!.textContent!));
-    expect(listed.map((text) => text.replace(/^container\s+/, '').split(' ')[0]).sort()).toEqual(
-      stopped,
-    );
+    expect((await itemNames(preview)).sort()).toEqual(stopped);
     expect(await preview.textContent()).toContain('exited (3)');
     await screenshot(page, 'prune-preview-light');
     expect(await seriousViolations(page)).toEqual([]);
@@ -311,9 +316,10 @@ describe('the Prune page', () => {
       await page.getByRole('status').filter({ hasText: 'removed' }).first().textContent(),
     ).toMatch(/4 removed, 0 skipped, 0 failed.*request [0-9a-f]{8}/);
     const outcomes = await report
-      .locator('tbody tr')
+      .locator(ITEM_ROWS)
       .evaluateAll((rows) => rows.map((row) => row.getAttribute('data-outcome')));
     expect(outcomes).toEqual(['removed', 'removed', 'removed', 'removed']);
+    expect((await itemNames(report)).sort()).toEqual(stopped);
     // The engine agrees: the stopped ones are gone, the running one stays.
     expect(stoppedContainers()).toEqual([]);
     expect(docker('ps', '-a', '--format', '{{.Names}}')).toBe('runner');
