@@ -14,4 +14,6 @@ export interface PageEntry {
 
 export const PAGES: readonly PageEntry[] = [
   { href: '/', label: 'Containers', icon: 'containers', key: 'c' },
+  { href: '/images', label: 'Images', icon: 'images', key: 'i' },
+  { href: '/prune', label: 'Prune', icon: 'prune', key: 'p', role: 'admin' },
 ];

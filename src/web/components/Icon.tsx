@@ -24,6 +24,9 @@ const PATHS = {
   menu: 'M4 6h16M4 12h16M4 18h16',
   collapse: 'M7 14l5-5 5 5',
   expand: 'M7 10l5 5 5-5',
+  images: 'M4 5h16v14H4zM4 15l4-4 4 4 3-3 5 5M15 9h.01',
+  prune:
+    'M3 6a3 3 0 1 0 6 0 3 3 0 0 0-6 0M3 18a3 3 0 1 0 6 0 3 3 0 0 0-6 0M20 4 8.12 15.88M14.47 14.48 20 20M8.12 8.12 12 12',
 } as const;
 
 export type IconName = keyof typeof PATHS;

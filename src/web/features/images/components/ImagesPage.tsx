@@ -1,0 +1,163 @@
+/**
+ * The images of the engine: tags (dangling ones said so), short id, size, age, and the
+ * containers using each (live), filtered and sorted; admins may delete, after a confirmation
+ * that says what goes.
+ */
+import { useDeferredValue, useMemo, useState } from 'react';
+import type { Image } from '../../../../shared/containers.js';
+import { Icon } from '../../../components/Icon.js';
+import { formatBytes } from '../../../lib/bytes.js';
+import { clockTime } from '../../../lib/format.js';
+import { useCan } from '../../../lib/session.js';
+import { LAST_DELETE } from '../api/delete-image.js';
+import { useImages } from '../api/get-images.js';
+import { useImageUsage } from '../api/usage.js';
+import { useViewOptions } from '../hooks/use-view-options.js';
+import { imageRows, USES, type Usage } from '../lib/view.js';
+import { DeleteImageDialog } from './DeleteImageDialog.js';
+import { ImageTable } from './ImageTable.js';
+import { OutcomeLine } from './OutcomeLine.js';
+import styles from './images.module.css';
+
+export function ImagesPage() {
+  const images = useImages();
+  const liveUsage = useImageUsage();
+  const canDelete = useCan('admin');
+  const view = useViewOptions();
+  const text = useDeferredValue(view.text);
+  // Until the socket has sent the containers, the server's counts stand in.
+  const usage = useMemo(
+    () => liveUsage ?? serverUsage(images.data ?? []),
+    [liveUsage, images.data],
+  );
+  const rows = useMemo(
+    () => imageRows(images.data ?? [], usage, { text, uses: view.uses, sort: view.sort }),
+    [images.data, usage, text, view.uses, view.sort],
+  );
+  const [deleting, setDeleting] = useState<Image | null>(null);
+  const totalSize = useMemo(
+    () => (images.data ?? []).reduce((sum, image) => sum + image.size_bytes, 0),
+    [images.data],
+  );
+  const dangling = images.data?.filter((image) => image.dangling).length ?? 0;
+
+  return (
+    <section className={styles.page} aria-labelledby="images-title">
+      <header className={styles.header}>
+        <h1 id="images-title">Images</h1>
+        {images.data && (
+          <p className={styles.summary}>
+            {images.data.length} image{images.data.length === 1 ? '' : 's'} ·{' '}
+            {formatBytes(totalSize)}
+            {dangling > 0 && ` · ${dangling} dangling`}
+          </p>
+        )}
+      </header>
+      <div className={styles.toolbar}>
+        <div className={styles.search}>
+          <Icon name="search" className={styles.searchIcon} />
+          <input
+            type="search"
+            className="input"
+            aria-label="Filter images"
+            placeholder="Filter by tag or id…"
+            value={view.text}
+            onChange={(event) => view.setText(event.target.value)}
+            onKeyDown={(event) => {
+              if (event.key === 'Escape' && view.text !== '') {
+                event.preventDefault();
+                view.setText('');
+              }
+            }}
+          />
+        </div>
+        <div className={styles.chips} role="group" aria-label="Show images">
+          {USES.map((use) => (
+            <button
+              key={use}
+              type="button"
+              className={styles.chip}
+              aria-pressed={view.uses.includes(use)}
+              onClick={() => view.toggleUse(use)}
+            >
+              {use}
+            </button>
+          ))}
+        </div>
+        <span className={styles.freshness}>
+          {images.dataUpdatedAt > 0 && (
+            <span className={styles.muted}>
+              read {clockTime(new Date(images.dataUpdatedAt).toISOString())}
+            </span>
+          )}
+          <button
+            type="button"
+            className="button small"
+            disabled={images.isFetching}
+            onClick={() => void images.refetch()}
+          >
+            <Icon name="restart" size={14} />
+            {images.isFetching ? 'Reading…' : 'Read again'}
+          </button>
+        </span>
+      </div>
+      <div className={styles.resultLine}>
+        <OutcomeLine outcomeKey={LAST_DELETE} />
+      </div>
+      {images.isError ? (
+        <div className={styles.empty} role="alert">
+          <h2>The images could not be read</h2>
+          <p>{images.error.message}</p>
+        </div>
+      ) : images.isPending ? (
+        <div className={styles.empty} aria-busy="true">
+          Reading the images…
+        </div>
+      ) : images.data.length === 0 ? (
+        <div className={styles.empty}>
+          <h2>No images on this engine</h2>
+          <p>
+            Pull, build or import one and read again: <code>docker pull nginx</code>
+          </p>
+        </div>
+      ) : rows.length === 0 ? (
+        <div className={styles.empty}>
+          <h2>No image matches</h2>
+          <p>
+            Nothing matches the filter{view.text ? ` "${view.text}"` : ''}
+            {view.uses.length > 0 ? ` among the ${view.uses.join(' or ')} images` : ''}.{' '}
+            <button
+              type="button"
+              className="button small"
+              onClick={() => {
+                view.setText('');
+                view.clearUses();
+              }}
+            >
+              Clear the filter
+            </button>
+          </p>
+        </div>
+      ) : (
+        <ImageTable rows={rows} view={view} onDelete={canDelete ? setDeleting : undefined} />
+      )}
+      {canDelete && (
+        <DeleteImageDialog
+          image={deleting}
+          usage={deleting ? (usage.get(deleting.id) ?? null) : null}
+          onClose={() => setDeleting(null)}
+        />
+      )}
+    </section>
+  );
+}
+
+/** The counts the server sent with the list, without names. */
+function serverUsage(images: readonly Image[]): Map<string, Usage> {
+  return new Map(
+    images.map((image) => [
+      image.id,
+      { total: image.containers, running: image.running_containers, users: [] },
+    ]),
+  );
+}
