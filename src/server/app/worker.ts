@@ -105,6 +105,7 @@ export async function createWorkerApp(context: WorkerContext): Promise<WorkerApp
     staleAfterMs: settings.stale_stream_after * 1000,
     forwardedAllowIps: settings.forwarded_allow_ips,
     limits: socketLimits(settings),
+    auditSource: (listener) => store.onAudit(listener),
   });
   // The primary routes a session's requests to this worker by the worker id in its id.
   realtime.io.engine.generateId = context.newSessionId;
