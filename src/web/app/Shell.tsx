@@ -2,15 +2,21 @@
 import { useState, type ReactNode } from 'react';
 import { Link, useLocation } from 'wouter';
 import { Icon, type IconName } from '../components/Icon.js';
+import { allows, type Role } from '../../shared/auth.js';
 import type { Session } from '../lib/session.js';
 import { ConnectionBanner, ConnectionPill } from './ConnectionBanner.js';
 import { ThemeSwitch } from './ThemeSwitch.js';
 import { UserMenu } from './UserMenu.js';
 import styles from './shell.module.css';
 
-const PAGES: Array<{ href: string; label: string; icon: IconName }> = [
+const PAGES: Array<{ href: string; label: string; icon: IconName; role?: Role }> = [
   { href: '/', label: 'Containers', icon: 'containers' },
+  { href: '/admin/users', label: 'Admin', icon: 'admin', role: 'admin' },
 ];
+
+/** The page a location belongs to: its own href, or the section it is under (/admin/...). */
+const current = (location: string, href: string) =>
+  location === href || (href !== '/' && location.startsWith(`/${href.split('/')[1]}/`));
 
 export function Shell({ session, children }: { session: Session; children: ReactNode }) {
   const [location] = useLocation();
@@ -46,12 +52,12 @@ export function Shell({ session, children }: { session: Session; children: React
         aria-label="Pages"
         className={`${styles.rail} ${menuOpen ? styles.railOpen : ''}`}
       >
-        {PAGES.map((page) => (
+        {PAGES.filter((page) => !page.role || allows(session.role, page.role)).map((page) => (
           <Link
             key={page.href}
             href={page.href}
             className={styles.railLink}
-            aria-current={location === page.href ? 'page' : undefined}
+            aria-current={current(location, page.href) ? 'page' : undefined}
             onClick={() => setMenuOpen(false)}
           >
             <Icon name={page.icon} size={20} />

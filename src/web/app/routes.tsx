@@ -1,14 +1,28 @@
+import { lazy, Suspense } from 'react';
 import { Link, Route, Switch } from 'wouter';
 import { ContainersPage } from '../features/containers/components/ContainersPage.js';
+
+// Admins only, and rarely: loaded when first opened, outside the initial JavaScript.
+const AdminPage = lazy(() => import('../features/admin/components/AdminPage.js'));
 
 export function Routes() {
   return (
     <Switch>
       <Route path="/" component={ContainersPage} />
+      <Route path="/admin" component={LazyAdminPage} />
+      <Route path="/admin/*" component={LazyAdminPage} />
       <Route>
         <NotFound />
       </Route>
     </Switch>
+  );
+}
+
+function LazyAdminPage() {
+  return (
+    <Suspense fallback={<p aria-busy="true">Loading…</p>}>
+      <AdminPage />
+    </Suspense>
   );
 }
 

@@ -24,6 +24,7 @@ const PATHS = {
   menu: 'M4 6h16M4 12h16M4 18h16',
   collapse: 'M7 14l5-5 5 5',
   expand: 'M7 10l5 5 5-5',
+  admin: 'M12 3 4 6v6c0 4.5 3.4 8.2 8 9 4.6-.8 8-4.5 8-9V6zM9 12l2 2 4-4',
 } as const;
 
 export type IconName = keyof typeof PATHS;
