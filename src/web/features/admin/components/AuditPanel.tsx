@@ -12,6 +12,7 @@ import { usePersistentState } from '../../../lib/storage.js';
 import { useAuditPages } from '../api/audit.js';
 import { isAuditFilter, NO_FILTER, type AuditFilter } from '../lib/audit-filter.js';
 import { errorNotice, NoticeLine } from './Notice.js';
+import { Field } from './Field.js';
 import styles from './admin.module.css';
 
 const RESULTS: Array<AuditFilter['result']> = ['', 'success', 'failure', 'denied'];
@@ -39,66 +40,74 @@ export function AuditPanel() {
     <section aria-labelledby="audit-title" className={styles.panel}>
       <div className={styles.panelHeader}>
         <h2 id="audit-title">Audit log</h2>
-        <span
-          className={styles.live}
-          data-live={socket.state === 'connected'}
-          title="New rows arrive over the live connection"
-        >
-          {socket.state === 'connected' ? 'Live' : 'Not live: reconnecting'}
+        <span className={styles.live} data-live={socket.state === 'connected'}>
+          {socket.state === 'connected'
+            ? 'New rows appear as they are written'
+            : 'Not live: reconnecting…'}
         </span>
       </div>
       <form className={styles.filters} onSubmit={apply} aria-label="Audit filters">
-        <label className={styles.field}>
-          <span>User</span>
-          <input
-            className="input"
-            value={draft.username}
-            maxLength={64}
-            onChange={(event) => field('username', event.target.value)}
-          />
-        </label>
-        <label className={styles.field}>
-          <span>Action contains</span>
-          <input
-            className="input"
-            value={draft.action}
-            maxLength={300}
-            placeholder="/api/users, DELETE…"
-            onChange={(event) => field('action', event.target.value)}
-          />
-        </label>
-        <label className={styles.field}>
-          <span>Result</span>
-          <select
-            className="input"
-            value={draft.result}
-            onChange={(event) => field('result', event.target.value as AuditFilter['result'])}
-          >
-            {RESULTS.map((result) => (
-              <option key={result} value={result}>
-                {result || 'any'}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label className={styles.field}>
-          <span>From</span>
-          <input
-            className="input"
-            type="datetime-local"
-            value={draft.since}
-            onChange={(event) => field('since', event.target.value)}
-          />
-        </label>
-        <label className={styles.field}>
-          <span>Until</span>
-          <input
-            className="input"
-            type="datetime-local"
-            value={draft.until}
-            onChange={(event) => field('until', event.target.value)}
-          />
-        </label>
+        <Field label="User">
+          {(id) => (
+            <input
+              id={id}
+              className="input"
+              value={draft.username}
+              maxLength={64}
+              onChange={(event) => field('username', event.target.value)}
+            />
+          )}
+        </Field>
+        <Field label="Action contains">
+          {(id) => (
+            <input
+              id={id}
+              className="input"
+              value={draft.action}
+              maxLength={300}
+              placeholder="/api/users, DELETE…"
+              onChange={(event) => field('action', event.target.value)}
+            />
+          )}
+        </Field>
+        <Field label="Result">
+          {(id) => (
+            <select
+              id={id}
+              className="input"
+              value={draft.result}
+              onChange={(event) => field('result', event.target.value as AuditFilter['result'])}
+            >
+              {RESULTS.map((result) => (
+                <option key={result} value={result}>
+                  {result || 'any'}
+                </option>
+              ))}
+            </select>
+          )}
+        </Field>
+        <Field label="From">
+          {(id) => (
+            <input
+              id={id}
+              className="input"
+              type="datetime-local"
+              value={draft.since}
+              onChange={(event) => field('since', event.target.value)}
+            />
+          )}
+        </Field>
+        <Field label="Until">
+          {(id) => (
+            <input
+              id={id}
+              className="input"
+              type="datetime-local"
+              value={draft.until}
+              onChange={(event) => field('until', event.target.value)}
+            />
+          )}
+        </Field>
         <div className={styles.filterButtons}>
           <button type="submit" className="button primary">
             Apply

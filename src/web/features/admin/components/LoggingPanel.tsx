@@ -6,6 +6,7 @@ import { useState, type FormEvent } from 'react';
 import { LOG_LEVELS } from '../../../../shared/api.js';
 import { useLogLevels, useSetLogLevel } from '../api/log-levels.js';
 import { errorNotice, NoticeLine, type Notice } from './Notice.js';
+import { Field } from './Field.js';
 import styles from './admin.module.css';
 
 const DURATIONS: Array<[label: string, seconds: number | undefined]> = [
@@ -51,44 +52,50 @@ export function LoggingPanel() {
         configuration’s by itself.
       </p>
       <form className={styles.filters} onSubmit={submit} aria-label="Change a log level">
-        <label className={styles.field}>
-          <span>Logger</span>
-          <select
-            className="input"
-            value={logger}
-            onChange={(event) => setLogger(event.target.value)}
-          >
-            {names.map((name) => (
-              <option key={name}>{name}</option>
-            ))}
-          </select>
-        </label>
-        <label className={styles.field}>
-          <span>Level</span>
-          <select
-            className="input"
-            value={level}
-            onChange={(event) => setLevel(event.target.value)}
-          >
-            {LOG_LEVELS.map((name) => (
-              <option key={name}>{name}</option>
-            ))}
-          </select>
-        </label>
-        <label className={styles.field}>
-          <span>For</span>
-          <select
-            className="input"
-            value={duration}
-            onChange={(event) => setDuration(Number(event.target.value))}
-          >
-            {DURATIONS.map(([label], index) => (
-              <option key={label} value={index}>
-                {label}
-              </option>
-            ))}
-          </select>
-        </label>
+        <Field label="Logger">
+          {(id) => (
+            <select
+              id={id}
+              className="input"
+              value={logger}
+              onChange={(event) => setLogger(event.target.value)}
+            >
+              {names.map((name) => (
+                <option key={name}>{name}</option>
+              ))}
+            </select>
+          )}
+        </Field>
+        <Field label="Level">
+          {(id) => (
+            <select
+              id={id}
+              className="input"
+              value={level}
+              onChange={(event) => setLevel(event.target.value)}
+            >
+              {LOG_LEVELS.map((name) => (
+                <option key={name}>{name}</option>
+              ))}
+            </select>
+          )}
+        </Field>
+        <Field label="For">
+          {(id) => (
+            <select
+              id={id}
+              className="input"
+              value={duration}
+              onChange={(event) => setDuration(Number(event.target.value))}
+            >
+              {DURATIONS.map(([label], index) => (
+                <option key={label} value={index}>
+                  {label}
+                </option>
+              ))}
+            </select>
+          )}
+        </Field>
         <div className={styles.filterButtons}>
           <button type="submit" className="button primary" disabled={change.isPending}>
             Set level

@@ -12,6 +12,7 @@ import { useSession } from '../../../lib/session.js';
 import { useCreateToken, useRevokeToken, useTokens, useUsers } from '../api/users.js';
 import { FormDialog } from './FormDialog.js';
 import { errorNotice, NoticeLine, type Notice } from './Notice.js';
+import { Field } from './Field.js';
 import styles from './admin.module.css';
 
 const EXPIRIES: Array<[label: string, days: number | null]> = [
@@ -204,57 +205,65 @@ function CreateTokenDialog({
         )
       }
     >
-      <label className={styles.field}>
-        <span>Name</span>
-        <input
-          className="input"
-          maxLength={100}
-          placeholder={`${owner} token`}
-          value={name}
-          onChange={(event) => setName(event.target.value)}
-        />
-      </label>
-      <label className={styles.field}>
-        <span>User</span>
-        <select
-          className="input"
-          value={owner}
-          onChange={(event) => setUsername(event.target.value)}
-        >
-          {(users.data ?? []).map((user) => (
-            <option key={user.username} value={user.username}>
-              {user.username} ({user.role})
-            </option>
-          ))}
-        </select>
-      </label>
-      <label className={styles.field}>
-        <span>Role</span>
-        <select
-          className="input"
-          value={role && roles.includes(role) ? role : ''}
-          onChange={(event) => setRole(event.target.value as Role | '')}
-        >
-          <option value="">the user’s ({ownerRole})</option>
-          {roles.map((r) => (
-            <option key={r}>{r}</option>
-          ))}
-        </select>
-      </label>
-      <label className={styles.field}>
-        <span>Expires after</span>
-        <select
-          className="input"
-          value={expiry}
-          onChange={(event) => setExpiry(Number(event.target.value))}
-        >
-          {EXPIRIES.map(([label], index) => (
-            <option key={label} value={index}>
-              {label}
-            </option>
-          ))}
-        </select>
-      </label>
+      <Field label="Name">
+        {(id) => (
+          <input
+            id={id}
+            className="input"
+            maxLength={100}
+            placeholder={`${owner} token`}
+            value={name}
+            onChange={(event) => setName(event.target.value)}
+          />
+        )}
+      </Field>
+      <Field label="User">
+        {(id) => (
+          <select
+            id={id}
+            className="input"
+            value={owner}
+            onChange={(event) => setUsername(event.target.value)}
+          >
+            {(users.data ?? []).map((user) => (
+              <option key={user.username} value={user.username}>
+                {user.username} ({user.role})
+              </option>
+            ))}
+          </select>
+        )}
+      </Field>
+      <Field label="Role">
+        {(id) => (
+          <select
+            id={id}
+            className="input"
+            value={role && roles.includes(role) ? role : ''}
+            onChange={(event) => setRole(event.target.value as Role | '')}
+          >
+            <option value="">the user’s ({ownerRole})</option>
+            {roles.map((r) => (
+              <option key={r}>{r}</option>
+            ))}
+          </select>
+        )}
+      </Field>
+      <Field label="Expires after">
+        {(id) => (
+          <select
+            id={id}
+            className="input"
+            value={expiry}
+            onChange={(event) => setExpiry(Number(event.target.value))}
+          >
+            {EXPIRIES.map(([label], index) => (
+              <option key={label} value={index}>
+                {label}
+              </option>
+            ))}
+          </select>
+        )}
+      </Field>
       <NoticeLine notice={error} onDismiss={() => setError(null)} />
     </FormDialog>
   );

@@ -15,6 +15,7 @@ import { useSession } from '../../../lib/session.js';
 import { useAddUser, useDeleteUser, useResetPassword, useSetRole, useUsers } from '../api/users.js';
 import { FormDialog } from './FormDialog.js';
 import { errorNotice, NoticeLine, type Notice } from './Notice.js';
+import { Field } from './Field.js';
 import styles from './admin.module.css';
 
 export function UsersPanel() {
@@ -138,7 +139,7 @@ export function UsersPanel() {
                       <button
                         type="button"
                         className="button small"
-                        aria-label={`Reset the password of ${user.username}`}
+                        aria-label={`Reset password of ${user.username}`}
                         onClick={() => reset(user)}
                       >
                         Reset password
@@ -227,31 +228,35 @@ function AddUserDialog({
         )
       }
     >
-      <label className={styles.field}>
-        <span>User name</span>
-        <input
-          className="input"
-          name="username"
-          required
-          maxLength={64}
-          pattern="[A-Za-z0-9][A-Za-z0-9_.@\-]{0,63}"
-          autoComplete="off"
-          value={username}
-          onChange={(event) => setUsername(event.target.value)}
-        />
-      </label>
-      <label className={styles.field}>
-        <span>Role</span>
-        <select
-          className="input"
-          value={role}
-          onChange={(event) => setRoleValue(event.target.value as Role)}
-        >
-          {ROLES.map((r) => (
-            <option key={r}>{r}</option>
-          ))}
-        </select>
-      </label>
+      <Field label="User name">
+        {(id) => (
+          <input
+            id={id}
+            className="input"
+            name="username"
+            required
+            maxLength={64}
+            pattern="[A-Za-z0-9][A-Za-z0-9_.@\-]{0,63}"
+            autoComplete="off"
+            value={username}
+            onChange={(event) => setUsername(event.target.value)}
+          />
+        )}
+      </Field>
+      <Field label="Role">
+        {(id) => (
+          <select
+            id={id}
+            className="input"
+            value={role}
+            onChange={(event) => setRoleValue(event.target.value as Role)}
+          >
+            {ROLES.map((r) => (
+              <option key={r}>{r}</option>
+            ))}
+          </select>
+        )}
+      </Field>
       <fieldset className={styles.choice}>
         <legend>Password</legend>
         <label>
@@ -263,18 +268,20 @@ function AddUserDialog({
         </label>
       </fieldset>
       {!generate && (
-        <label className={styles.field}>
-          <span>New password (at least {MIN_PASSWORD_LENGTH} characters)</span>
-          <input
-            className="input"
-            type="password"
-            autoComplete="new-password"
-            required
-            minLength={MIN_PASSWORD_LENGTH}
-            value={password}
-            onChange={(event) => setPassword(event.target.value)}
-          />
-        </label>
+        <Field label={`New password (at least ${MIN_PASSWORD_LENGTH} characters)`}>
+          {(id) => (
+            <input
+              id={id}
+              className="input"
+              type="password"
+              autoComplete="new-password"
+              required
+              minLength={MIN_PASSWORD_LENGTH}
+              value={password}
+              onChange={(event) => setPassword(event.target.value)}
+            />
+          )}
+        </Field>
       )}
       <NoticeLine notice={error} onDismiss={() => setError(null)} />
     </FormDialog>
