@@ -260,6 +260,7 @@ describe('the admin pages', () => {
       .getByRole('region', { name: 'Audit log' })
       .getByText('New rows appear as they are written')
       .waitFor();
+    await row(page, 'add otto (operator)').waitFor();
     const before = await page.getByRole('row').count();
     // Another admin (a script with a token) adds a user: the row arrives by itself.
     await api('POST', '/api/users', { username: 'live-lena', password: OPERATOR_PASSWORD });
