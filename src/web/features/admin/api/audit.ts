@@ -34,6 +34,9 @@ export const auditPagesQuery = (filter: AuditFilter) =>
 
 export const useAuditPages = (filter: AuditFilter) => useInfiniteQuery(auditPagesQuery(filter));
 
+/** Rows that came over the socket (not in a page read over REST): the table marks their arrival. */
+export const arrivedLive = new WeakSet<AuditEntry>();
+
 /** New rows into the first page (a row seen before, a folded one counted again, in place). */
 export function mergeRows(
   data: InfiniteData<AuditPage, number | null>,
@@ -50,6 +53,7 @@ export function mergeRows(
     }),
   }));
   const fresh = [...known.values()].sort((a, b) => b.id - a.id);
+  for (const row of fresh) arrivedLive.add(row);
   const [first, ...rest] = pages;
   if (first === undefined || fresh.length === 0) return { ...data, pages };
   return { ...data, pages: [{ ...first, entries: [...fresh, ...first.entries] }, ...rest] };

@@ -9,7 +9,7 @@ import { CopyButton } from '../../../components/CopyButton.js';
 import { clockTime } from '../../../lib/format.js';
 import { useSocketStatus } from '../../../lib/live.js';
 import { usePersistentState } from '../../../lib/storage.js';
-import { useAuditPages } from '../api/audit.js';
+import { arrivedLive, useAuditPages } from '../api/audit.js';
 import { isAuditFilter, NO_FILTER, type AuditFilter } from '../lib/audit-filter.js';
 import { errorNotice, NoticeLine } from './Notice.js';
 import { Field } from './Field.js';
@@ -179,7 +179,7 @@ export function AuditPanel() {
 
 function AuditRow({ row }: { row: AuditEntry }) {
   return (
-    <tr className={styles.auditRow}>
+    <tr className={arrivedLive.has(row) ? styles.arrived : undefined}>
       <td className={styles.nowrap}>
         <time dateTime={row.time} title={row.time}>
           {clockTime(row.time)}

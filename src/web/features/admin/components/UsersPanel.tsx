@@ -142,7 +142,7 @@ export function UsersPanel() {
                         aria-label={`Reset password of ${user.username}`}
                         onClick={() => reset(user)}
                       >
-                        Reset password
+                        Reset<span className={styles.wide}> password</span>
                       </button>
                       {!self && (
                         <button
