@@ -11,6 +11,16 @@ import type { SuccessReply } from './errors.js';
 import { HealthSchema, ReadinessSchema } from './health.js';
 import { ContainerStatsSchema } from './stats.js';
 import { PruneConfirmSchema, PrunePreviewSchema } from './prune.js';
+import {
+  AddedUserSchema,
+  CreatedTokenSchema,
+  PasswordResetSchema,
+  RoleChangedSchema,
+  TokenRevokedSchema,
+  TokenSchema,
+  UserDeletedSchema,
+  UserSchema,
+} from './users.js';
 
 export const LogsSchema = z.object({
   logs: z
@@ -220,6 +230,7 @@ export const TAGS = {
   auth: 'Logging in and out, and who is asking.',
   audit: 'The audit log of every mutating request and login.',
   admin: 'Run-time server controls.',
+  users: 'Users and API tokens (admins): what `dwi user` and `dwi token` do, over HTTP.',
   metrics: 'Prometheus metrics and this document.',
 } as const;
 export type Tag = keyof typeof TAGS;
@@ -295,6 +306,56 @@ export const API = {
     'admin',
     "Changes a logger's level in every worker, optionally for a while",
     LogLevelChangedSchema,
+  ),
+  listUsers: op('GET', '/api/users', 'users', 'Users, by name', z.array(UserSchema)),
+  addUser: op(
+    'POST',
+    '/api/users',
+    'users',
+    'Adds a user; without a password, one is generated and answered once',
+    AddedUserSchema,
+  ),
+  setUserRole: op(
+    'PUT',
+    '/api/users/{name}/role',
+    'users',
+    "Changes a user's role (not your own, not the last admin's); ends their open sockets",
+    RoleChangedSchema,
+  ),
+  resetUserPassword: op(
+    'POST',
+    '/api/users/{name}/password',
+    'users',
+    "Sets or generates a new password: ends the user's sessions and sockets and, unless keep_tokens, revokes their tokens",
+    PasswordResetSchema,
+  ),
+  deleteUser: op(
+    'DELETE',
+    '/api/users/{name}',
+    'users',
+    'Deletes a user with their sessions and tokens (not yourself, not the last admin)',
+    UserDeletedSchema,
+  ),
+  listTokens: op(
+    'GET',
+    '/api/tokens',
+    'users',
+    'API tokens, oldest first, live or not (never their secrets)',
+    z.array(TokenSchema),
+  ),
+  createToken: op(
+    'POST',
+    '/api/tokens',
+    'users',
+    "Makes an API token (its role at most its user's); the secret is answered once",
+    CreatedTokenSchema,
+  ),
+  revokeToken: op(
+    'DELETE',
+    '/api/tokens/{id}',
+    'users',
+    'Revokes an API token: it stops working at once, and its sockets end',
+    TokenRevokedSchema,
   ),
   listContainers: op(
     'GET',

@@ -10,6 +10,7 @@
  * see it.
  */
 import { z } from 'zod';
+import type { AuditEntry } from './api.js';
 import type { DeletedContainer, SocketContainer } from './containers.js';
 import type { ErrorCode } from './errors.js';
 import type { ContainerStats } from './stats.js';
@@ -117,6 +118,11 @@ export interface ContainerAction {
   message: string;
 }
 
+export interface AuditAppended {
+  /** Rows written since the last message, oldest first; a folded row comes again with its new count. */
+  entries: AuditEntry[];
+}
+
 export interface SocketError {
   error: string;
   code: ErrorCode;
@@ -142,5 +148,7 @@ export interface ServerToClientEvents {
   stats_stream_stopped: (payload: StreamStopped) => void;
   /** Somebody ran an action on a container, through any worker. */
   container_action: (payload: ContainerAction) => void;
+  /** To admins only: audit rows as they are written, through any worker. */
+  audit_appended: (payload: AuditAppended) => void;
   error: (payload: SocketError) => void;
 }

@@ -335,7 +335,7 @@ describe('the web app', () => {
     await page.waitForURL(`${base}/`);
     await page.getByRole('heading', { name: 'Containers' }).waitFor();
     await page.keyboard.press('/');
-    expect(await page.evaluate(() => document.activeElement?.getAttribute('aria-label'))).toBe(
+    expect(await page.evaluate('document.activeElement?.getAttribute("aria-label")')).toBe(
       'Filter containers',
     );
     // Typed into the filter, the same keys are text.

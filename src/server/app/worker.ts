@@ -106,6 +106,7 @@ export async function createWorkerApp(context: WorkerContext): Promise<WorkerApp
     forwardedAllowIps: settings.forwarded_allow_ips,
     limits: socketLimits(settings),
     countHit: context.countHit,
+    auditSource: (listener) => store.onAudit(listener),
   });
   // The primary routes a session's requests to this worker by the worker id in its id.
   realtime.io.engine.generateId = context.newSessionId;

@@ -4,7 +4,7 @@
  * thing, and says what it did in one line (or a table for `list`).
  */
 import { randomBytes } from 'node:crypto';
-import { isRole, ROLES, type Role } from '../../shared/auth.js';
+import { isRole, ROLES, USERNAME_PATTERN, USERNAME_RULE, type Role } from '../../shared/auth.js';
 import { Store } from '../store/index.js';
 import {
   generatePassword,
@@ -126,10 +126,7 @@ export async function runAccountCommand(
   switch (key) {
     case 'user add': {
       const name = needName();
-      if (!/^[A-Za-z0-9][A-Za-z0-9_.@-]{0,63}$/.test(name))
-        throw new AccountError(
-          'a user name is 1-64 letters, digits, _ . @ -, starting with a letter or digit',
-        );
+      if (!USERNAME_PATTERN.test(name)) throw new AccountError(USERNAME_RULE);
       const role = roleOption(options.role, 'viewer');
       const { password, shown } = await newPassword(options.passwordStdin, readStdin);
       if (!store.addUser(name, role, await hashPassword(password)))
@@ -167,26 +164,16 @@ export async function runAccountCommand(
       if (options.user === undefined) throw new AccountError('token create needs --user NAME');
       const user = store.user(options.user);
       if (user === undefined) throw new AccountError(`no user ${options.user}`);
-      const role = roleOption(options.role, user.role);
-      if (ROLES.indexOf(role) > ROLES.indexOf(user.role))
-        throw new AccountError(`a token of ${user.username} can be at most ${user.role}`);
-      let expiresAt: string | null = null;
+      let days: number | null = null;
       if (options.expiresIn !== undefined) {
-        const days = Number(options.expiresIn);
+        days = Number(options.expiresIn);
         if (!(days > 0 && days <= 3650))
           throw new AccountError('--expires-in takes 0 < DAYS <= 3650');
-        expiresAt = new Date(Date.now() + days * 86_400_000).toISOString();
       }
-      const token = newApiToken();
-      // Hex, so an id never starts with "-" and reads as a flag on `dwi token revoke ID`.
-      const id = randomBytes(6).toString('hex');
-      store.addToken({
-        id,
-        name: options.name ?? `${user.username} token`,
-        tokenHash: sha256(token),
-        userId: user.id,
-        role,
-        expiresAt,
+      const { id, role, expiresAt, token } = issueToken(store, user, {
+        name: options.name,
+        role: roleOption(options.role, user.role),
+        expiresInDays: days,
       });
       return `created token ${id} (${role}, ${expiresAt === null ? 'no expiry' : `expires ${expiresAt}`}): ${token}\n`;
     }
@@ -213,6 +200,30 @@ export async function runAccountCommand(
     default:
       throw new AccountError(`unknown command: dwi ${key}\n${ACCOUNT_USAGE}`);
   }
+}
+
+/**
+ * Makes an API token for `user` (the command line's and the REST route's way alike). Its role
+ * is at most the user's; the secret is returned here once and stored only as its hash.
+ */
+export function issueToken(
+  store: Store,
+  user: { id: number; username: string; role: Role },
+  options: { name?: string | undefined; role?: Role | undefined; expiresInDays: number | null },
+): { id: string; name: string; role: Role; expiresAt: string | null; token: string } {
+  const role = options.role ?? user.role;
+  if (ROLES.indexOf(role) > ROLES.indexOf(user.role))
+    throw new AccountError(`a token of ${user.username} can be at most ${user.role}`);
+  const expiresAt =
+    options.expiresInDays === null
+      ? null
+      : new Date(Date.now() + options.expiresInDays * 86_400_000).toISOString();
+  const token = newApiToken();
+  // Hex, so an id never starts with "-" and reads as a flag on `dwi token revoke ID`.
+  const id = randomBytes(6).toString('hex');
+  const name = options.name ?? `${user.username} token`;
+  store.addToken({ id, name, tokenHash: sha256(token), userId: user.id, role, expiresAt });
+  return { id, name, role, expiresAt, token };
 }
 
 function table(header: string[], rows: string[][]): string {

@@ -41,4 +41,4 @@ export function generatePassword(): string {
 /** An API token: `dwi_` and 43 random characters; shown once, stored as its hash. */
 export const newApiToken = () => `dwi_${randomSecret()}`;
 
-export const MIN_PASSWORD_LENGTH = 12;
+export { MIN_PASSWORD_LENGTH } from '../../shared/auth.js';

@@ -37,6 +37,7 @@ import { projectRoutes } from './routes/projects.js';
 import { pruneRoutes } from './routes/prune.js';
 import { healthRoutes } from './routes/health.js';
 import { rootRoutes } from './routes/root.js';
+import { userRoutes } from './routes/users.js';
 import { webAppRoutes } from './webapp.js';
 
 export interface RequestHooks {
@@ -297,6 +298,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     await api.register(rootRoutes);
     await api.register(authRoutes, options.auth);
     await api.register(adminRoutes, { logLevels: options.logLevels });
+    if (options.auth.store !== undefined)
+      await api.register(userRoutes, { store: options.auth.store });
     if (metrics !== undefined) await api.register(metricsRoutes, { metrics });
     if (options.engine !== undefined) {
       await api.register(containerRoutes, { engine: options.engine });

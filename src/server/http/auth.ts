@@ -122,9 +122,15 @@ const auditQuery = {
     before: { type: 'integer', minimum: 1 },
     username: { type: 'string', maxLength: 64 },
     action: { type: 'string', maxLength: 300 },
+    action_contains: { type: 'string', minLength: 1, maxLength: 300 },
     result: { type: 'string', enum: ['success', 'failure', 'denied'] },
+    since: { type: 'string', format: 'date-time', description: 'Rows at or after this time' },
+    until: { type: 'string', format: 'date-time', description: 'Rows before this time' },
   },
 } as const;
+
+/** An ISO time as the audit stores it (UTC, milliseconds), so that times compare as text. */
+const storedTime = (time: string) => new Date(time).toISOString();
 
 export const authRoutes: FastifyPluginAsync<AuthRouteOptions> = async (app, options) => {
   const { store, sessionTtlSeconds } = options;
@@ -187,14 +193,24 @@ export const authRoutes: FastifyPluginAsync<AuthRouteOptions> = async (app, opti
     '/api/audit',
     { config: { access: 'admin' }, schema: { ...operation('listAudit'), querystring: auditQuery } },
     async (request): Promise<ApiReply<'listAudit'>> => {
-      const query = request.query as {
+      const { action_contains, since, until, ...query } = request.query as {
         limit?: number;
         before?: number;
         username?: string;
         action?: string;
+        action_contains?: string;
         result?: string;
+        since?: string;
+        until?: string;
       };
-      const entries = store?.auditLog({ ...query, limit: query.limit ?? 100 }) ?? [];
+      const entries =
+        store?.auditLog({
+          ...query,
+          limit: query.limit ?? 100,
+          ...(action_contains !== undefined ? { actionContains: action_contains } : {}),
+          ...(since !== undefined ? { since: storedTime(since) } : {}),
+          ...(until !== undefined ? { until: storedTime(until) } : {}),
+        }) ?? [];
       const last = entries.at(-1);
       return {
         status: 'success',

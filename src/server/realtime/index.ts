@@ -28,6 +28,7 @@ import { unknownHostMessage, type KnownHosts } from '../auth/hosts.js';
 import { corsOrigin, originAllowed } from '../auth/origins.js';
 import { knownError } from '../errors.js';
 import { asksForRecovery, PLAIN, RECOVERING, RecoverableClusterAdapter } from './adapter.js';
+import { ADMINS_ROOM, feedAudit, type AuditSource } from './audit-feed.js';
 import {
   limitedAddressOf,
   OpenSockets,
@@ -178,6 +179,8 @@ export interface RealtimeOptions {
   limits: SocketLimits;
   /** Counts a handshake in the counters every worker shares (kept by the primary). */
   countHit: HitCounter;
+  /** The audit rows this process writes, for admins' sockets (audit-feed.ts). */
+  auditSource?: AuditSource;
 }
 
 export function attachRealtime(server: HttpServer, options: RealtimeOptions): Realtime {
@@ -307,11 +310,13 @@ export function attachRealtime(server: HttpServer, options: RealtimeOptions): Re
   });
 
   const unsubscribeActions = engine.onAction((action) => io.emit('container_action', action));
+  const stopAuditFeed = options.auditSource ? feedAudit(io, options.auditSource) : () => {};
 
   io.on('connection', (socket: DwiSocket) => {
     log.debug(`socket ${socket.id} ${socket.recovered ? 'recovered' : 'connected'}`);
     // The one room that says whether it gets offsets (a recovered socket is back in it already).
     void socket.join(asksForRecovery(socket.handshake.auth) ? RECOVERING : PLAIN);
+    if (socket.data.principal.role === 'admin') void socket.join(ADMINS_ROOM);
     const outbox = new LogOutbox(socket);
     const watching = new Set<string>();
     const events = new TokenBucket(limits.eventRate);
@@ -479,6 +484,7 @@ export function attachRealtime(server: HttpServer, options: RealtimeOptions): Re
       stopWatching();
       unsubscribe();
       unsubscribeActions();
+      stopAuditFeed();
       logStreams.close();
       statsStreams.close();
       await io.close();

@@ -52,6 +52,9 @@ export const AUDIT_FIELD_LIMITS = {
   bucket: 400,
 } as const;
 
+/** What a change that must leave an admin answers. */
+export type GuardedChange = 'done' | 'no_user' | 'last_admin';
+
 /** How long rows are kept; see purgeExpired. */
 export interface RetentionPolicy {
   /** Audit rows older than this many days go. */
@@ -81,8 +84,17 @@ export interface AuditQuery {
   before?: number;
   username?: string;
   action?: string;
+  /** Rows whose action contains this text. */
+  actionContains?: string;
   result?: string;
+  /** Rows at or after this ISO time. */
+  since?: string;
+  /** Rows before this ISO time. */
+  until?: string;
 }
+
+const AUDIT_COLUMNS =
+  'id, time, username, action, target, result, request_id, source, peer, detail, count';
 
 const now = () => new Date().toISOString();
 const daysAgo = (days: number) => new Date(Date.now() - days * 86_400_000).toISOString();
@@ -163,10 +175,15 @@ export class Store {
     ).get(username) as User | undefined;
   }
 
-  users(): Array<Omit<User, 'password_hash'>> {
+  /** Every user, with how many live API tokens (neither revoked nor expired) each has. */
+  users(): Array<Omit<User, 'password_hash'> & { tokens: number }> {
     return this.statement(
-      'SELECT id, username, role, created_at FROM users ORDER BY username',
-    ).all() as Array<Omit<User, 'password_hash'>>;
+      `SELECT u.id, u.username, u.role, u.created_at,
+              (SELECT count(*) FROM api_tokens t
+                 WHERE t.user_id = u.id AND t.revoked_at IS NULL
+                   AND (t.expires_at IS NULL OR t.expires_at > ?)) AS tokens
+         FROM users u ORDER BY u.username`,
+    ).all(now()) as Array<Omit<User, 'password_hash'> & { tokens: number }>;
   }
 
   /** False when the name is taken. */
@@ -219,13 +236,54 @@ export class Store {
     );
   }
 
+  /**
+   * Gives a user another role, unless that would leave no admin: checked and changed in one
+   * write transaction, so two admins demoting each other at once (in two workers) cannot both
+   * succeed.
+   */
+  setRoleKeepingAnAdmin(username: string, role: Role): GuardedChange {
+    return this.changeCredentials(() => {
+      const user = this.user(username);
+      if (user === undefined) return 'no_user';
+      if (user.role === 'admin' && role !== 'admin' && this.adminCount() === 1) return 'last_admin';
+      this.statement('UPDATE users SET role = ?, updated_at = ? WHERE id = ?').run(
+        role,
+        now(),
+        user.id,
+      );
+      return 'done';
+    }, true);
+  }
+
+  /** Deletes a user (see deleteUser) unless it is the last admin; checked as setRoleKeepingAnAdmin. */
+  deleteUserKeepingAnAdmin(username: string): GuardedChange {
+    return this.changeCredentials(() => {
+      const user = this.user(username);
+      if (user === undefined) return 'no_user';
+      if (user.role === 'admin' && this.adminCount() === 1) return 'last_admin';
+      this.statement('DELETE FROM users WHERE id = ?').run(user.id);
+      return 'done';
+    }, true);
+  }
+
+  private adminCount(): number {
+    return (
+      this.statement("SELECT count(*) AS n FROM users WHERE role = 'admin'").get() as { n: number }
+    ).n;
+  }
+
   // --- credential changes --------------------------------------------------------------
 
   /** Changes made through this connection: SQLite's data_version counts only the others'. */
   private ownCredentialChanges = 0;
 
-  private changeCredentials<T>(change: () => T): T {
-    const result = this.db.transaction(change)();
+  /**
+   * `immediate` takes the write lock before reading: a change that depends on what it read
+   * (how many admins are left) must not decide on a snapshot another process changes meanwhile.
+   */
+  private changeCredentials<T>(change: () => T, immediate = false): T {
+    const transaction = this.db.transaction(change);
+    const result = immediate ? transaction.immediate() : transaction();
     this.ownCredentialChanges += 1;
     return result;
   }
@@ -310,6 +368,14 @@ export class Store {
     this.statement('UPDATE api_tokens SET last_used_at = ? WHERE id = ?').run(now(), id);
   }
 
+  token(id: string): ApiToken | undefined {
+    return this.statement(
+      `SELECT t.id, t.name, u.username, t.role, t.created_at, t.expires_at, t.revoked_at,
+                t.last_used_at
+         FROM api_tokens t JOIN users u ON u.id = t.user_id WHERE t.id = ?`,
+    ).get(id) as ApiToken | undefined;
+  }
+
   tokens(): ApiToken[] {
     return this.statement(
       `SELECT t.id, t.name, u.username, t.role, t.created_at, t.expires_at, t.revoked_at,
@@ -366,7 +432,7 @@ export class Store {
    * that are alike: an address, a route, a result), the rows of one minute are one row whose
    * count goes up: unauthenticated noise costs a counter, not a row per request.
    */
-  audit(entry: NewAuditEntry, bucket?: string): void {
+  audit(entry: NewAuditEntry, bucket?: string): AuditRow {
     const time = now();
     const row = [
       time,
@@ -379,20 +445,35 @@ export class Store {
       capped(entry.peer, AUDIT_FIELD_LIMITS.peer),
       capped(entry.detail, AUDIT_FIELD_LIMITS.detail),
     ];
+    let written: AuditRow;
     if (bucket === undefined) {
-      this.statement(
+      written = this.statement(
         `INSERT INTO audit (time, username, action, target, result, request_id, source, peer, detail)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-      ).run(...row);
-      return;
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING ${AUDIT_COLUMNS}`,
+      ).get(...row) as AuditRow;
+    } else {
+      // The minute (ISO time to the minute) starts a new bucket.
+      const key = `${time.slice(0, 16)} ${capped(bucket, AUDIT_FIELD_LIMITS.bucket)}`;
+      written = this.statement(
+        `INSERT INTO audit (time, username, action, target, result, request_id, source, peer, detail, bucket)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+           ON CONFLICT (bucket) WHERE bucket IS NOT NULL DO UPDATE SET count = count + 1
+           RETURNING ${AUDIT_COLUMNS}`,
+      ).get(...row, key) as AuditRow;
     }
-    // The minute (ISO time to the minute) starts a new bucket.
-    const key = `${time.slice(0, 16)} ${capped(bucket, AUDIT_FIELD_LIMITS.bucket)}`;
-    this.statement(
-      `INSERT INTO audit (time, username, action, target, result, request_id, source, peer, detail, bucket)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-         ON CONFLICT (bucket) WHERE bucket IS NOT NULL DO UPDATE SET count = count + 1`,
-    ).run(...row, key);
+    for (const listener of this.auditListeners) listener(written);
+    return written;
+  }
+
+  private readonly auditListeners = new Set<(row: AuditRow) => void>();
+
+  /**
+   * Calls `listener` with each audit row this process writes (a folded row again, with its
+   * new count, each time it counts one more); returns its removal.
+   */
+  onAudit(listener: (row: AuditRow) => void): () => void {
+    this.auditListeners.add(listener);
+    return () => this.auditListeners.delete(listener);
   }
 
   auditLog(query: AuditQuery): AuditRow[] {
@@ -409,10 +490,21 @@ export class Store {
         params.push(value);
       }
     }
+    if (query.actionContains !== undefined) {
+      where.push('instr(action, ?) > 0');
+      params.push(query.actionContains);
+    }
+    if (query.since !== undefined) {
+      where.push('time >= ?');
+      params.push(query.since);
+    }
+    if (query.until !== undefined) {
+      where.push('time < ?');
+      params.push(query.until);
+    }
     const clause = where.length > 0 ? `WHERE ${where.join(' AND ')}` : '';
     return this.statement(
-      `SELECT id, time, username, action, target, result, request_id, source, peer, detail, count
-         FROM audit ${clause} ORDER BY id DESC LIMIT ?`,
+      `SELECT ${AUDIT_COLUMNS} FROM audit ${clause} ORDER BY id DESC LIMIT ?`,
     ).all(...params, query.limit) as AuditRow[];
   }
 

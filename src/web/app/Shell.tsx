@@ -13,6 +13,10 @@ import styles from './shell.module.css';
 
 const CommandPalette = lazy(() => import('./palette/CommandPalette.js'));
 
+/** The page a location belongs to: its own href, or the section it is under (/admin/...). */
+const current = (location: string, href: string) =>
+  location === href || (href !== '/' && location.startsWith(`/${href.split('/')[1]}/`));
+
 export function Shell({ session, children }: { session: Session; children: ReactNode }) {
   const [location] = useLocation();
   const [menuOpen, setMenuOpen] = useState(false);
@@ -74,7 +78,7 @@ export function Shell({ session, children }: { session: Session; children: React
             key={page.href}
             href={page.href}
             className={styles.railLink}
-            aria-current={location === page.href ? 'page' : undefined}
+            aria-current={current(location, page.href) ? 'page' : undefined}
             onClick={() => setMenuOpen(false)}
           >
             <Icon name={page.icon} size={20} />

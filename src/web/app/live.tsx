@@ -4,6 +4,7 @@
  */
 import { useQueryClient } from '@tanstack/react-query';
 import { useEffect, useState, type ReactNode } from 'react';
+import { bindAuditEvents } from '../features/admin/api/audit.js';
 import { bindContainerEvents } from '../features/containers/api/get-containers.js';
 import { bindImageUsage } from '../features/images/api/usage.js';
 import { LiveContext } from '../lib/live.js';
@@ -19,6 +20,7 @@ export function LiveProvider({ children }: { children: ReactNode }) {
     const unbind = [
       bindContainerEvents(connection.socket, queryClient),
       bindImageUsage(connection.socket, queryClient),
+      bindAuditEvents(connection.socket, queryClient),
       connection.subscribe((status) => {
         // Back after a break: is the engine there? And a refused handshake: is the session?
         if (status.state === 'connected')

@@ -16,4 +16,5 @@ export const PAGES: readonly PageEntry[] = [
   { href: '/', label: 'Containers', icon: 'containers', key: 'c' },
   { href: '/images', label: 'Images', icon: 'images', key: 'i' },
   { href: '/prune', label: 'Prune', icon: 'prune', key: 'p', role: 'admin' },
+  { href: '/admin/users', label: 'Admin', icon: 'admin', key: 'a', role: 'admin' },
 ];

@@ -1,7 +1,11 @@
+import { lazy, Suspense } from 'react';
 import { Link, Route, Switch } from 'wouter';
 import { ContainersPage } from '../features/containers/components/ContainersPage.js';
 import { ImagesPage } from '../features/images/components/ImagesPage.js';
 import { PrunePage } from '../features/prune/components/PrunePage.js';
+
+// Admins only, and rarely: loaded when first opened, outside the initial JavaScript.
+const AdminPage = lazy(() => import('../features/admin/components/AdminPage.js'));
 
 export function Routes() {
   return (
@@ -9,10 +13,20 @@ export function Routes() {
       <Route path="/" component={ContainersPage} />
       <Route path="/images" component={ImagesPage} />
       <Route path="/prune" component={PrunePage} />
+      <Route path="/admin" component={LazyAdminPage} />
+      <Route path="/admin/*" component={LazyAdminPage} />
       <Route>
         <NotFound />
       </Route>
     </Switch>
+  );
+}
+
+function LazyAdminPage() {
+  return (
+    <Suspense fallback={<p aria-busy="true">Loading…</p>}>
+      <AdminPage />
+    </Suspense>
   );
 }
 

@@ -27,6 +27,7 @@ const PATHS = {
   images: 'M4 5h16v14H4zM4 15l4-4 4 4 3-3 5 5M15 9h.01',
   prune:
     'M3 6a3 3 0 1 0 6 0 3 3 0 0 0-6 0M3 18a3 3 0 1 0 6 0 3 3 0 0 0-6 0M20 4 8.12 15.88M14.47 14.48 20 20M8.12 8.12 12 12',
+  admin: 'M12 3 4 6v6c0 4.5 3.4 8.2 8 9 4.6-.8 8-4.5 8-9V6zM9 12l2 2 4-4',
 } as const;
 
 export type IconName = keyof typeof PATHS;

@@ -1,0 +1,152 @@
+/**
+ * Run-time log levels, per logger, in every worker: set one for a while (it reverts by itself
+ * after the TTL) or until reset to the configuration's level.
+ */
+import { useState, type FormEvent } from 'react';
+import { LOG_LEVELS } from '../../../../shared/api.js';
+import { useLogLevels, useSetLogLevel } from '../api/log-levels.js';
+import { errorNotice, NoticeLine, type Notice } from './Notice.js';
+import { Field } from './Field.js';
+import styles from './admin.module.css';
+
+const DURATIONS: Array<[label: string, seconds: number | undefined]> = [
+  ['15 minutes', 900],
+  ['5 minutes', 300],
+  ['1 hour', 3600],
+  ['24 hours', 86_400],
+  ['until reset', undefined],
+];
+
+export function LoggingPanel() {
+  const levels = useLogLevels();
+  const change = useSetLogLevel();
+  const [logger, setLogger] = useState('root');
+  const [level, setLevel] = useState<string>('debug');
+  const [duration, setDuration] = useState(0);
+  const [notice, setNotice] = useState<Notice | null>(null);
+
+  const run = (body: { logger: string; level: string | null; ttl?: number }, done: string) =>
+    change.mutate(body, {
+      onSuccess: () => setNotice({ kind: 'done', message: done }),
+      onError: (err) => setNotice(errorNotice(err)),
+    });
+
+  const submit = (event: FormEvent) => {
+    event.preventDefault();
+    const [label, ttl] = DURATIONS[duration]!;
+    run(
+      { logger, level, ...(ttl === undefined ? {} : { ttl }) },
+      `${logger} logs at ${level} ${ttl === undefined ? 'until reset' : `for ${label}, then reverts`}.`,
+    );
+  };
+
+  const names = Object.keys(levels.data ?? {});
+
+  return (
+    <section aria-labelledby="logging-title" className={styles.panel}>
+      <div className={styles.panelHeader}>
+        <h2 id="logging-title">Log levels</h2>
+      </div>
+      <p className={styles.hint}>
+        Changes apply to every worker at once. With a duration the level goes back to the
+        configuration’s by itself.
+      </p>
+      <form className={styles.filters} onSubmit={submit} aria-label="Change a log level">
+        <Field label="Logger">
+          {(id) => (
+            <select
+              id={id}
+              className="input"
+              value={logger}
+              onChange={(event) => setLogger(event.target.value)}
+            >
+              {names.map((name) => (
+                <option key={name}>{name}</option>
+              ))}
+            </select>
+          )}
+        </Field>
+        <Field label="Level">
+          {(id) => (
+            <select
+              id={id}
+              className="input"
+              value={level}
+              onChange={(event) => setLevel(event.target.value)}
+            >
+              {LOG_LEVELS.map((name) => (
+                <option key={name}>{name}</option>
+              ))}
+            </select>
+          )}
+        </Field>
+        <Field label="For">
+          {(id) => (
+            <select
+              id={id}
+              className="input"
+              value={duration}
+              onChange={(event) => setDuration(Number(event.target.value))}
+            >
+              {DURATIONS.map(([label], index) => (
+                <option key={label} value={index}>
+                  {label}
+                </option>
+              ))}
+            </select>
+          )}
+        </Field>
+        <div className={styles.filterButtons}>
+          <button type="submit" className="button primary" disabled={change.isPending}>
+            Set level
+          </button>
+        </div>
+      </form>
+      <NoticeLine notice={notice} onDismiss={() => setNotice(null)} />
+      {levels.isError ? (
+        <NoticeLine notice={errorNotice(levels.error)} onDismiss={() => void levels.refetch()} />
+      ) : levels.isPending ? (
+        <p aria-busy="true">Loading the levels…</p>
+      ) : (
+        <div className={styles.tableWrap}>
+          <table className={styles.table}>
+            <thead>
+              <tr>
+                <th scope="col">Logger</th>
+                <th scope="col">Level</th>
+                <th scope="col">
+                  <span className="visually-hidden">Actions</span>
+                </th>
+              </tr>
+            </thead>
+            <tbody>
+              {Object.entries(levels.data).map(([name, current]) => (
+                <tr key={name}>
+                  <th scope="row">
+                    <code>{name}</code>
+                  </th>
+                  <td>{current}</td>
+                  <td className={styles.actions}>
+                    <button
+                      type="button"
+                      className="button small"
+                      aria-label={`Reset ${name} to the configured level`}
+                      onClick={() =>
+                        run(
+                          { logger: name, level: null },
+                          `${name} is back at its configured level.`,
+                        )
+                      }
+                    >
+                      Reset
+                    </button>
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,270 @@
+/**
+ * API tokens: making one (its secret shown once, with copy), the list (never a secret: the
+ * server keeps only hashes), revoking. A token's role is at most its user's, so the roles
+ * offered follow the user chosen.
+ */
+import { useState } from 'react';
+import { ROLES, type Role } from '../../../../shared/auth.js';
+import type { Token } from '../../../../shared/users.js';
+import { ConfirmDialog, type Confirmation } from '../../../components/ConfirmDialog.js';
+import { clockTime } from '../../../lib/format.js';
+import { useSession } from '../../../lib/session.js';
+import { useCreateToken, useRevokeToken, useTokens, useUsers } from '../api/users.js';
+import { FormDialog } from './FormDialog.js';
+import { errorNotice, NoticeLine, type Notice } from './Notice.js';
+import { Field } from './Field.js';
+import styles from './admin.module.css';
+
+const EXPIRIES: Array<[label: string, days: number | null]> = [
+  ['30 days', 30],
+  ['90 days', 90],
+  ['1 year', 365],
+  ['7 days', 7],
+  ['Never', null],
+];
+
+function stateOf(token: Token, now: number): 'live' | 'revoked' | 'expired' {
+  if (token.revoked_at !== null) return 'revoked';
+  if (token.expires_at !== null && Date.parse(token.expires_at) <= now) return 'expired';
+  return 'live';
+}
+
+export function TokensPanel() {
+  const tokens = useTokens();
+  const [notice, setNotice] = useState<Notice | null>(null);
+  const [confirmation, setConfirmation] = useState<Confirmation | null>(null);
+  const [creating, setCreating] = useState(false);
+  const revoke = useRevokeToken();
+
+  const askRevoke = (token: Token) =>
+    setConfirmation({
+      title: `Revoke the token ${token.name}?`,
+      body: `The token ${token.id} of ${token.username} stops working at once, and the sockets opened with it are disconnected. This cannot be undone: make a new token instead.`,
+      confirm: 'Revoke',
+      onConfirm: () =>
+        revoke.mutate(token.id, {
+          onSuccess: ({ data }) => setNotice({ kind: 'done', message: data.message }),
+          onError: (err) => setNotice(errorNotice(err)),
+        }),
+    });
+
+  return (
+    <section aria-labelledby="tokens-title" className={styles.panel}>
+      <div className={styles.panelHeader}>
+        <h2 id="tokens-title">API tokens</h2>
+        <button type="button" className="button primary" onClick={() => setCreating(true)}>
+          Create token
+        </button>
+      </div>
+      <p className={styles.hint}>
+        Send a token as <code>Authorization: Bearer dwi_…</code>, or as <code>auth.token</code> in a
+        Socket.IO handshake.
+      </p>
+      <NoticeLine notice={notice} onDismiss={() => setNotice(null)} />
+      {tokens.isError ? (
+        <NoticeLine notice={errorNotice(tokens.error)} onDismiss={() => void tokens.refetch()} />
+      ) : tokens.isPending ? (
+        <p aria-busy="true">Loading tokens…</p>
+      ) : tokens.data.length === 0 ? (
+        <p className={styles.hint}>No tokens yet. Create one for a script or another service.</p>
+      ) : (
+        <div className={styles.tableWrap}>
+          <table className={styles.table}>
+            <thead>
+              <tr>
+                <th scope="col">Name</th>
+                <th scope="col">User</th>
+                <th scope="col">Role</th>
+                <th scope="col">State</th>
+                <th scope="col" className={styles.wide}>
+                  Id
+                </th>
+                <th scope="col" className={styles.wide}>
+                  Created
+                </th>
+                <th scope="col" className={styles.wide}>
+                  Expires
+                </th>
+                <th scope="col" className={styles.wide}>
+                  Last used
+                </th>
+                <th scope="col">
+                  <span className="visually-hidden">Actions</span>
+                </th>
+              </tr>
+            </thead>
+            <tbody>
+              {[...tokens.data].reverse().map((token) => {
+                const state = stateOf(token, tokens.dataUpdatedAt);
+                return (
+                  <tr key={token.id} data-state={state}>
+                    <th scope="row">{token.name}</th>
+                    <td>{token.username}</td>
+                    <td>{token.role}</td>
+                    <td>
+                      <span className={styles.state} data-state={state}>
+                        {state}
+                      </span>
+                    </td>
+                    <td className={styles.wide}>
+                      <code>{token.id}</code>
+                    </td>
+                    <td className={styles.wide}>{clockTime(token.created_at)}</td>
+                    <td className={styles.wide}>
+                      {token.expires_at ? clockTime(token.expires_at) : 'never'}
+                    </td>
+                    <td className={styles.wide}>
+                      {token.last_used_at ? clockTime(token.last_used_at) : '—'}
+                    </td>
+                    <td className={styles.actions}>
+                      {state === 'live' && (
+                        <button
+                          type="button"
+                          className="button small"
+                          aria-label={`Revoke the token ${token.name} (${token.id})`}
+                          onClick={() => askRevoke(token)}
+                        >
+                          Revoke
+                        </button>
+                      )}
+                    </td>
+                  </tr>
+                );
+              })}
+            </tbody>
+          </table>
+        </div>
+      )}
+      <CreateTokenDialog
+        open={creating}
+        onClose={() => setCreating(false)}
+        onDone={(next) => {
+          setCreating(false);
+          setNotice(next);
+        }}
+      />
+      <ConfirmDialog request={confirmation} onClose={() => setConfirmation(null)} />
+    </section>
+  );
+}
+
+function CreateTokenDialog({
+  open,
+  onClose,
+  onDone,
+}: {
+  open: boolean;
+  onClose: () => void;
+  onDone: (notice: Notice) => void;
+}) {
+  const users = useUsers();
+  const me = useSession()?.username ?? '';
+  const create = useCreateToken();
+  const [name, setName] = useState('');
+  const [username, setUsername] = useState('');
+  const [role, setRole] = useState<Role | ''>('');
+  const [expiry, setExpiry] = useState(0);
+  const [error, setError] = useState<Notice | null>(null);
+  const owner = username || me;
+  const ownerRole = users.data?.find((user) => user.username === owner)?.role ?? 'admin';
+  const roles = ROLES.slice(0, ROLES.indexOf(ownerRole) + 1);
+
+  const close = () => {
+    setName('');
+    setError(null);
+    onClose();
+  };
+
+  return (
+    <FormDialog
+      open={open}
+      title="Create an API token"
+      submit="Create token"
+      busy={create.isPending}
+      onClose={close}
+      onSubmit={() =>
+        create.mutate(
+          {
+            ...(name.trim() ? { name: name.trim() } : {}),
+            ...(owner ? { username: owner } : {}),
+            ...(role && roles.includes(role) ? { role } : {}),
+            expires_in_days: EXPIRIES[expiry]![1],
+          },
+          {
+            onSuccess: ({ data }) => {
+              close();
+              onDone({
+                kind: 'secret',
+                message: `Token ${data.name} (${data.id}, ${data.role}) for ${data.username}: copy it now, it is not shown again.`,
+                label: 'Token',
+                secret: data.token,
+              });
+            },
+            onError: (err) => setError(errorNotice(err)),
+          },
+        )
+      }
+    >
+      <Field label="Name">
+        {(id) => (
+          <input
+            id={id}
+            className="input"
+            maxLength={100}
+            placeholder={`${owner} token`}
+            value={name}
+            onChange={(event) => setName(event.target.value)}
+          />
+        )}
+      </Field>
+      <Field label="User">
+        {(id) => (
+          <select
+            id={id}
+            className="input"
+            value={owner}
+            onChange={(event) => setUsername(event.target.value)}
+          >
+            {(users.data ?? []).map((user) => (
+              <option key={user.username} value={user.username}>
+                {user.username} ({user.role})
+              </option>
+            ))}
+          </select>
+        )}
+      </Field>
+      <Field label="Role">
+        {(id) => (
+          <select
+            id={id}
+            className="input"
+            value={role && roles.includes(role) ? role : ''}
+            onChange={(event) => setRole(event.target.value as Role | '')}
+          >
+            <option value="">the user’s ({ownerRole})</option>
+            {roles.map((r) => (
+              <option key={r}>{r}</option>
+            ))}
+          </select>
+        )}
+      </Field>
+      <Field label="Expires after">
+        {(id) => (
+          <select
+            id={id}
+            className="input"
+            value={expiry}
+            onChange={(event) => setExpiry(Number(event.target.value))}
+          >
+            {EXPIRIES.map(([label], index) => (
+              <option key={label} value={index}>
+                {label}
+              </option>
+            ))}
+          </select>
+        )}
+      </Field>
+      <NoticeLine notice={error} onDismiss={() => setError(null)} />
+    </FormDialog>
+  );
+}

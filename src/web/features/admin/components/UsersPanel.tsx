@@ -1,0 +1,289 @@
+/**
+ * Users: the table, adding one (with a password, or a generated one shown once), changing a
+ * role, resetting a password (the new one shown once), deleting. Each change that ends the
+ * user's sessions or sockets says so before it is made. Your own role and account are not
+ * offered for change, as the server refuses them.
+ */
+import { useState } from 'react';
+import { ROLES, type Role } from '../../../../shared/auth.js';
+import type { User } from '../../../../shared/users.js';
+import { MIN_PASSWORD_LENGTH } from '../../../../shared/auth.js';
+import { ConfirmDialog, type Confirmation } from '../../../components/ConfirmDialog.js';
+import { Icon } from '../../../components/Icon.js';
+import { clockTime } from '../../../lib/format.js';
+import { useSession } from '../../../lib/session.js';
+import { useAddUser, useDeleteUser, useResetPassword, useSetRole, useUsers } from '../api/users.js';
+import { FormDialog } from './FormDialog.js';
+import { errorNotice, NoticeLine, type Notice } from './Notice.js';
+import { Field } from './Field.js';
+import styles from './admin.module.css';
+
+export function UsersPanel() {
+  const users = useUsers();
+  const me = useSession()?.username;
+  const [notice, setNotice] = useState<Notice | null>(null);
+  const [confirmation, setConfirmation] = useState<Confirmation | null>(null);
+  const [adding, setAdding] = useState(false);
+  const setRole = useSetRole();
+  const resetPassword = useResetPassword();
+  const deleteUser = useDeleteUser();
+
+  const changeRole = (user: User, role: Role) =>
+    setConfirmation({
+      title: `Make ${user.username} ${role}?`,
+      body: `${user.username} becomes ${role}. Their open pages and sockets are disconnected and reconnect with the new role; their API tokens act as ${role} at most.`,
+      confirm: `Make ${role}`,
+      onConfirm: () =>
+        setRole.mutate(
+          { name: user.username, role },
+          {
+            onSuccess: () =>
+              setNotice({ kind: 'done', message: `${user.username} is now ${role}.` }),
+            onError: (err) => setNotice(errorNotice(err)),
+          },
+        ),
+    });
+
+  const reset = (user: User) =>
+    setConfirmation({
+      title: `Reset the password of ${user.username}?`,
+      body: `A new password is generated and shown once. ${user.username === me ? 'This ends your own session: you log in again with it.' : `${user.username}'s sessions end at once.`} Their ${user.tokens} API token${user.tokens === 1 ? '' : 's'} are revoked: someone who knew the password could have made them.`,
+      confirm: 'Reset the password',
+      onConfirm: () =>
+        resetPassword.mutate(
+          { name: user.username, keepTokens: false },
+          {
+            onSuccess: ({ data }) =>
+              setNotice({
+                kind: 'secret',
+                message: `New password of ${user.username}: copy it now, it is not shown again.`,
+                label: 'Password',
+                secret: data.password ?? '',
+              }),
+            onError: (err) => setNotice(errorNotice(err)),
+          },
+        ),
+    });
+
+  const remove = (user: User) =>
+    setConfirmation({
+      title: `Delete ${user.username}?`,
+      body: `${user.username} (${user.role}) is deleted with their sessions and ${user.tokens} API token${user.tokens === 1 ? '' : 's'}; their open pages are disconnected. Their rows in the audit log stay.`,
+      confirm: `Delete ${user.username}`,
+      onConfirm: () =>
+        deleteUser.mutate(user.username, {
+          onSuccess: ({ data }) => setNotice({ kind: 'done', message: data.message }),
+          onError: (err) => setNotice(errorNotice(err)),
+        }),
+    });
+
+  return (
+    <section aria-labelledby="users-title" className={styles.panel}>
+      <div className={styles.panelHeader}>
+        <h2 id="users-title">Users</h2>
+        <button type="button" className="button primary" onClick={() => setAdding(true)}>
+          Add user
+        </button>
+      </div>
+      <NoticeLine notice={notice} onDismiss={() => setNotice(null)} />
+      {users.isError ? (
+        <NoticeLine notice={errorNotice(users.error)} onDismiss={() => void users.refetch()} />
+      ) : users.isPending ? (
+        <p aria-busy="true">Loading users…</p>
+      ) : (
+        <div className={styles.tableWrap}>
+          <table className={styles.table}>
+            <thead>
+              <tr>
+                <th scope="col">User</th>
+                <th scope="col">Role</th>
+                <th scope="col" className={styles.wide}>
+                  Tokens
+                </th>
+                <th scope="col" className={styles.wide}>
+                  Created
+                </th>
+                <th scope="col">
+                  <span className="visually-hidden">Actions</span>
+                </th>
+              </tr>
+            </thead>
+            <tbody>
+              {users.data.map((user) => {
+                const self = user.username === me;
+                return (
+                  <tr key={user.username}>
+                    <th scope="row">
+                      {user.username}
+                      {self && <span className={styles.badge}>you</span>}
+                    </th>
+                    <td>
+                      {self ? (
+                        user.role
+                      ) : (
+                        <select
+                          className={`input ${styles.roleSelect}`}
+                          aria-label={`Role of ${user.username}`}
+                          value={user.role}
+                          onChange={(event) => changeRole(user, event.target.value as Role)}
+                        >
+                          {ROLES.map((role) => (
+                            <option key={role}>{role}</option>
+                          ))}
+                        </select>
+                      )}
+                    </td>
+                    <td className={styles.wide}>{user.tokens}</td>
+                    <td className={styles.wide}>{clockTime(user.created_at)}</td>
+                    <td className={styles.actions}>
+                      <button
+                        type="button"
+                        className="button small"
+                        aria-label={`Reset password of ${user.username}`}
+                        onClick={() => reset(user)}
+                      >
+                        Reset<span className={styles.wide}> password</span>
+                      </button>
+                      {!self && (
+                        <button
+                          type="button"
+                          className="icon-button danger"
+                          aria-label={`Delete ${user.username}`}
+                          title={`Delete ${user.username}`}
+                          onClick={() => remove(user)}
+                        >
+                          <Icon name="delete" />
+                        </button>
+                      )}
+                    </td>
+                  </tr>
+                );
+              })}
+            </tbody>
+          </table>
+        </div>
+      )}
+      <AddUserDialog
+        open={adding}
+        onClose={() => setAdding(false)}
+        onDone={(next) => {
+          setAdding(false);
+          setNotice(next);
+        }}
+      />
+      <ConfirmDialog request={confirmation} onClose={() => setConfirmation(null)} />
+    </section>
+  );
+}
+
+function AddUserDialog({
+  open,
+  onClose,
+  onDone,
+}: {
+  open: boolean;
+  onClose: () => void;
+  onDone: (notice: Notice) => void;
+}) {
+  const add = useAddUser();
+  const [username, setUsername] = useState('');
+  const [role, setRoleValue] = useState<Role>('viewer');
+  const [generate, setGenerate] = useState(true);
+  const [password, setPassword] = useState('');
+  const [error, setError] = useState<Notice | null>(null);
+
+  const close = () => {
+    setUsername('');
+    setPassword('');
+    setError(null);
+    onClose();
+  };
+
+  return (
+    <FormDialog
+      open={open}
+      title="Add a user"
+      submit="Add user"
+      busy={add.isPending}
+      onClose={close}
+      onSubmit={() =>
+        add.mutate(
+          { username, role, ...(generate ? {} : { password }) },
+          {
+            onSuccess: ({ data }) => {
+              close();
+              onDone(
+                data.password === undefined
+                  ? { kind: 'done', message: `Added ${data.username} (${data.role}).` }
+                  : {
+                      kind: 'secret',
+                      message: `Added ${data.username} (${data.role}). Their password: copy it now, it is not shown again.`,
+                      label: 'Password',
+                      secret: data.password,
+                    },
+              );
+            },
+            onError: (err) => setError(errorNotice(err)),
+          },
+        )
+      }
+    >
+      <Field label="User name">
+        {(id) => (
+          <input
+            id={id}
+            className="input"
+            name="username"
+            required
+            maxLength={64}
+            pattern="[A-Za-z0-9][A-Za-z0-9_.@\-]{0,63}"
+            autoComplete="off"
+            value={username}
+            onChange={(event) => setUsername(event.target.value)}
+          />
+        )}
+      </Field>
+      <Field label="Role">
+        {(id) => (
+          <select
+            id={id}
+            className="input"
+            value={role}
+            onChange={(event) => setRoleValue(event.target.value as Role)}
+          >
+            {ROLES.map((r) => (
+              <option key={r}>{r}</option>
+            ))}
+          </select>
+        )}
+      </Field>
+      <fieldset className={styles.choice}>
+        <legend>Password</legend>
+        <label>
+          <input type="radio" checked={generate} onChange={() => setGenerate(true)} /> Generate one
+          (shown once)
+        </label>
+        <label>
+          <input type="radio" checked={!generate} onChange={() => setGenerate(false)} /> Set one
+        </label>
+      </fieldset>
+      {!generate && (
+        <Field label={`New password (at least ${MIN_PASSWORD_LENGTH} characters)`}>
+          {(id) => (
+            <input
+              id={id}
+              className="input"
+              type="password"
+              autoComplete="new-password"
+              required
+              minLength={MIN_PASSWORD_LENGTH}
+              value={password}
+              onChange={(event) => setPassword(event.target.value)}
+            />
+          )}
+        </Field>
+      )}
+      <NoticeLine notice={error} onDismiss={() => setError(null)} />
+    </FormDialog>
+  );
+}
