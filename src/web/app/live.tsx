@@ -4,7 +4,7 @@
  */
 import { useQueryClient } from '@tanstack/react-query';
 import { useEffect, useState, type ReactNode } from 'react';
-import { bindContainerEvents } from '../features/containers/api/get-containers.js';
+import { bindContainerEvents } from '../lib/containers.js';
 import { LiveContext } from '../lib/live.js';
 import { readinessQuery } from '../lib/readiness.js';
 import { sessionQuery } from '../lib/session.js';

@@ -8,29 +8,19 @@ import {
 } from '../../../../shared/containers.js';
 import type { Confirmation } from '../../../components/ConfirmDialog.js';
 import { CopyButton } from '../../../components/CopyButton.js';
-import { shortDuration } from '../../../lib/format.js';
-import { runContainerAction } from '../api/run-action.js';
-import { useOutcome } from '../hooks/outcomes.js';
-import { ACTION_LABELS, actionsFor, consequence, DESTRUCTIVE } from '../lib/actions.js';
+import { OutcomeLine } from '../../../components/OutcomeLine.js';
+import { stateDetail } from '../../../lib/container-state.js';
+import { runContainerAction } from '../../../lib/run-action.js';
+import { useOutcome } from '../../../lib/outcomes.js';
+import {
+  ACTION_LABELS,
+  actionsFor,
+  consequence,
+  DESTRUCTIVE,
+} from '../../../lib/container-actions.js';
 import { placeProps, type Place } from './place.js';
-import { OutcomeLine } from './OutcomeLine.js';
 import { RowActions } from './RowActions.js';
 import styles from './containers.module.css';
-
-/** "up 5 min", "exited (3) · 2 h ago", "created". */
-export function stateDetail(container: Container, now: number): string {
-  const since = (iso: string | null) => (iso ? shortDuration(now - Date.parse(iso)) : null);
-  if (container.state === 'running' || container.state === 'paused') {
-    const up = since(container.started_at);
-    return up ? `up ${up}` : '';
-  }
-  if (container.status === 'exited' || container.status === 'dead') {
-    const ago = since(container.finished_at);
-    const code = container.exit_code === null ? '' : ` (${container.exit_code})`;
-    return `${container.status}${code}${ago ? ` · ${ago} ago` : ''}`;
-  }
-  return container.status;
-}
 
 export const ContainerRow = memo(function ContainerRow({
   place,
