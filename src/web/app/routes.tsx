@@ -1,10 +1,12 @@
 import { Link, Route, Switch } from 'wouter';
+import { ContainerPage } from '../features/container/components/ContainerPage.js';
 import { ContainersPage } from '../features/containers/components/ContainersPage.js';
 
 export function Routes() {
   return (
     <Switch>
       <Route path="/" component={ContainersPage} />
+      <Route path="/containers/:ref" component={ContainerPage} />
       <Route>
         <NotFound />
       </Route>

@@ -1,5 +1,6 @@
 /** One container: state, name, image, ports, its actions, and the outcome of the last one. */
 import { memo } from 'react';
+import { Link } from 'wouter';
 import { allows, type Role } from '../../../../shared/auth.js';
 import {
   CONTAINER_ACTION_ROLES,
@@ -20,6 +21,7 @@ import {
 } from '../../../lib/container-actions.js';
 import { placeProps, type Place } from './place.js';
 import { RowActions } from './RowActions.js';
+import { StatsCells } from './StatsCells.js';
 import styles from './containers.module.css';
 
 export const ContainerRow = memo(function ContainerRow({
@@ -61,9 +63,13 @@ export const ContainerRow = memo(function ContainerRow({
     >
       <div role="cell" className={styles.nameCell}>
         <span className={styles.dot} data-state={container.state} aria-hidden="true" />
-        <span className={styles.name} title={container.name}>
+        <Link
+          href={`/containers/${encodeURIComponent(container.name)}`}
+          className={styles.name}
+          title={`Open ${container.name}`}
+        >
           {container.name}
-        </span>
+        </Link>
         {container.service && <span className={styles.service}>{container.service}</span>}
         <CopyButton
           value={container.name}
@@ -86,6 +92,7 @@ export const ContainerRow = memo(function ContainerRow({
       <div role="cell" className={`${styles.ports} ${styles.wideOnly}`}>
         <Ports ports={container.ports} />
       </div>
+      <StatsCells id={container.id} running={container.state === 'running'} />
       <div role="cell" className={styles.actions}>
         <RowActions
           name={container.name}
