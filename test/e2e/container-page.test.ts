@@ -150,6 +150,12 @@ const envValue = (page: Page, variable: string) =>
     .getByRole('cell')
     .nth(1);
 
+/** The engine stats streams dwi holds open (its Prometheus gauge). */
+async function statsStreamsOpen(): Promise<number> {
+  const metrics = (await request(`${base}/metrics`)).body;
+  return Number(/^dwi_stats_streams_open (\d+)$/m.exec(metrics)?.[1]);
+}
+
 const row = (page: Page, name: string) => page.getByRole('row').filter({ hasText: name });
 
 /** How many samples a chart holds (the figure says so for tests and tools). */
@@ -254,6 +260,10 @@ describe('the container page', () => {
     await expect.poll(() => header.textContent(), { timeout: 10_000 }).toMatch(/running · up/);
     // The stream resumes by itself.
     await page.getByLabel('Latest sample').waitFor({ timeout: 20_000 });
+    expect(await statsStreamsOpen()).toBe(1);
+    // Leaving the page gives the engine stream back.
+    await page.getByRole('link', { name: 'Logs' }).click();
+    await expect.poll(statsStreamsOpen, { timeout: 10_000 }).toBe(0);
     expect(errors).toEqual([]);
     await context.close();
   });

@@ -167,10 +167,12 @@ function Summary({ container }: { container: Container }) {
         )}
       </div>
       <p className={styles.facts}>
-        <span className={styles.stateText} data-state={container.state}>
-          {container.state === 'stopped' ? detail : container.state}
+        <span>
+          <span className={styles.stateText} data-state={container.state}>
+            {container.state === 'stopped' ? detail : container.state}
+          </span>
+          {container.state !== 'stopped' && detail && ` · ${detail}`}
         </span>
-        {container.state !== 'stopped' && detail && <span> · {detail}</span>}
         <span className={styles.fact}>
           <span className={styles.factLabel}>image</span>
           <code title={container.image}>{container.image}</code>

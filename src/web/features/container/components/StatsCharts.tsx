@@ -7,7 +7,7 @@ import { useEffect, useRef, useState } from 'react';
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
 import { formatBytes, formatPercent } from '../../../lib/stats-rates.js';
-import type { Series } from '../lib/series.js';
+import { WINDOW_SECONDS, type Series } from '../lib/series.js';
 import styles from './container.module.css';
 
 interface Line {
@@ -146,12 +146,13 @@ function ChartView({ chart, series }: { chart: Chart; series: Series }) {
         legend: { show: false },
         cursor: { show: false },
         scales: {
-          x: { time: true },
+          // The whole window, the newest sample at the right: the chart fills in as it goes.
+          x: { time: true, range: (_u, _min, max) => [max - WINDOW_SECONDS, max] },
           y: { range: (_u, _min, max) => [0, Math.max(max, chart.minTop) * 1.1] },
         },
         axes: [
           { ...axis, space: 60 },
-          { ...axis, size: 64, values: (_u, ticks) => ticks.map((tick) => chart.format(tick)) },
+          { ...axis, size: 80, values: (_u, ticks) => ticks.map((tick) => chart.format(tick)) },
         ],
         series: [
           {},
