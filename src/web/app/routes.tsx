@@ -1,12 +1,18 @@
+import { lazy, Suspense } from 'react';
 import { Link, Route, Switch } from 'wouter';
-import { ContainerPage } from '../features/container/components/ContainerPage.js';
 import { ContainersPage } from '../features/containers/components/ContainersPage.js';
 
 export function Routes() {
   return (
     <Switch>
       <Route path="/" component={ContainersPage} />
-      <Route path="/containers/:ref" component={ContainerPage} />
+      <Route path="/containers/:ref">
+        {(params) => (
+          <Suspense fallback={<p className="empty-page">Loading…</p>}>
+            <ContainerPage params={params} />
+          </Suspense>
+        )}
+      </Route>
       <Route>
         <NotFound />
       </Route>
@@ -24,3 +30,10 @@ function NotFound() {
     </section>
   );
 }
+
+// Pages other than the home page load when first opened: the first paint stays small.
+const ContainerPage = lazy(() =>
+  import('../features/container/components/ContainerPage.js').then((module) => ({
+    default: module.ContainerPage,
+  })),
+);
