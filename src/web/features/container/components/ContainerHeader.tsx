@@ -4,7 +4,7 @@
  * and results show in both places), and the tabs: Overview, Logs, and Terminal for admins.
  * The logs and terminal pages can put it on top of theirs.
  */
-import { useState } from 'react';
+import { useState, type ReactNode } from 'react';
 import { Link } from 'wouter';
 import { allows } from '../../../../shared/auth.js';
 import {
@@ -92,6 +92,27 @@ export function ContainerHeader({
         )}
       </nav>
     </header>
+  );
+}
+
+/**
+ * A page about one container: the header and tabs above the tab's own content. The app's
+ * routes wrap the logs and terminal pages in it (a feature imports no other feature).
+ */
+export function ContainerFrame({
+  containerRef,
+  tab,
+  children,
+}: {
+  containerRef: string;
+  tab: ContainerTab;
+  children: ReactNode;
+}) {
+  return (
+    <section className={styles.page} aria-labelledby="container-title">
+      <ContainerHeader containerRef={containerRef} tab={tab} />
+      {children}
+    </section>
   );
 }
 

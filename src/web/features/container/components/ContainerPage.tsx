@@ -8,7 +8,7 @@ import { useEffect, useRef } from 'react';
 import { inspectKey, inspectQuery } from '../api/inspect.js';
 import { useContainer } from '../hooks/use-container.js';
 import { readOverview } from '../lib/overview.js';
-import { ContainerHeader } from './ContainerHeader.js';
+import { ContainerFrame } from './ContainerHeader.js';
 import { Overview } from './Overview.js';
 import { StatsPanel } from './StatsPanel.js';
 import styles from './container.module.css';
@@ -34,14 +34,13 @@ export function ContainerPage({ params }: { params: { ref: string } }) {
   const memoryLimit = inspect.data ? readOverview(inspect.data).memoryLimit : 0;
 
   return (
-    <section className={styles.page} aria-labelledby="container-title">
-      <ContainerHeader containerRef={ref} tab="overview" />
+    <ContainerFrame containerRef={ref} tab="overview">
       {lookup.status !== 'missing' && (
         <div className={styles.body}>
           {container && <StatsPanel container={container} memoryLimit={memoryLimit} />}
           <Overview containerRef={ref} />
         </div>
       )}
-    </section>
+    </ContainerFrame>
   );
 }
