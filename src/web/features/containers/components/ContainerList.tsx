@@ -72,7 +72,8 @@ export function ContainerList({
   });
   // Read the items first: that is what brings the virtualizer's range up to the scroll.
   const items = virtualizer.getVirtualItems();
-  useVisibleStats(runningOnScreen(rows, virtualizer));
+  // Narrow screens have no CPU and memory columns: no stream for them.
+  useVisibleStats(narrow ? '' : runningOnScreen(rows, virtualizer));
 
   return (
     <div ref={scroller} className={styles.scroller}>
