@@ -285,7 +285,6 @@ describe('the web app', () => {
   it('Ctrl+K reaches a container by typing part of its name, and runs a quick action on it', async () => {
     const name = `${prefix}-palette`;
     run(name);
-    const id = docker('inspect', '--format', '{{.Id}}', name);
     const { context, page, errors } = await open();
     await containersPage(page);
     await page.keyboard.press('Control+K');
@@ -295,7 +294,8 @@ describe('the web app', () => {
     await screenshot(page, 'palette-light');
     expect(await seriousViolations(page)).toEqual([]);
     await page.keyboard.press('Enter');
-    await page.waitForURL(`${base}/containers/${id}`);
+    await page.waitForURL(`${base}/containers/${name}`);
+    await page.getByRole('heading', { name }).waitFor();
     expect(await palette.isVisible()).toBe(false);
 
     // The actions of the container the search names, as its role allows.

@@ -4,15 +4,15 @@ import { isNavigation, prefersHtml } from '../../src/server/http/webapp.js';
 import type { Role } from '../../src/shared/auth.js';
 import type { Container } from '../../src/shared/containers.js';
 import { actionEntries, namedBy, projectsOf } from '../../src/web/app/palette/entries.js';
-import { actionsFor } from '../../src/web/features/containers/lib/actions.js';
+import { actionsFor } from '../../src/web/lib/container-actions.js';
 import {
-  applyChange,
   buildGroups,
   flatten,
   STANDALONE_KEY,
   type ViewOptions,
 } from '../../src/web/features/containers/lib/view.js';
 import { pathOf } from '../../src/web/lib/api.js';
+import { applyChange } from '../../src/web/lib/container-state.js';
 import { shortDuration } from '../../src/web/lib/format.js';
 
 describe('serving the app', () => {

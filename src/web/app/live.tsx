@@ -5,8 +5,8 @@
 import { useQueryClient } from '@tanstack/react-query';
 import { useEffect, useState, type ReactNode } from 'react';
 import { bindAuditEvents } from '../features/admin/api/audit.js';
-import { bindContainerEvents } from '../features/containers/api/get-containers.js';
 import { bindImageUsage } from '../features/images/api/usage.js';
+import { bindContainerEvents } from '../lib/containers.js';
 import { LiveContext } from '../lib/live.js';
 import { readinessQuery } from '../lib/readiness.js';
 import { sessionQuery } from '../lib/session.js';

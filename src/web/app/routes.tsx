@@ -15,6 +15,13 @@ export function Routes() {
       <Route path="/prune" component={PrunePage} />
       <Route path="/admin" component={LazyAdminPage} />
       <Route path="/admin/*" component={LazyAdminPage} />
+      <Route path="/containers/:ref">
+        {(params) => (
+          <Suspense fallback={<p className="empty-page">Loading…</p>}>
+            <ContainerPage params={params} />
+          </Suspense>
+        )}
+      </Route>
       <Route>
         <NotFound />
       </Route>
@@ -40,3 +47,10 @@ function NotFound() {
     </section>
   );
 }
+
+// Pages other than the home page load when first opened: the first paint stays small.
+const ContainerPage = lazy(() =>
+  import('../features/container/components/ContainerPage.js').then((module) => ({
+    default: module.ContainerPage,
+  })),
+);

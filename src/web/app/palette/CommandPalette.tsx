@@ -10,9 +10,9 @@ import type { Role } from '../../../shared/auth.js';
 import type { PageEntry } from '../pages.js';
 import { Icon } from '../../components/Icon.js';
 import { THEMES, useTheme, type Theme } from '../../lib/theme.js';
-import { runContainerAction } from '../../features/containers/api/run-action.js';
-import { useContainers } from '../../features/containers/api/get-containers.js';
-import { ACTION_LABELS } from '../../features/containers/lib/actions.js';
+import { runContainerAction } from '../../lib/run-action.js';
+import { useContainers } from '../../lib/containers.js';
+import { ACTION_LABELS } from '../../lib/container-actions.js';
 import { actionEntries, projectsOf } from './entries.js';
 import styles from './palette.module.css';
 
@@ -95,7 +95,7 @@ export default function CommandPalette({
                 key={container.id}
                 value={container.name}
                 keywords={[container.image, container.project ?? '', container.state]}
-                onSelect={run(() => navigate(`/containers/${container.id}`))}
+                onSelect={run(() => navigate(`/containers/${encodeURIComponent(container.name)}`))}
                 className={styles.item}
               >
                 <span className={styles.name}>{container.name}</span>

@@ -2,11 +2,12 @@
  * The virtual table: group headers and container rows in one list, only those on screen in
  * the page (TanStack Virtual), each measured so a row with an outcome line can grow.
  */
-import { useVirtualizer } from '@tanstack/react-virtual';
+import { useVirtualizer, type Virtualizer } from '@tanstack/react-virtual';
 import { useEffect, useRef, useState } from 'react';
 import type { Role } from '../../../../shared/auth.js';
 import type { Confirmation } from '../../../components/ConfirmDialog.js';
 import type { ViewOptionsState } from '../hooks/use-view-options.js';
+import { useVisibleStats } from '../hooks/use-visible-stats.js';
 import type { Row, SortKey } from '../lib/view.js';
 import { ContainerRow } from './ContainerRow.js';
 import { GroupHeader } from './GroupHeader.js';
@@ -17,6 +18,8 @@ const COLUMNS: Array<{ key: SortKey | null; label: string; className?: string }>
   { key: 'state', label: 'State', className: styles.stateHead },
   { key: 'image', label: 'Image', className: styles.wideOnly },
   { key: null, label: 'Ports', className: styles.wideOnly },
+  { key: null, label: 'CPU', className: `${styles.wideOnly} ${styles.figureHead}` },
+  { key: null, label: 'Memory', className: `${styles.wideOnly} ${styles.figureHead}` },
   { key: null, label: 'Actions', className: styles.actionsHead },
 ];
 
@@ -67,6 +70,10 @@ export function ContainerList({
     },
     overscan: 12,
   });
+  // Read the items first: that is what brings the virtualizer's range up to the scroll.
+  const items = virtualizer.getVirtualItems();
+  // Narrow screens have no CPU and memory columns: no stream for them.
+  useVisibleStats(narrow ? '' : runningOnScreen(rows, virtualizer));
 
   return (
     <div ref={scroller} className={styles.scroller}>
@@ -111,7 +118,7 @@ export function ContainerList({
           </div>
         </div>
         <div role="rowgroup" className={styles.body} style={{ height: virtualizer.getTotalSize() }}>
-          {virtualizer.getVirtualItems().map((item) => {
+          {items.map((item) => {
             const row = rows[item.index]!;
             const place = {
               ref: virtualizer.measureElement,
@@ -143,4 +150,14 @@ export function ContainerList({
       </div>
     </div>
   );
+}
+
+/** The running containers in view (not the overscan), as one string: it changes when they do. */
+function runningOnScreen(rows: readonly Row[], virtualizer: Virtualizer<HTMLDivElement, Element>) {
+  const range = virtualizer.range;
+  if (range === null) return '';
+  const ids: string[] = [];
+  for (const row of rows.slice(range.startIndex, range.endIndex + 1))
+    if (row.kind === 'container' && row.container.state === 'running') ids.push(row.container.id);
+  return ids.join(' ');
 }

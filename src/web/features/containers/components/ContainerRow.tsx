@@ -1,5 +1,6 @@
 /** One container: state, name, image, ports, its actions, and the outcome of the last one. */
 import { memo } from 'react';
+import { Link } from 'wouter';
 import { allows, type Role } from '../../../../shared/auth.js';
 import {
   CONTAINER_ACTION_ROLES,
@@ -8,29 +9,20 @@ import {
 } from '../../../../shared/containers.js';
 import type { Confirmation } from '../../../components/ConfirmDialog.js';
 import { CopyButton } from '../../../components/CopyButton.js';
-import { shortDuration } from '../../../lib/format.js';
-import { runContainerAction } from '../api/run-action.js';
-import { useOutcome } from '../hooks/outcomes.js';
-import { ACTION_LABELS, actionsFor, consequence, DESTRUCTIVE } from '../lib/actions.js';
+import { OutcomeLine } from '../../../components/OutcomeLine.js';
+import { stateDetail } from '../../../lib/container-state.js';
+import { runContainerAction } from '../../../lib/run-action.js';
+import { useOutcome } from '../../../lib/outcomes.js';
+import {
+  ACTION_LABELS,
+  actionsFor,
+  consequence,
+  DESTRUCTIVE,
+} from '../../../lib/container-actions.js';
 import { placeProps, type Place } from './place.js';
-import { OutcomeLine } from './OutcomeLine.js';
 import { RowActions } from './RowActions.js';
+import { StatsCells } from './StatsCells.js';
 import styles from './containers.module.css';
-
-/** "up 5 min", "exited (3) · 2 h ago", "created". */
-export function stateDetail(container: Container, now: number): string {
-  const since = (iso: string | null) => (iso ? shortDuration(now - Date.parse(iso)) : null);
-  if (container.state === 'running' || container.state === 'paused') {
-    const up = since(container.started_at);
-    return up ? `up ${up}` : '';
-  }
-  if (container.status === 'exited' || container.status === 'dead') {
-    const ago = since(container.finished_at);
-    const code = container.exit_code === null ? '' : ` (${container.exit_code})`;
-    return `${container.status}${code}${ago ? ` · ${ago} ago` : ''}`;
-  }
-  return container.status;
-}
 
 export const ContainerRow = memo(function ContainerRow({
   place,
@@ -71,9 +63,13 @@ export const ContainerRow = memo(function ContainerRow({
     >
       <div role="cell" className={styles.nameCell}>
         <span className={styles.dot} data-state={container.state} aria-hidden="true" />
-        <span className={styles.name} title={container.name}>
+        <Link
+          href={`/containers/${encodeURIComponent(container.name)}`}
+          className={styles.name}
+          title={`Open ${container.name}`}
+        >
           {container.name}
-        </span>
+        </Link>
         {container.service && <span className={styles.service}>{container.service}</span>}
         <CopyButton
           value={container.name}
@@ -96,6 +92,7 @@ export const ContainerRow = memo(function ContainerRow({
       <div role="cell" className={`${styles.ports} ${styles.wideOnly}`}>
         <Ports ports={container.ports} />
       </div>
+      <StatsCells id={container.id} running={container.state === 'running'} />
       <div role="cell" className={styles.actions}>
         <RowActions
           name={container.name}

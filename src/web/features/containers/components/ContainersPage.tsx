@@ -6,7 +6,7 @@ import { useDeferredValue, useMemo, useState } from 'react';
 import { CONTAINER_STATES, type Container } from '../../../../shared/containers.js';
 import { ConfirmDialog, type Confirmation } from '../../../components/ConfirmDialog.js';
 import { useSession } from '../../../lib/session.js';
-import { useContainers } from '../api/get-containers.js';
+import { useContainers } from '../../../lib/containers.js';
 import { useViewOptions } from '../hooks/use-view-options.js';
 import { buildGroups, flatten } from '../lib/view.js';
 import { ContainerList } from './ContainerList.js';

@@ -8,11 +8,11 @@ import {
 } from '../../../../shared/containers.js';
 import type { Confirmation } from '../../../components/ConfirmDialog.js';
 import { Icon } from '../../../components/Icon.js';
-import { projectKey, runProjectAction } from '../api/run-action.js';
-import { PROJECT_ACTION_LABELS } from '../lib/actions.js';
+import { OutcomeLine } from '../../../components/OutcomeLine.js';
+import { projectKey, runProjectAction } from '../../../lib/run-action.js';
+import { PROJECT_ACTION_LABELS } from '../../../lib/container-actions.js';
 import type { Group } from '../lib/view.js';
 import { placeProps, type Place } from './place.js';
-import { OutcomeLine } from './OutcomeLine.js';
 import styles from './containers.module.css';
 
 export const GroupHeader = memo(function GroupHeader({

@@ -5,7 +5,7 @@
 import { useId, useRef } from 'react';
 import type { ContainerAction } from '../../../../shared/containers.js';
 import { Icon, type IconName } from '../../../components/Icon.js';
-import { ACTION_LABELS, DESTRUCTIVE } from '../lib/actions.js';
+import { ACTION_LABELS, DESTRUCTIVE } from '../../../lib/container-actions.js';
 import styles from './containers.module.css';
 
 const ICONS: Record<ContainerAction, IconName> = {

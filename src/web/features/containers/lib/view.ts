@@ -114,15 +114,3 @@ export function flatten(groups: readonly Group[], collapsed: ReadonlySet<string>
   }
   return rows;
 }
-
-/** The list after a socket event: a container added, replaced, or (state "deleted") removed. */
-export function applyChange(
-  list: readonly Container[] | undefined,
-  change: Container | (Omit<Container, 'state'> & { state: 'deleted' }),
-): Container[] | undefined {
-  if (list === undefined) return undefined;
-  const index = list.findIndex((c) => c.id === change.id);
-  if (change.state === 'deleted') return index === -1 ? [...list] : list.toSpliced(index, 1);
-  const container = change as Container;
-  return index === -1 ? [...list, container] : list.with(index, container);
-}

@@ -1,8 +1,8 @@
 /** Container and project actions, with their progress and outcome kept on the row. */
-import type { Container, ContainerAction, ProjectAction } from '../../../../shared/containers.js';
-import { ApiFailure, callForReply } from '../../../lib/api.js';
-import { dismissOutcome, outcomeOf, track } from '../hooks/outcomes.js';
-import { ACTION_LABELS } from '../lib/actions.js';
+import type { Container, ContainerAction, ProjectAction } from '../../shared/containers.js';
+import { ApiFailure, callForReply } from './api.js';
+import { dismissOutcome, outcomeOf, track } from './outcomes.js';
+import { ACTION_LABELS } from './container-actions.js';
 
 export const projectKey = (project: string) => `project:${project}`;
 

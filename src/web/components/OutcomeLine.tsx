@@ -1,9 +1,9 @@
 /** The last action's progress, result or error, with its request id, until dismissed. */
-import { CopyButton } from '../../../components/CopyButton.js';
-import { Icon } from '../../../components/Icon.js';
-import { clockTime } from '../../../lib/format.js';
-import { dismissOutcome, useOutcome } from '../hooks/outcomes.js';
-import styles from './containers.module.css';
+import { CopyButton } from './CopyButton.js';
+import { Icon } from './Icon.js';
+import { clockTime } from '../lib/format.js';
+import { dismissOutcome, useOutcome } from '../lib/outcomes.js';
+import styles from './outcome.module.css';
 
 export function OutcomeLine({
   outcomeKey,

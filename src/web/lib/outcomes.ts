@@ -4,7 +4,7 @@
  * dismissed or replaced; nothing vanishes by itself.
  */
 import { useCallback, useSyncExternalStore } from 'react';
-import { ApiFailure } from '../../../lib/api.js';
+import { ApiFailure } from './api.js';
 
 export interface Outcome {
   state: 'pending' | 'success' | 'error';

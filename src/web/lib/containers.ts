@@ -3,11 +3,11 @@
  * (initial_state on every connection, container_state_changed after), never polled.
  */
 import { queryOptions, useQuery, type QueryClient } from '@tanstack/react-query';
-import type { Container } from '../../../../shared/containers.js';
-import type { ContainerStateChanged } from '../../../../shared/events.js';
-import { call } from '../../../lib/api.js';
-import type { DwiSocket } from '../../../lib/socket.js';
-import { applyChange } from '../lib/view.js';
+import type { Container } from '../../shared/containers.js';
+import type { ContainerStateChanged } from '../../shared/events.js';
+import { call } from './api.js';
+import { applyChange } from './container-state.js';
+import type { DwiSocket } from './socket.js';
 
 export const containersQuery = queryOptions({
   queryKey: ['containers'],

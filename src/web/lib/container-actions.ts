@@ -1,5 +1,5 @@
 /** Which actions a container offers in its state, and what each says before and after. */
-import type { Container, ContainerAction, ProjectAction } from '../../../../shared/containers.js';
+import type { Container, ContainerAction, ProjectAction } from '../../shared/containers.js';
 
 const BY_STATE: Record<Container['state'], readonly ContainerAction[]> = {
   running: ['stop', 'restart', 'pause', 'kill', 'rebuild', 'delete'],

@@ -1,0 +1,219 @@
+/**
+ * The head of every page about one container: its name, live state (uptime or exit code),
+ * image and id, the actions the user's role may run (the list's own action code, so progress
+ * and results show in both places), and the tabs: Overview, Logs, and Terminal for admins.
+ * The logs and terminal pages can put it on top of theirs.
+ */
+import { useState, type ReactNode } from 'react';
+import { Link } from 'wouter';
+import { allows } from '../../../../shared/auth.js';
+import {
+  CONTAINER_ACTION_ROLES,
+  type Container,
+  type ContainerAction,
+} from '../../../../shared/containers.js';
+import { ConfirmDialog, type Confirmation } from '../../../components/ConfirmDialog.js';
+import { CopyButton } from '../../../components/CopyButton.js';
+import { Icon, type IconName } from '../../../components/Icon.js';
+import { OutcomeLine } from '../../../components/OutcomeLine.js';
+import {
+  ACTION_LABELS,
+  actionsFor,
+  consequence,
+  DESTRUCTIVE,
+} from '../../../lib/container-actions.js';
+import { stateDetail } from '../../../lib/container-state.js';
+import { useOutcome } from '../../../lib/outcomes.js';
+import { runContainerAction } from '../../../lib/run-action.js';
+import { useSession } from '../../../lib/session.js';
+import { useContainer, useNow } from '../hooks/use-container.js';
+import styles from './container.module.css';
+
+export type ContainerTab = 'overview' | 'logs' | 'terminal';
+
+const ICONS: Record<ContainerAction, IconName> = {
+  start: 'play',
+  stop: 'stop',
+  restart: 'restart',
+  kill: 'kill',
+  pause: 'pause',
+  unpause: 'play',
+  rebuild: 'rebuild',
+  delete: 'delete',
+};
+
+/** The page's path for a container and tab (names are how people share links). */
+export function containerPath(ref: string, tab: ContainerTab = 'overview'): string {
+  const base = `/containers/${encodeURIComponent(ref)}`;
+  return tab === 'overview' ? base : `${base}/${tab}`;
+}
+
+export function ContainerHeader({
+  containerRef,
+  tab,
+}: {
+  containerRef: string;
+  tab: ContainerTab;
+}) {
+  const lookup = useContainer(containerRef);
+  const session = useSession();
+  const isAdmin = session != null && allows(session.role, 'admin');
+
+  return (
+    <header className={styles.header}>
+      <nav aria-label="Breadcrumb" className={styles.breadcrumb}>
+        <Link href="/">Containers</Link>
+        <span aria-hidden="true"> / </span>
+      </nav>
+      {lookup.status === 'found' ? (
+        <Summary container={lookup.container} />
+      ) : (
+        <div className={styles.titleRow}>
+          <h1 id="container-title" className={styles.title}>
+            {containerRef}
+          </h1>
+          <p className={styles.lookup} role={lookup.status === 'loading' ? undefined : 'status'}>
+            {lookup.status === 'loading'
+              ? 'Loading…'
+              : lookup.status === 'error'
+                ? `The containers could not be loaded: ${lookup.message}`
+                : lookup.deleted
+                  ? 'This container was deleted.'
+                  : 'No container of this name or id on this engine.'}{' '}
+            {lookup.status !== 'loading' && <Link href="/">Back to the containers</Link>}
+          </p>
+        </div>
+      )}
+      <nav aria-label="Container pages" className={styles.tabs}>
+        <TabLink containerRef={containerRef} tab="overview" current={tab} label="Overview" />
+        <TabLink containerRef={containerRef} tab="logs" current={tab} label="Logs" />
+        {isAdmin && (
+          <TabLink containerRef={containerRef} tab="terminal" current={tab} label="Terminal" />
+        )}
+      </nav>
+    </header>
+  );
+}
+
+/**
+ * A page about one container: the header and tabs above the tab's own content. The app's
+ * routes wrap the logs and terminal pages in it (a feature imports no other feature).
+ */
+export function ContainerFrame({
+  containerRef,
+  tab,
+  children,
+}: {
+  containerRef: string;
+  tab: ContainerTab;
+  children: ReactNode;
+}) {
+  return (
+    <section className={styles.page} aria-labelledby="container-title">
+      <ContainerHeader containerRef={containerRef} tab={tab} />
+      {children}
+    </section>
+  );
+}
+
+function TabLink({
+  containerRef,
+  tab,
+  current,
+  label,
+}: {
+  containerRef: string;
+  tab: ContainerTab;
+  current: ContainerTab;
+  label: string;
+}) {
+  return (
+    <Link
+      href={containerPath(containerRef, tab)}
+      className={styles.tab}
+      aria-current={tab === current ? 'page' : undefined}
+    >
+      {label}
+    </Link>
+  );
+}
+
+function Summary({ container }: { container: Container }) {
+  const session = useSession();
+  const now = useNow(5_000);
+  const outcome = useOutcome(container.name);
+  const [confirmation, setConfirmation] = useState<Confirmation | null>(null);
+  const role = session?.role ?? 'viewer';
+  const allowed = actionsFor(container).filter((action) =>
+    allows(role, CONTAINER_ACTION_ROLES[action]),
+  );
+  const run = (action: ContainerAction) => {
+    if (!DESTRUCTIVE.has(action)) return void runContainerAction(container, action);
+    const { verb } = ACTION_LABELS[action];
+    setConfirmation({
+      title: `${verb} ${container.name}?`,
+      body: consequence(container, action),
+      confirm: `${verb} ${container.name}`,
+      onConfirm: () => void runContainerAction(container, action),
+    });
+  };
+  const detail = stateDetail(container, now);
+  const busy = outcome?.state === 'pending';
+
+  return (
+    <>
+      <div className={styles.titleRow}>
+        <h1 id="container-title" className={styles.title}>
+          <span className={styles.dot} data-state={container.state} aria-hidden="true" />
+          <span className={styles.name}>{container.name}</span>
+        </h1>
+        <CopyButton value={container.name} label={`Copy the name ${container.name}`} />
+        {allowed.length > 0 && (
+          <div className={styles.actions} role="group" aria-label="Actions">
+            {allowed.map((action) => (
+              <button
+                key={action}
+                type="button"
+                className={`button small ${action === 'delete' ? styles.dangerButton : ''}`}
+                disabled={busy}
+                aria-label={`${ACTION_LABELS[action].verb} ${container.name}`}
+                onClick={() => run(action)}
+              >
+                <Icon name={ICONS[action]} size={14} />
+                {ACTION_LABELS[action].verb}
+                {DESTRUCTIVE.has(action) ? '…' : ''}
+              </button>
+            ))}
+          </div>
+        )}
+      </div>
+      <p className={styles.facts}>
+        <span>
+          <span className={styles.stateText} data-state={container.state}>
+            {container.state === 'stopped' ? detail : container.state}
+          </span>
+          {container.state !== 'stopped' && detail && ` · ${detail}`}
+        </span>
+        <span className={styles.fact}>
+          <span className={styles.factLabel}>image</span>
+          <code title={container.image}>{container.image}</code>
+          <CopyButton value={container.image} label="Copy the image name" />
+        </span>
+        <span className={styles.fact}>
+          <span className={styles.factLabel}>id</span>
+          <code title={container.id}>{container.id.slice(0, 12)}</code>
+          <CopyButton value={container.id} label="Copy the container id" />
+        </span>
+        {container.project && (
+          <span className={styles.fact}>
+            <span className={styles.factLabel}>project</span>
+            {container.project}
+            {container.service ? ` / ${container.service}` : ''}
+          </span>
+        )}
+      </p>
+      <OutcomeLine outcomeKey={container.name} />
+      <ConfirmDialog request={confirmation} onClose={() => setConfirmation(null)} />
+    </>
+  );
+}

@@ -1,0 +1,324 @@
+/**
+ * The container page in headless Chromium against the real dwi (authentication on) and the
+ * private engine: opened from the list, its overview (secrets masked, revealed by an admin
+ * only), its live state and stats chart, the list's CPU and memory columns, accessibility and
+ * screenshots in light, dark and at 390 px (test/e2e/screenshots/, to look at).
+ */
+import { spawnSync } from 'node:child_process';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import {
+  launchChromium,
+  screenshot,
+  seriousViolations,
+  watchForErrors,
+} from '../support/browser.js';
+import { CLI, Dwi, seededDataDir, TEST_ADMIN_PASSWORD } from '../support/dwi.js';
+import { dockerCli, TEST_IMAGE } from '../support/engine.js';
+import { freePort, request } from '../support/http.js';
+
+const engine = { host: inject('dockerHost') };
+const docker = (...args: string[]) => dockerCli(engine, args);
+/** Every container here starts with this, so the filter shows ours alone (the engine is shared). */
+const prefix = `e2ec${Math.random().toString(36).slice(2, 6)}`;
+const app = `${prefix}-app`;
+const busy = `${prefix}-busy`;
+const VIEWER_PASSWORD = 'viewer password, long enough';
+
+let dwi: Dwi;
+let base: string;
+let browser: Browser;
+const made: string[] = [];
+/** Session cookies, one login each: dwi allows 10 logins a minute per address. */
+const cookies: Record<'admin' | 'vera', string> = { admin: '', vera: '' };
+
+async function sessionCookie(username: string, password: string): Promise<string> {
+  const reply = await request(`${base}/api/auth/login`, {
+    auth: false,
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ username, password }),
+  });
+  const cookie = /dwi_session=([^;]+)/.exec(String(reply.headers['set-cookie']))?.[1];
+  if (reply.status !== 200 || cookie === undefined) throw new Error(`login failed: ${reply.body}`);
+  return cookie;
+}
+
+beforeAll(async () => {
+  const dataDir = await seededDataDir();
+  const add = spawnSync(
+    process.execPath,
+    [CLI, 'user', 'add', 'vera', '--role', 'viewer', '--password-stdin', '--data-dir', dataDir],
+    { input: `${VIEWER_PASSWORD}\n`, encoding: 'utf8' },
+  );
+  if (add.status !== 0) throw new Error(`user add failed: ${add.stderr}`);
+  docker(
+    'run',
+    '-d',
+    '--init',
+    '-e',
+    'DB_PASSWORD=hunter2',
+    '-e',
+    'PLAIN=1',
+    '--label',
+    'tier=web',
+    '-p',
+    '127.0.0.1::80',
+    '--memory',
+    '64m',
+    '--name',
+    app,
+    TEST_IMAGE,
+    'sleep',
+    '600',
+  );
+  made.push(app);
+  // Some work to measure: it writes and reads a little every half second.
+  docker(
+    'run',
+    '-d',
+    '--init',
+    '--name',
+    busy,
+    TEST_IMAGE,
+    'sh',
+    '-c',
+    'while true; do echo tick > /tmp/t; cat /tmp/t > /dev/null; sleep 0.5; done',
+  );
+  made.push(busy);
+  const port = await freePort();
+  base = `http://127.0.0.1:${port}`;
+  dwi = await Dwi.start(['-b', `127.0.0.1:${port}`], {
+    env: { DWI_DATA_DIR: dataDir },
+    // The e2e project runs beside the others on a shared machine: a slow start is load.
+    waitMs: 60_000,
+  });
+  cookies.admin = await sessionCookie('admin', TEST_ADMIN_PASSWORD);
+  cookies.vera = await sessionCookie('vera', VIEWER_PASSWORD);
+  browser = await launchChromium();
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await dwi?.stop();
+  if (made.length > 0) spawnSync('docker', ['-H', engine.host, 'rm', '-f', ...made]);
+});
+
+interface Session {
+  context: BrowserContext;
+  page: Page;
+  errors: string[];
+}
+
+async function open(
+  options: {
+    as?: 'admin' | 'vera';
+    width?: number;
+    height?: number;
+    colorScheme?: 'light' | 'dark';
+  } = {},
+): Promise<Session> {
+  const context = await browser.newContext({
+    viewport: { width: options.width ?? 1280, height: options.height ?? 900 },
+    colorScheme: options.colorScheme ?? 'light',
+  });
+  await context.addCookies([
+    {
+      name: 'dwi_session',
+      value: cookies[options.as ?? 'admin'],
+      url: base,
+      httpOnly: true,
+      sameSite: 'Strict',
+    },
+  ]);
+  const page = await context.newPage();
+  return { context, page, errors: watchForErrors(page) };
+}
+
+/** Opens a container's page by its address, and waits for its overview. */
+async function containerPage(page: Page, name: string): Promise<void> {
+  await page.goto(`${base}/containers/${name}`);
+  await page.getByRole('heading', { level: 1, name }).waitFor();
+  await page.getByRole('table', { name: 'Environment variables' }).waitFor();
+}
+
+const envValue = (page: Page, variable: string) =>
+  page
+    .getByRole('table', { name: 'Environment variables' })
+    .getByRole('row')
+    .filter({ has: page.getByRole('cell', { name: variable, exact: true }) })
+    .getByRole('cell')
+    .nth(1);
+
+/** The engine stats streams dwi holds open (its Prometheus gauge). */
+async function statsStreamsOpen(): Promise<number> {
+  const metrics = (await request(`${base}/metrics`)).body;
+  return Number(/^dwi_stats_streams_open (\d+)$/m.exec(metrics)?.[1]);
+}
+
+const row = (page: Page, name: string) => page.getByRole('row').filter({ hasText: name });
+
+/** How many samples a chart holds (the figure says so for tests and tools). */
+const samples = (page: Page, chart: string) =>
+  page.getByRole('figure').filter({ hasText: chart }).getAttribute('data-samples').then(Number);
+
+describe('the container page', () => {
+  it('opens from the list, with live state, the overview and secrets masked', async () => {
+    const { context, page, errors } = await open();
+    await page.goto(base);
+    await page.getByLabel('Filter containers').fill(prefix);
+    await row(page, app).getByRole('link', { name: app }).click();
+    await page.getByRole('heading', { level: 1, name: app }).waitFor();
+    expect(new URL(page.url()).pathname).toBe(`/containers/${app}`);
+    const header = page.locator('header', { has: page.getByRole('heading', { level: 1 }) });
+    await expect.poll(() => header.textContent()).toMatch(/running · up \d+ s/);
+    expect(await header.textContent()).toContain(TEST_IMAGE);
+    const tabs = page.getByRole('navigation', { name: 'Container pages' });
+    expect(await tabs.getByRole('link').allTextContents()).toEqual([
+      'Overview',
+      'Logs',
+      'Terminal',
+    ]);
+    expect(await tabs.getByRole('link', { name: 'Overview' }).getAttribute('aria-current')).toBe(
+      'page',
+    );
+
+    await page.getByRole('table', { name: 'Environment variables' }).waitFor();
+    expect(await envValue(page, 'DB_PASSWORD').textContent()).toContain('********');
+    expect(await envValue(page, 'DB_PASSWORD').textContent()).not.toContain('hunter2');
+    expect(await envValue(page, 'PLAIN').textContent()).toBe('1');
+    expect(await page.content()).not.toContain('hunter2');
+    const ports = page.getByRole('table', { name: 'Ports' });
+    expect(await ports.textContent()).toMatch(/80\/tcp127\.0\.0\.1:\d+/);
+    expect(await page.getByRole('table', { name: 'Labels' }).textContent()).toContain('tier');
+    expect(await page.getByRole('table', { name: 'Networks' }).textContent()).toContain('bridge');
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+
+  it('lets an admin reveal the secrets, and writes that to the audit log', async () => {
+    const { context, page, errors } = await open();
+    await containerPage(page, app);
+    await page.getByRole('button', { name: 'Reveal secrets' }).click();
+    await expect.poll(() => envValue(page, 'DB_PASSWORD').textContent()).toBe('hunter2');
+    expect(
+      await page.getByRole('button', { name: 'Hide secrets' }).getAttribute('aria-pressed'),
+    ).toBe('true');
+    const audit = await request(`${base}/api/audit`);
+    const entries = (JSON.parse(audit.body) as { data: { entries: unknown[] } }).data.entries;
+    expect(
+      entries.some((entry) => {
+        const text = JSON.stringify(entry);
+        return text.includes('"admin"') && text.includes('secrets=show') && text.includes(app);
+      }),
+    ).toBe(true);
+    await page.getByRole('button', { name: 'Hide secrets' }).click();
+    await expect.poll(() => envValue(page, 'DB_PASSWORD').textContent()).toContain('********');
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+
+  it('shows a viewer the masked overview, with no way to reveal, no action and no terminal', async () => {
+    const { context, page, errors } = await open({ as: 'vera' });
+    await containerPage(page, app);
+    expect(await envValue(page, 'DB_PASSWORD').textContent()).toContain('********');
+    expect(await page.getByRole('button', { name: /Reveal/ }).count()).toBe(0);
+    expect(await page.getByRole('group', { name: 'Actions' }).count()).toBe(0);
+    const tabs = page.getByRole('navigation', { name: 'Container pages' });
+    expect(await tabs.getByRole('link').allTextContents()).toEqual(['Overview', 'Logs']);
+    expect(await page.content()).not.toContain('hunter2');
+    // Nor does the server give them to a viewer who asks.
+    const asked = await page.evaluate(
+      async (url) => (await fetch(url, { headers: { accept: 'application/json' } })).status,
+      `/api/containers/${app}?secrets=show`,
+    );
+    expect(asked).toBe(403);
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+
+  it('charts live stats of a running container, and follows it as it stops', async () => {
+    const { context, page, errors } = await open();
+    await containerPage(page, busy);
+    // Samples come about once a second; the chart draws each.
+    await expect.poll(() => samples(page, 'CPU'), { timeout: 20_000 }).toBeGreaterThanOrEqual(3);
+    expect(await samples(page, 'Memory')).toBeGreaterThanOrEqual(3);
+    const figures = page.getByRole('definition');
+    expect(await page.getByLabel('Latest sample').textContent()).toMatch(/CPU[\d.]+ %/);
+    expect(await figures.allTextContents()).toEqual(
+      expect.arrayContaining([expect.stringMatching(/^↓ [\d.]+ (B|KiB)\/s · ↑/)]),
+    );
+    // The canvas is uPlot's, drawn.
+    expect(await page.locator('figure canvas').count()).toBeGreaterThanOrEqual(4);
+    await screenshot(page, 'container-stats-light');
+
+    docker('stop', '-t', '0', busy);
+    const header = page.locator('header', { has: page.getByRole('heading', { level: 1 }) });
+    await expect.poll(() => header.textContent(), { timeout: 10_000 }).toMatch(/exited \(\d+\)/);
+    await page.getByText('Stats show while the container runs').waitFor();
+    docker('start', busy);
+    await expect.poll(() => header.textContent(), { timeout: 10_000 }).toMatch(/running · up/);
+    // The stream resumes by itself.
+    await page.getByLabel('Latest sample').waitFor({ timeout: 20_000 });
+    expect(await statsStreamsOpen()).toBe(1);
+    // Leaving the page gives the engine stream back.
+    await page.getByRole('link', { name: 'Logs' }).click();
+    await expect.poll(statsStreamsOpen, { timeout: 10_000 }).toBe(0);
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+
+  it('shows CPU and memory on the list for the running containers on screen', async () => {
+    const { context, page, errors } = await open();
+    await page.goto(base);
+    await page.getByLabel('Filter containers').fill(prefix);
+    const cells = (name: string) => row(page, name).getByRole('cell');
+    await expect
+      .poll(async () => (await cells(app).allTextContents()).join(' | '), { timeout: 20_000 })
+      .toMatch(/\| [\d.]+ % \| [\d.]+ (B|KiB|MiB) \|/);
+    await expect
+      .poll(async () => (await cells(busy).allTextContents()).join(' | '), { timeout: 20_000 })
+      .toMatch(/\| [\d.]+ % \| [\d.]+ (B|KiB|MiB) \|/);
+    const head = await page.getByRole('columnheader').allTextContents();
+    expect(head).toEqual(expect.arrayContaining(['CPU', 'Memory']));
+    await screenshot(page, 'containers-stats-light');
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+
+  it('says so when the container is deleted while its page is open', async () => {
+    const name = `${prefix}-gone`;
+    docker('run', '-d', '--init', '--name', name, TEST_IMAGE, 'sleep', '600');
+    made.push(name);
+    const { context, page, errors } = await open();
+    await containerPage(page, name);
+    await page.getByRole('button', { name: `Delete ${name}` }).click();
+    const dialog = page.getByRole('dialog', { name: `Delete ${name}?` });
+    await dialog.getByRole('button', { name: `Delete ${name}` }).click();
+    await page.getByText('This container was deleted.').waitFor({ timeout: 15_000 });
+    expect(docker('ps', '-a', '--filter', `name=^${name}$`, '--format', '{{.Names}}')).toBe('');
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+
+  it.each([
+    ['light', { colorScheme: 'light' }],
+    ['dark', { colorScheme: 'dark' }],
+    ['390-light', { width: 390, height: 844, colorScheme: 'light' }],
+    ['390-dark', { width: 390, height: 844, colorScheme: 'dark' }],
+  ] as const)(
+    'has no serious accessibility violations: %s (with screenshots)',
+    async (label, options) => {
+      const { context, page, errors } = await open(options);
+      await containerPage(page, app);
+      await page.getByLabel('Latest sample').waitFor({ timeout: 20_000 });
+      await expect.poll(() => samples(page, 'CPU'), { timeout: 20_000 }).toBeGreaterThanOrEqual(2);
+      await screenshot(page, `container-${label}`);
+      expect(await seriousViolations(page)).toEqual([]);
+      await page.getByRole('table', { name: 'Labels' }).scrollIntoViewIfNeeded();
+      await screenshot(page, `container-details-${label}`);
+      expect(errors).toEqual([]);
+      await context.close();
+    },
+  );
+});
