@@ -3,8 +3,14 @@ import type { CSSProperties } from 'react';
 import { parseAnsi, type AnsiColor, type AnsiStyle } from '../lib/ansi.js';
 import styles from './logs.module.css';
 
+/**
+ * The 16 named colours come from the theme; any other is kept readable on either background:
+ * no lighter than 55 % in the light theme, no darker than 72 % in the dark one (OKLCH).
+ */
 const colorValue = (color: AnsiColor) =>
-  'index' in color ? `var(--ansi-${color.index})` : color.rgb;
+  'index' in color
+    ? `var(--ansi-${color.index})`
+    : `light-dark(oklch(from ${color.rgb} min(l, 0.55) c h), oklch(from ${color.rgb} max(l, 0.72) c h))`;
 
 function styleOf(style: AnsiStyle): CSSProperties | undefined {
   let fg = style.fg;
@@ -16,7 +22,8 @@ function styleOf(style: AnsiStyle): CSSProperties | undefined {
   const css: CSSProperties = {};
   if (fg !== undefined) css.color = 'index' in fg && fg.index < 0 ? 'var(--bg)' : colorValue(fg);
   if (bg !== undefined)
-    css.backgroundColor = 'index' in bg && bg.index < 0 ? 'var(--text)' : colorValue(bg);
+    css.backgroundColor =
+      'index' in bg ? (bg.index < 0 ? 'var(--text)' : `var(--ansi-${bg.index})`) : bg.rgb;
   if (style.bold) css.fontWeight = 600;
   if (style.dim) css.opacity = 0.7;
   if (style.italic) css.fontStyle = 'italic';

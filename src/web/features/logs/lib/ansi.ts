@@ -26,11 +26,12 @@ export interface AnsiRun {
   style: AnsiStyle;
 }
 
-// CSI (ESC [ ... final byte), OSC (ESC ] ... BEL or ESC \), other two-byte escapes, and the
+// CSI (ESC [ ... final byte), OSC (ESC ] ... BEL or ESC \), other escapes (ESC, intermediate
+// bytes, a final byte: charsets, keypad modes), and the
 // bare C1 CSI. Any of them splits the text; only SGR ("m") changes the style.
 /* eslint-disable no-control-regex -- escape codes are what this matches */
 const ESCAPE =
-  /\x1b\[([0-9;:?]*)([@-~])|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?|\x1b[@-Z\\-_]|\x9b[0-9;]*[@-~]/g;
+  /\x1b\[([0-9;:?]*)([@-~])|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?|\x1b[ -/]*[0-~]|\x9b[0-9;]*[@-~]/g;
 /* eslint-enable no-control-regex */
 
 /** The line without escape codes: what filters and level detection read. */
