@@ -123,11 +123,12 @@ interface ViewerWindow {
 }
 
 /** Evaluated in the page (this file is typed without the DOM). */
-type StyleOf = (element: unknown) => { color: string; fontWeight: string };
-const style = (element: unknown) =>
-  (globalThis as unknown as { getComputedStyle: StyleOf }).getComputedStyle(element);
-const colorOf = (element: unknown) => style(element).color;
-const weightOf = (element: unknown) => style(element).fontWeight;
+type Styled = { getComputedStyle: (element: unknown) => { color: string; fontWeight: string } };
+// Each evaluated in the page on its own (no closure travels there).
+const colorOf = (element: unknown) =>
+  (globalThis as unknown as Styled).getComputedStyle(element).color;
+const weightOf = (element: unknown) =>
+  (globalThis as unknown as Styled).getComputedStyle(element).fontWeight;
 
 const lines = (page: Page) => page.getByRole('region', { name: 'Log lines' });
 
@@ -210,6 +211,10 @@ describe('the log viewer', () => {
     const match = page.getByRole('list', { name: 'Matches' }).getByRole('button');
     await match.filter({ hasText: `${NEEDLE} at line 1234` }).waitFor({ timeout: 30_000 });
     expect(await match.count()).toBe(1);
+    // Each match comes with its context from the server: two lines before and after.
+    const results = page.getByRole('list', { name: 'Matches' });
+    for (const n of [1232, 1233, 1235, 1236])
+      await results.getByText(`line ${n} of the big log`, { exact: true }).waitFor();
     await match.first().click();
 
     const target = lines(page).locator('[data-target]');

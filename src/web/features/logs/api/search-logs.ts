@@ -7,6 +7,8 @@ import type { LogMatch } from '../../../../shared/api.js';
 import { ApiFailure, call } from '../../../lib/api.js';
 
 const MATCHES_PER_PAGE = 200;
+/** Lines shown before and after each match. */
+const CONTEXT_LINES = 2;
 
 export interface SearchState {
   q: string;
@@ -43,7 +45,7 @@ export function useLogSearch(containerId: string) {
     try {
       const page = await call('searchContainerLogs', {
         params: { id: containerId },
-        query: { q, regex, limit: MATCHES_PER_PAGE, since },
+        query: { q, regex, limit: MATCHES_PER_PAGE, context: CONTEXT_LINES, since },
       });
       setState((previous) => ({
         ...previous,

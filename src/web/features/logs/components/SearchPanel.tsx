@@ -108,7 +108,8 @@ export function SearchPanel({
       {state.matches.length > 0 ? (
         <ol className={styles.matches} aria-label="Matches">
           {state.matches.map((match, index) => (
-            <li key={`${match.timestamp}-${index}`}>
+            <li key={`${match.timestamp}-${index}`} className={styles.matchItem}>
+              <Context lines={match.before} utc={utc} />
               <button
                 type="button"
                 className={styles.match}
@@ -123,10 +124,26 @@ export function SearchPanel({
                   {stripAnsi(match.line)}
                 </span>
               </button>
+              <Context lines={match.after} utc={utc} />
             </li>
           ))}
         </ol>
       ) : null}
     </section>
+  );
+}
+
+/** A match's neighbouring lines, dimmed: enough to tell matches apart before jumping. */
+function Context({ lines, utc }: { lines: LogMatch['before']; utc: boolean }) {
+  if (lines === undefined || lines.length === 0) return null;
+  return (
+    <div className={styles.context}>
+      {lines.map((line, i) => (
+        <div key={i} className={styles.contextLine}>
+          <span className={styles.time}>{formatTime(timeOf(line.timestamp), utc)}</span>
+          <span className={styles.matchText}>{stripAnsi(line.line)}</span>
+        </div>
+      ))}
+    </div>
   );
 }
