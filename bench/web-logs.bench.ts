@@ -21,6 +21,8 @@ import { startDwi, type RunningDwi } from './dwi.js';
 const LINES = Number(process.env.BENCH_LOG_LINES ?? 1_000_000);
 const RATE = Number(process.env.BENCH_LOG_RATE ?? 5000);
 const SECONDS = Number(process.env.BENCH_LOG_SECONDS ?? 30);
+/** BENCH_LOG_PROFILE=1: where the main thread's time went while scrolling (self time). */
+const PROFILE = process.env.BENCH_LOG_PROFILE === '1';
 const results: string[] = [];
 let engine: TestEngine;
 let dwi: RunningDwi;
@@ -36,6 +38,29 @@ beforeAll(async () => {
   runShell(engine, 'bench-logs', 'echo ready; exec sleep 3600');
   dwi = await startDwi(engine.host);
 }, 600_000);
+
+interface CpuProfile {
+  nodes: Array<{
+    id: number;
+    callFrame: { functionName: string; url: string; lineNumber: number };
+  }>;
+  samples?: number[];
+  timeDeltas?: number[];
+}
+
+function topFunctions(profile: CpuProfile): string[] {
+  const byId = new Map(profile.nodes.map((node) => [node.id, node]));
+  const self = new Map<string, number>();
+  profile.samples?.forEach((id, i) => {
+    const frame = byId.get(id)!.callFrame;
+    const name = `${frame.functionName || '(anonymous)'} ${frame.url.split('/').pop()}:${frame.lineNumber}`;
+    self.set(name, (self.get(name) ?? 0) + (profile.timeDeltas?.[i] ?? 0) / 1000);
+  });
+  return [...self]
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, 15)
+    .map(([name, ms]) => `  self ${ms.toFixed(0)} ms: ${name}`);
+}
 
 const mib = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(0)} MiB`;
 
@@ -94,13 +119,15 @@ const SCROLL = (seconds: number) => `
     });
     observer.observe({ type: 'longtask' });
     scroller.scrollTop = 0;
+    // Read once: reading it each frame would force a layout the page itself never asks for.
+    const distance = scroller.scrollHeight - scroller.clientHeight;
     let frames = 0;
     let start = 0;
     const frame = (now) => {
       if (start === 0) start = now;
       frames += 1;
       const progress = Math.min(1, (now - start) / (${seconds} * 1000));
-      scroller.scrollTop = progress * (scroller.scrollHeight - scroller.clientHeight);
+      scroller.scrollTop = progress * distance;
       if (progress < 1) return requestAnimationFrame(frame);
       observer.disconnect();
       const shown = scroller.querySelectorAll('[data-index]').length;
@@ -161,12 +188,17 @@ it(`log viewer: ${LINES.toLocaleString('en')} lines held, scrolled, and ${RATE}/
     `tab JS heap (after GC): empty viewer ${mib(emptyHeap)}, with ${LINES.toLocaleString('en')} lines ${mib(fullHeap)} (target <= 300 MB)`,
   );
 
+  if (PROFILE) {
+    await cdp.send('Profiler.enable');
+    await cdp.send('Profiler.start');
+  }
   const scroll = (await page.evaluate(SCROLL(10))) as {
     fps: number;
     frames: number;
     longTasks: number[];
     shown: number;
   };
+  if (PROFILE) results.push(...topFunctions((await cdp.send('Profiler.stop')).profile));
   results.push(
     `scrolling top to bottom in 10 s: ${scroll.fps.toFixed(1)} fps (${scroll.frames} frames, target >= 50), ${scroll.longTasks.length} long tasks${scroll.longTasks.length > 0 ? `, longest ${Math.max(...scroll.longTasks).toFixed(0)} ms` : ''}, ${scroll.shown} rows in the page at the end`,
   );

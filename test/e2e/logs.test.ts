@@ -22,6 +22,7 @@ const prefix = `e2elogs${Math.random().toString(36).slice(2, 6)}`;
 const LIVE = `${prefix}-live`;
 const BIG = `${prefix}-big`;
 const COLORS = `${prefix}-colors`;
+const HEAL = `${prefix}-heal`;
 const BIG_LINES = 200_000;
 /** Sits at line 1,234 of 200,000: far before the last page the viewer loads. */
 const NEEDLE = `needle-${prefix}`;
@@ -34,6 +35,7 @@ let cookie = '';
 beforeAll(async () => {
   const dataDir = await seededDataDir();
   runShell(engine, LIVE, 'i=0; while true; do i=$((i+1)); echo "tick $i"; sleep 0.25; done');
+  runShell(engine, HEAL, 'i=0; while true; do i=$((i+1)); echo "beat $i"; sleep 0.25; done');
   // A log that stays put, to look at: colours (red, bold green, a 256-colour blue), levels, JSON.
   runShell(
     engine,
@@ -78,7 +80,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await dwi?.stop();
   try {
-    docker('rm', '-f', LIVE, BIG, COLORS);
+    docker('rm', '-f', LIVE, BIG, COLORS, HEAL);
   } catch {
     // Already gone.
   }
@@ -153,6 +155,25 @@ describe('the log viewer', () => {
     expect(await page.getByRole('button', { name: 'Following' }).getAttribute('aria-pressed')).toBe(
       'true',
     );
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+
+  it('shows the stream healing across a restart as separators, not log lines', async () => {
+    const { context, page, errors } = await open();
+    await logsPage(page, HEAL);
+    await lines(page)
+      .getByText(/beat \d+/)
+      .first()
+      .waitFor();
+    const markers = lines(page).locator('[data-marker]');
+    docker('stop', '-t', '1', HEAL);
+    await markers.filter({ hasText: /paused/ }).waitFor({ timeout: 30_000 });
+    docker('start', HEAL);
+    await markers.filter({ hasText: /resumed|reopened/ }).waitFor({ timeout: 30_000 });
+    // The stream goes on after the separator.
+    await lines(page).getByText('beat 2', { exact: true }).last().waitFor();
+    await screenshot(page, 'logs-healing-light');
     expect(errors).toEqual([]);
     await context.close();
   });

@@ -32,6 +32,8 @@ const AROUND_LINES = 1000;
 const FLUSH_MS = 100;
 /** Matches every line: the search route as "the lines after `since`". */
 const EVERY_LINE = '^';
+/** A line the server writes into a followed stream about the stream itself. */
+const SERVER_MARKER = /^\S+ \[dwi\] /;
 
 export interface SessionError {
   message: string;
@@ -355,7 +357,9 @@ export class LogSession {
 
   private onBatch = (batch: LogBatch) => {
     if (batch.container_id !== this.containerId || !this.subscribed) return;
-    for (const line of batch.lines) this.pending.push({ line });
+    // The server's own healing lines ("<time> [dwi] log stream reopened") are markers.
+    for (const line of batch.lines)
+      this.pending.push(SERVER_MARKER.test(line) ? { line, marker: true } : { line });
     if (batch.missed > 0)
       this.pending.push(
         this.markerLine(`${batch.missed} lines skipped: the connection could not keep up`),
@@ -365,8 +369,9 @@ export class LogSession {
 
   private onStatus = (update: LogStreamStatusUpdate) => {
     if (update.container_id !== this.containerId || !this.subscribed) return;
-    // The stream also writes a marker line into the log itself ("waiting", "resumed"): the
-    // separator shows the status the client was told, once.
+    // Waiting and resumed come as a [dwi] line in the stream too (a marker already); stale and
+    // live only as a status.
+    if (update.status !== 'stale' && update.status !== 'live') return;
     this.pending.push(this.markerLine(update.message, update.status));
     this.scheduleFlush();
   };

@@ -35,7 +35,7 @@ export function LogLine({
   if ((line.flags & MARKER) !== 0)
     return (
       <div className={styles.marker}>
-        <span>{text}</span>
+        <span>{text.replace(/^\[dwi\] /, '')}</span>
       </div>
     );
   const json = (line.flags & JSON_LINE) !== 0;

@@ -1,6 +1,10 @@
 /**
- * The lines on screen, out of however many are held (TanStack Virtual): each is read from the
- * store and parsed (ANSI, timestamp) only while it is visible. Following keeps the end in view;
+ * The lines on screen, out of however many are held: each is read from the store and parsed
+ * (ANSI, timestamp) only while it is visible. Unwrapped lines all have one height, so the rows
+ * on screen follow from the scroll offset alone; wrapped or expanded lines have their own, and
+ * TanStack Virtual measures them. (TanStack recomputes every row's position whenever the count
+ * changes: at a million lines and a batch every 100 ms that is a long task each time, so the
+ * fixed-height case, the usual one, does without it.) Following keeps the end in view;
  * scrolling up pauses it, and a button counts the lines that came meanwhile and jumps back.
  * Near the top older lines load; in history, near the bottom newer ones.
  */
@@ -15,6 +19,9 @@ import styles from './logs.module.css';
 /** One unwrapped line's height (px): 1,000,000 lines stay under every browser's height limit. */
 export const ROW_HEIGHT = 17;
 const NEAR_EDGE_PX = 400;
+/** Rows rendered beyond the screen's, each way. */
+const OVERSCAN = 8;
+const estimateSize = () => ROW_HEIGHT;
 
 export function LogLines({
   session,
@@ -44,10 +51,10 @@ export function LogLines({
   // The virtualizer re-renders this list itself when it scrolls.
   // eslint-disable-next-line react-hooks/incompatible-library
   const virtualizer = useVirtualizer({
-    count,
+    count: measured ? count : 0,
     getScrollElement: () => scroller.current,
-    estimateSize: () => ROW_HEIGHT,
-    overscan: 20,
+    estimateSize,
+    overscan: OVERSCAN,
   });
   useEffect(() => {
     virtualizer.measure();
@@ -59,6 +66,17 @@ export function LogLines({
   const programmatic = useRef(-1);
   const lastTop = useRef(0);
   const [pausedAt, setPausedAt] = useState<number | null>(null);
+  // The scroll offset and height the fixed-height rows are computed from.
+  const [view, setView] = useState({ top: 0, height: 1000 });
+  useEffect(() => {
+    const element = scroller.current;
+    if (element === null) return;
+    const observer = new ResizeObserver(() =>
+      setView({ top: element.scrollTop, height: element.clientHeight }),
+    );
+    observer.observe(element);
+    return () => observer.disconnect();
+  }, []);
 
   const scrollTo = (top: number) => {
     const element = scroller.current;
@@ -88,14 +106,20 @@ export function LogLines({
     if (target === null) return;
     setFollowing(false);
     const index = session.indexOfSeq(target.seq);
-    if (index < count) virtualizer.scrollToIndex(index, { align: 'center' });
+    if (index >= count) return;
+    if (measured) virtualizer.scrollToIndex(index, { align: 'center' });
+    else {
+      const height = scroller.current?.clientHeight ?? 0;
+      scrollTo(Math.max(0, index * ROW_HEIGHT - height / 2 + ROW_HEIGHT / 2));
+    }
     // Filtered views grow over a few frames: jump again as lines come in (revision).
-  }, [target, session, virtualizer, count, setFollowing]);
+  }, [target, session, virtualizer, count, setFollowing, measured]);
 
   const onScroll = () => {
     const element = scroller.current;
     if (element === null) return;
     const top = element.scrollTop;
+    if (!measured) setView({ top, height: element.clientHeight });
     const atBottom = element.scrollHeight - top - element.clientHeight < 4;
     const wasProgrammatic = Math.abs(top - programmatic.current) <= 1 || atBottom;
     if (following && top < lastTop.current && !wasProgrammatic) pause();
@@ -124,7 +148,9 @@ export function LogLines({
       ? Math.max(0, session.store.endSeq - pausedAt)
       : 0;
 
-  const items = virtualizer.getVirtualItems();
+  const items: Array<{ index: number; start: number; key: number | string | bigint }> = measured
+    ? virtualizer.getVirtualItems()
+    : fixedRows(count, view.top, view.height);
   return (
     <div className={styles.linesWrap}>
       <div
@@ -143,7 +169,10 @@ export function LogLines({
           if (['ArrowUp', 'PageUp', 'Home'].includes(event.key) && following) pause();
         }}
       >
-        <div className={styles.spacer} style={{ height: virtualizer.getTotalSize() }}>
+        <div
+          className={styles.spacer}
+          style={{ height: measured ? virtualizer.getTotalSize() : count * ROW_HEIGHT }}
+        >
           {items.map((item) => {
             const seq = session.seqAt(item.index);
             const line = session.store.line(seq);
@@ -207,6 +236,16 @@ export function LogLines({
       ) : null}
     </div>
   );
+}
+
+/** The unwrapped rows on screen (and a few beyond), from the scroll offset. */
+function fixedRows(count: number, top: number, height: number) {
+  const first = Math.max(0, Math.floor(top / ROW_HEIGHT) - OVERSCAN);
+  const last = Math.min(count, Math.ceil((top + height) / ROW_HEIGHT) + OVERSCAN);
+  const rows = [];
+  for (let index = first; index < last; index++)
+    rows.push({ index, start: index * ROW_HEIGHT, key: index });
+  return rows;
 }
 
 function levelName(flags: number): string | undefined {

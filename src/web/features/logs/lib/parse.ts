@@ -34,11 +34,11 @@ export interface RawLine {
 
 const LEVEL_KEY = /\b(?:level|lvl|severity)["']?\s*[=:]\s*["']?([a-z]+)/i;
 const LEVEL_WORD =
-  /(?:^|[\s[(<|])(fatal|panic|emerg(?:ency)?|alert|crit(?:ical)?|err(?:or)?|warn(?:ing)?|info|notice|debug|trace)(?=[\s\]):>|,]|$)/i;
+  /(?:^|[\s[(<|])(fatal|panic|emerg(?:ency)?|crit(?:ical)?|err(?:or)?|warn(?:ing)?|info|notice|debug|trace)(?=[\s\]):>|,]|$)/i;
 
 function levelOf(word: string): number {
   const w = word.toLowerCase();
-  if (/^(fatal|panic|emerg|alert|crit|err)/.test(w)) return Level.error;
+  if (/^(fatal|panic|emerg|crit|err)/.test(w)) return Level.error;
   if (w.startsWith('warn')) return Level.warn;
   if (w === 'info' || w === 'notice' || w === 'information') return Level.info;
   if (w === 'debug' || w === 'trace') return Level.debug;
