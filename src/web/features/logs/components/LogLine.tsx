@@ -1,7 +1,7 @@
 /** One line: its time (a link to the line), its text with ANSI colours, JSON when expanded. */
+import { memo } from 'react';
 import { Link } from 'wouter';
 import { MARKER, JSON_LINE, splitLine } from '../lib/parse.js';
-import type { StoredLine } from '../lib/store.js';
 import { formatTime } from '../lib/time.js';
 import { stripAnsi } from '../lib/ansi.js';
 import type { TimestampMode } from '../hooks/use-viewer-options.js';
@@ -16,29 +16,38 @@ function prettyJson(text: string): string | null {
   }
 }
 
-export function LogLine({
-  line,
+/**
+ * Memoised on plain values: while scrolling, rows that stay on screen are not parsed again.
+ */
+export const LogLine = memo(function LogLine({
+  seq,
+  raw,
+  time,
+  flags,
   containerRef,
   timestamps,
   mark,
   expanded,
   onToggle,
 }: {
-  line: StoredLine;
+  seq: number;
+  raw: string;
+  time: number;
+  flags: number;
   containerRef: string;
   timestamps: TimestampMode;
   mark: string;
   expanded: boolean;
-  onToggle: () => void;
+  onToggle: (seq: number) => void;
 }) {
-  const { timestamp, text } = splitLine(line.raw);
-  if ((line.flags & MARKER) !== 0)
+  const { timestamp, text } = splitLine(raw);
+  if ((flags & MARKER) !== 0)
     return (
       <div className={styles.marker}>
         <span>{text.replace(/^\[dwi\] /, '')}</span>
       </div>
     );
-  const json = (line.flags & JSON_LINE) !== 0;
+  const json = (flags & JSON_LINE) !== 0;
   const pretty = expanded && json ? prettyJson(text) : null;
   return (
     <>
@@ -48,7 +57,7 @@ export function LogLine({
           href={`/containers/${encodeURIComponent(containerRef)}/logs?at=${encodeURIComponent(timestamp)}`}
           title={`${timestamp}: link to this line`}
         >
-          {formatTime(line.time, timestamps === 'utc')}
+          {formatTime(time, timestamps === 'utc')}
         </Link>
       ) : null}
       {json ? (
@@ -57,7 +66,7 @@ export function LogLine({
           className={styles.expand}
           aria-expanded={expanded}
           aria-label={expanded ? 'Collapse JSON' : 'Expand JSON'}
-          onClick={onToggle}
+          onClick={() => onToggle(seq)}
         >
           {expanded ? '−' : '+'}
         </button>
@@ -71,4 +80,4 @@ export function LogLine({
       )}
     </>
   );
-}
+});

@@ -9,7 +9,7 @@
  * Near the top older lines load; in history, near the bottom newer ones.
  */
 import { useVirtualizer } from '@tanstack/react-virtual';
-import { useEffect, useLayoutEffect, useRef, useState } from 'react';
+import { useCallback, useEffect, useLayoutEffect, useRef, useState } from 'react';
 import type { LogSession, SessionState } from '../api/log-session.js';
 import type { TimestampMode } from '../hooks/use-viewer-options.js';
 import { LEVEL_MASK, Level, MARKER, STDERR } from '../lib/parse.js';
@@ -46,6 +46,15 @@ export function LogLines({
 }) {
   const scroller = useRef<HTMLDivElement>(null);
   const [expanded, setExpanded] = useState<ReadonlySet<number>>(() => new Set());
+  const toggle = useCallback(
+    (seq: number) =>
+      setExpanded((previous) => {
+        const next = new Set(previous);
+        if (!next.delete(seq)) next.add(seq);
+        return next;
+      }),
+    [],
+  );
   const count = session.shownCount;
   const measured = wrap || expanded.size > 0;
   // The virtualizer re-renders this list itself when it scrolls.
@@ -194,18 +203,15 @@ export function LogLines({
                 data-target={target?.seq === seq || undefined}
               >
                 <LogLine
-                  line={line}
+                  seq={seq}
+                  raw={line.raw}
+                  time={line.time}
+                  flags={line.flags}
                   containerRef={containerRef}
                   timestamps={timestamps}
                   mark={mark}
                   expanded={expanded.has(seq)}
-                  onToggle={() =>
-                    setExpanded((previous) => {
-                      const next = new Set(previous);
-                      if (!next.delete(seq)) next.add(seq);
-                      return next;
-                    })
-                  }
+                  onToggle={toggle}
                 />
               </div>
             );
