@@ -41,10 +41,25 @@ export const LogsSchema = z.object({
   }),
 });
 
-export const LogMatchSchema = z.object({
+const LogLineSchema = z.object({
   timestamp: z.string(),
   stream: z.enum(['stdout', 'stderr']),
   line: z.string(),
+});
+
+export const LogMatchSchema = LogLineSchema.extend({
+  before: z
+    .array(LogLineSchema)
+    .optional()
+    .describe(
+      'With context=N: up to N lines before the match (each cut to 300 characters), oldest first.',
+    ),
+  after: z
+    .array(LogLineSchema)
+    .optional()
+    .describe(
+      'With context=N: up to N lines after the match, read before the search stopped (so the last match of a page may have fewer).',
+    ),
 });
 export type LogMatch = z.infer<typeof LogMatchSchema>;
 

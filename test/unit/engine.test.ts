@@ -597,6 +597,26 @@ describe('log search', () => {
     expect(result.cursor).toBe(`${Date.UTC(2026, 10, 24, 21) / 1000}.000000003`);
   });
 
+  it('returns lines of context around each match, cut short only where the search stopped', async () => {
+    const log = Readable.from([
+      Buffer.from(Array.from({ length: 10 }, (_, i) => timestamped(i)).join('')),
+    ]);
+    const result = await searchStream(log, {
+      tty: true,
+      filter: filterOf('entry [08]$', true),
+      limit: 10,
+      context: 2,
+      bounds: UNBOUNDED,
+      from: null,
+    });
+    const text = (lines: Array<{ line: string }> | undefined) => lines?.map((l) => l.line);
+    expect(result.matches.map((m) => [text(m.before), m.line, text(m.after)])).toEqual([
+      [[], 'entry 0', ['entry 1', 'entry 2']],
+      [['entry 6', 'entry 7'], 'entry 8', ['entry 9']],
+    ]);
+    expect(result.matches[1]!.before![0]!.timestamp).toMatch(/^2026-11-24T21:00:00\.000000006/);
+  });
+
   it('reads to the end with no cursor when the limit is not reached', async () => {
     const result = await searchStream(
       Readable.from([Buffer.from(timestamped(1) + timestamped(22))]),

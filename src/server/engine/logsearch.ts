@@ -9,6 +9,7 @@ import type { LineFilter } from './linefilter.js';
 import { justAfter, splitTimestamp } from './timestamps.js';
 
 export type { LogMatch, SearchResult };
+type LogLine = Omit<LogMatch, 'before' | 'after'>;
 
 /**
  * Reads a log stream line by line (demultiplexed unless TTY). `onLine` returns false to stop:
@@ -115,8 +116,12 @@ async function matchBefore(
   }
 }
 
+/** A context line is cut to this many characters: context must not multiply a page's size. */
+const CONTEXT_CHARS = 300;
+
 /**
- * Collects up to `limit` matching lines, reading at most the bounds' lines, bytes and time.
+ * Collects up to `limit` matching lines, reading at most the bounds' lines, bytes and time,
+ * each with up to `context` lines before and after it (those read before the search stopped).
  * The reply says why it stopped early (`stopped`), and its cursor points just after the last
  * line read (or at `from`, where it began, if it read none).
  */
@@ -126,11 +131,17 @@ export async function searchStream(
     tty: boolean;
     filter: LineFilter;
     limit: number;
+    /** Lines of context kept before and after each match. */
+    context?: number;
     bounds: SearchBounds;
     from: string | null;
   },
 ): Promise<SearchResult> {
   const { filter, limit, bounds } = options;
+  const context = options.context ?? 0;
+  // The last `context` lines read, and the matches still collecting lines after them.
+  const recent: LogLine[] = [];
+  let collecting: LogMatch[] = [];
   const deadline = performance.now() + bounds.seconds * 1000;
   const result: SearchResult = { matches: [], scanned: 0, cursor: null, stopped: null };
   let lastTimestamp: string | null = null;
@@ -149,10 +160,21 @@ export async function searchStream(
     }
     for (let i = 0; i < split.length; i++) {
       const { timestamp, text } = split[i]!;
+      const stream = batch.lines[i]!.stream;
       result.scanned += 1;
       lastTimestamp = timestamp;
-      if (flags[i] === 1)
-        result.matches.push({ timestamp, stream: batch.lines[i]!.stream, line: text });
+      if (context > 0) {
+        const line = { timestamp, stream, line: text.slice(0, CONTEXT_CHARS) };
+        for (const open of collecting) open.after!.push(line);
+        collecting = collecting.filter((open) => open.after!.length < context);
+        if (flags[i] === 1) {
+          const match = { timestamp, stream, line: text, before: [...recent], after: [] };
+          result.matches.push(match);
+          collecting.push(match);
+        }
+        recent.push(line);
+        if (recent.length > context) recent.shift();
+      } else if (flags[i] === 1) result.matches.push({ timestamp, stream, line: text });
       // Past a bound, lines are left for the next page (the cursor stops before them).
       if (result.matches.length >= limit) result.stopped = 'matches';
       else if (result.scanned >= bounds.lines) result.stopped = 'lines';

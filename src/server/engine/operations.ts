@@ -268,6 +268,7 @@ export class EngineOperations implements ContainerOperations, ImageOperations, L
           tty: info.Config.Tty,
           filter,
           limit: options.limit,
+          context: options.context ?? 0,
           bounds: this.bounds.search,
           from: options.since === undefined ? null : String(options.since),
         });

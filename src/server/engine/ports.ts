@@ -30,6 +30,8 @@ export interface LogSearchOptions {
   since?: number | string;
   until?: number | string;
   limit: number;
+  /** Lines of context kept before and after each match (0: none). */
+  context?: number;
 }
 
 /** A whole log (or since/until), streamed, optionally only the lines a search matches. */

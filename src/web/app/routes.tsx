@@ -7,10 +7,22 @@ import { PrunePage } from '../features/prune/components/PrunePage.js';
 // Admins only, and rarely: loaded when first opened, outside the initial JavaScript.
 const AdminPage = lazy(() => import('../features/admin/components/AdminPage.js'));
 
+// The log viewer (its worker, virtual list, ANSI parser) loads only when opened.
+const LogsPage = lazy(() =>
+  import('../features/logs/components/LogsPage.js').then((m) => ({ default: m.LogsPage })),
+);
+
 export function Routes() {
   return (
     <Switch>
       <Route path="/" component={ContainersPage} />
+      <Route path="/containers/:id/logs">
+        {(params) => (
+          <Suspense fallback={null}>
+            <LogsPage params={params} />
+          </Suspense>
+        )}
+      </Route>
       <Route path="/images" component={ImagesPage} />
       <Route path="/prune" component={PrunePage} />
       <Route path="/admin" component={LazyAdminPage} />

@@ -71,6 +71,12 @@ const searchQuery = {
   properties: {
     ...searchParams,
     limit: { type: 'integer', minimum: 1, maximum: 10_000 },
+    context: {
+      type: 'integer',
+      minimum: 0,
+      maximum: 5,
+      description: 'Lines of context to return before and after each match (default 0).',
+    },
   },
 } as const;
 
@@ -279,12 +285,14 @@ export const containerRoutes: FastifyPluginAsync<{
         since?: string;
         until?: string;
         limit?: number;
+        context?: number;
       };
       const result = await withSearch(
         engine.searchLogs(id, {
           q: query.q,
           regex: query.regex ?? false,
           limit: query.limit ?? 100,
+          context: query.context ?? 0,
           ...timeRange(query),
         }),
       );
