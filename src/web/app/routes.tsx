@@ -1,10 +1,12 @@
 import { Link, Route, Switch } from 'wouter';
 import { ContainersPage } from '../features/containers/components/ContainersPage.js';
+import { TerminalPage } from '../features/terminal/components/TerminalPage.js';
 
 export function Routes() {
   return (
     <Switch>
       <Route path="/" component={ContainersPage} />
+      <Route path="/containers/:id/terminal" component={TerminalPage} />
       <Route>
         <NotFound />
       </Route>
