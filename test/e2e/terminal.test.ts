@@ -187,7 +187,7 @@ describe('the terminal', () => {
 
     // The text colour of the theme in force, light, then dark once the theme changes.
     const foreground = () =>
-      page.locator('.xterm-rows').evaluate((element) => getComputedStyle(element).color);
+      page.evaluate('getComputedStyle(document.querySelector(".xterm-rows")).color');
     expect(await foreground()).toBe('rgb(28, 32, 36)');
     await page.locator('label', { has: page.getByRole('radio', { name: 'Dark theme' }) }).click();
     await expect.poll(foreground).toBe('rgb(230, 233, 238)');
