@@ -4,11 +4,23 @@
  * operator is refused, a socket that goes away leaves no process behind, and the audit log has
  * each start and end.
  */
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { io } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { AckReply, ExecExit } from '../../src/shared/events.js';
 import { dockerCli, runShell } from '../support/engine.js';
-import { Dwi, freePort, request, seededDataDir, seedUserToken, until } from './harness.js';
+import {
+  CLI,
+  Dwi,
+  FIXTURES,
+  freePort,
+  request,
+  rssMiB,
+  seededDataDir,
+  seedUserToken,
+  TEST_TOKEN as ADMIN_TOKEN,
+  until,
+} from './harness.js';
 import { connect, record, type Client, type Seen } from './sockets.js';
 
 const engine = { host: inject('dockerHost') };
@@ -17,21 +29,26 @@ const suffix = Math.random().toString(36).slice(2, 7);
 const box = `exec-box-${suffix}`;
 const stopped = `exec-stopped-${suffix}`;
 const OPERATOR_TOKEN = `dwi_operator_${'o'.repeat(36)}`;
+const ADA_TOKEN = `dwi_ada_${'a'.repeat(40)}`;
 
 let dwi: Dwi;
 let url: string;
+let dataDir: string;
+let reader: ChildProcess | undefined;
 
 beforeAll(async () => {
   runShell(engine, box, 'sleep 3600');
   runShell(engine, stopped, 'true');
-  const dataDir = await seededDataDir();
+  dataDir = await seededDataDir();
   seedUserToken(dataDir, 'oscar', 'operator', OPERATOR_TOKEN);
+  seedUserToken(dataDir, 'ada', 'admin', ADA_TOKEN);
   const port = await freePort();
   url = `http://127.0.0.1:${port}`;
   dwi = await Dwi.start(['-b', `127.0.0.1:${port}`], { env: { DWI_DATA_DIR: dataDir } });
 });
 
 afterAll(async () => {
+  if (reader?.exitCode === null) reader.kill('SIGKILL');
   await dwi?.stop();
   docker('rm', '-f', box, stopped);
 });
@@ -284,4 +301,70 @@ describe('exec over Socket.IO', () => {
       Date.parse(startRow!.time as string),
     );
   });
+
+  it('ends the commands of a socket whose token is revoked', async () => {
+    const ada = io(url, {
+      path: '/socket.io',
+      auth: { token: ADA_TOKEN },
+      transports: ['websocket'],
+      reconnection: false,
+      forceNew: true,
+    }) as Client;
+    const seen = record(ada);
+    const session = await started(ada, {
+      container_id: box,
+      command: ['sh', '-c', 'sleep 7777 & cat'],
+    });
+    await until(`the sleep in ${processes()}`, () => processes().includes('sleep 7777'));
+    const disconnected = new Promise<string>((resolve) => ada.once('disconnect', resolve));
+    // Revoked by an administrator from the command line: another process.
+    const revoke = spawnSync(
+      process.execPath,
+      [CLI, 'token', 'revoke', 'ada', '--data-dir', dataDir],
+      {
+        encoding: 'utf8',
+      },
+    );
+    expect(revoke.status, revoke.stderr).toBe(0);
+    await disconnected;
+    expect(seen).toContainEqual(['error', expect.objectContaining({ code: 'unauthorized' })]);
+    await until(`no sleep 7777 left in ${processes()}`, () => !processes().includes('sleep 7777'));
+    const end = await until('the exec_end row', async () =>
+      (await auditRows('exec_end')).find((row) => row.request_id === session),
+    );
+    expect(end).toMatchObject({
+      username: 'ada',
+      detail: expect.stringMatching(/^exit code 137; ended by dwi: its connection went away/),
+    });
+  });
+
+  it('holds a flooding command back while its reader is stopped: the worker stays small', async () => {
+    const [worker] = dwi.workerPids();
+    reader = spawn(process.execPath, [`${FIXTURES}slow-exec-reader.mjs`, url, box, ADMIN_TOKEN], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    let out = '';
+    reader.stdout!.setEncoding('utf8').on('data', (d: string) => (out += d));
+    await until(`the reader to start: ${out}`, () => /GOT [1-9]/.test(out));
+    const before = rssMiB(worker!);
+    // The reader stops reading altogether while `yes` writes as fast as it can.
+    reader.kill('SIGSTOP');
+    let peak = before;
+    const stoppedUntil = Date.now() + 8000;
+    while (Date.now() < stoppedUntil) {
+      peak = Math.max(peak, rssMiB(worker!));
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+    reader.kill('SIGCONT');
+    const got = () => Number(/GOT (\d+)\n$/.exec(out)?.[1] ?? 0);
+    const resumed = got();
+    await until('the reader to get output again', () => got() > resumed);
+    reader.kill('SIGTERM');
+    console.log(
+      `slow terminal reader: worker RSS ${before.toFixed(1)} MiB, peak ${peak.toFixed(1)} MiB`,
+    );
+    // Unheld, the worker would keep everything `yes` wrote meanwhile.
+    expect(peak - before).toBeLessThan(48);
+    await until(`yes to be ended: ${processes()}`, () => !/\byes\b/.test(processes()));
+  }, 60_000);
 });
