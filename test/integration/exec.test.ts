@@ -344,17 +344,25 @@ describe('exec over Socket.IO', () => {
     for (let i = 1; i <= count; i++) expected += String(i).length + 2;
     reader = spawn(
       process.execPath,
-      [`${FIXTURES}slow-exec-reader.mjs`, url, box, ADMIN_TOKEN, 'seq', '1', String(count)],
+      // A moment's silence first: the reader is stopped before the flood begins.
+      [
+        `${FIXTURES}slow-exec-reader.mjs`,
+        url,
+        box,
+        ADMIN_TOKEN,
+        ...['sh', '-c', `sleep 2; seq 1 ${count}`],
+      ],
       { stdio: ['ignore', 'pipe', 'inherit'] },
     );
     let out = '';
     reader.stdout!.setEncoding('utf8').on('data', (d: string) => (out += d));
-    await until(`the reader to get output: ${out}`, () => /GOT [1-9]/.test(out));
+    await until(`the reader to start: ${out}`, () => out.includes('STARTED'));
     // It stops reading. Unheld, seq would print its 1.3 MB within this time, all of it held by
     // dwi for the reader; held back, it waits for its terminal to be read.
     reader.kill('SIGSTOP');
-    await new Promise((resolve) => setTimeout(resolve, 10_000));
-    expect(processes()).toContain(`seq 1 ${count}`);
+    await new Promise((resolve) => setTimeout(resolve, 12_000));
+    // (busybox's sh runs seq in its own process: either is the command still running)
+    expect(processes()).toMatch(new RegExp(`seq 1 ${count}$`, 'm'));
     reader.kill('SIGCONT');
     await until(`the end: ${out.slice(-200)}`, () => /EXIT 0\n/.test(out), 60_000);
     expect(out).toContain(`GOT ${expected}\nEXIT 0`);
