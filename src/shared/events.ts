@@ -39,6 +39,40 @@ export const logStreamRequestSchema = z.object({
   since: z.string().min(1).max(64).optional(),
 });
 
+/** The most an exec_input event carries: bigger input (a paste) goes as several. */
+export const EXEC_INPUT_MAX_CHARS = 4096;
+
+const execSessionRef = z.string().min(1).max(64);
+const terminalCols = z.int().min(1).max(1000);
+const terminalRows = z.int().min(1).max(1000);
+
+/**
+ * A command in a container with a terminal (admin only: it runs as the container's user, root
+ * mostly). Without `command`, the container's shell: /bin/bash if it has one, else /bin/sh.
+ */
+export const execStartSchema = z.object({
+  container_id: containerRef,
+  command: z.array(z.string().min(1).max(4096)).min(1).max(64).optional(),
+  /** The terminal's size (80x24 if not given). */
+  cols: terminalCols.optional(),
+  rows: terminalRows.optional(),
+});
+
+export const execInputSchema = z.object({
+  session_id: execSessionRef,
+  data: z.string().min(1).max(EXEC_INPUT_MAX_CHARS),
+});
+
+export const execResizeSchema = z.object({
+  session_id: execSessionRef,
+  cols: terminalCols,
+  rows: terminalRows,
+});
+
+export const execCloseSchema = z.object({ session_id: execSessionRef });
+
+export type ExecStartRequest = z.infer<typeof execStartSchema>;
+
 export type StreamRequest = z.infer<typeof streamRequestSchema>;
 export type LogStreamRequest = z.infer<typeof logStreamRequestSchema>;
 
@@ -48,6 +82,10 @@ export const clientEventSchemas = {
   stop_log_stream: streamRequestSchema,
   start_stats_stream: streamRequestSchema,
   stop_stats_stream: streamRequestSchema,
+  exec_start: execStartSchema,
+  exec_input: execInputSchema,
+  exec_resize: execResizeSchema,
+  exec_close: execCloseSchema,
 } as const;
 
 export type ClientEvent = keyof typeof clientEventSchemas;
@@ -56,7 +94,22 @@ export type ClientEventPayload<E extends ClientEvent> = z.infer<(typeof clientEv
 /** The reply to a client event that asked for one. */
 export type AckReply =
   | { status: 'stream_started' | 'stream_stopped' }
+  | ExecStarted
+  | { status: 'exec_closed'; session_id: string; exit_code: number | null }
+  /** exec_input and exec_resize, when the client asked for a reply. */
+  | { status: 'ok' }
   | { status: 'error'; error: string; code: ErrorCode };
+
+/** The reply to exec_start: the session to name in exec_input, exec_resize and exec_close. */
+export interface ExecStarted {
+  status: 'exec_started';
+  session_id: string;
+  /** The container's full id and name. */
+  container_id: string;
+  name: string;
+  /** What runs: the command asked for, or the shell chosen. */
+  command: string[];
+}
 
 export type Ack = (reply: AckReply) => void;
 
@@ -123,6 +176,24 @@ export interface AuditAppended {
   entries: AuditEntry[];
 }
 
+/** Terminal output of an exec session, as text (UTF-8 decoded, never a split character). */
+export interface ExecOutput {
+  session_id: string;
+  data: string;
+}
+
+/**
+ * An exec session ended: `exited` (the command ended by itself, or the engine broke off),
+ * `closed` (exec_close: dwi ended the command). `exit_code` is the command's (137 when it had
+ * to be killed), null when the engine could not tell.
+ */
+export interface ExecExit {
+  session_id: string;
+  exit_code: number | null;
+  reason: 'exited' | 'closed';
+  message: string;
+}
+
 export interface SocketError {
   error: string;
   code: ErrorCode;
@@ -150,5 +221,7 @@ export interface ServerToClientEvents {
   container_action: (payload: ContainerAction) => void;
   /** To admins only: audit rows as they are written, through any worker. */
   audit_appended: (payload: AuditAppended) => void;
+  exec_output: (payload: ExecOutput) => void;
+  exec_exit: (payload: ExecExit) => void;
   error: (payload: SocketError) => void;
 }

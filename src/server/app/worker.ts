@@ -96,6 +96,7 @@ export async function createWorkerApp(context: WorkerContext): Promise<WorkerApp
   await app.ready();
   const realtime = attachRealtime(connections.httpServer, {
     engine,
+    audit: (entry, bucket) => store.audit(entry, bucket),
     log: logging.logger('socketio.server'),
     engineLog: logging.logger('engineio.server'),
     authenticator,

@@ -61,5 +61,6 @@ export function createEngine(settings: EngineSettings & LogBoundSettings, log: L
     follow: (...args) => operations.follow(...args),
     followStats: (...args) => operations.followStats(...args),
     onAction: (...args) => operations.onAction(...args),
+    exec: (...args) => operations.exec(...args),
   };
 }

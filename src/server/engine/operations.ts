@@ -7,6 +7,7 @@ import type Docker from 'dockerode';
 import type { Container, ContainerAction, Image } from '../../shared/containers.js';
 import { LineBuffer } from './demux.js';
 import { EngineError, fromDockerError } from './errors.js';
+import { startExec, type ExecOptions, type ExecSession } from './exec.js';
 import { lineFilter, type LineFilter } from './linefilter.js';
 import {
   lastLines,
@@ -21,6 +22,7 @@ import type {
   ActionDone,
   ContainerOperations,
   ContainerState,
+  ExecOperations,
   ImageOperations,
   LiveSources,
   LogDownloadOptions,
@@ -47,7 +49,9 @@ export interface LogBounds {
   search: SearchBounds;
 }
 
-export class EngineOperations implements ContainerOperations, ImageOperations, LiveSources {
+export class EngineOperations
+  implements ContainerOperations, ImageOperations, LiveSources, ExecOperations
+{
   constructor(
     private readonly docker: Docker,
     private readonly state: ContainerState,
@@ -318,6 +322,19 @@ export class EngineOperations implements ContainerOperations, ImageOperations, L
       this.docker.getContainer(id).stats({ stream: false }),
     );
     return { id, name, ...decodeStats(raw as RawStats) };
+  }
+
+  /** A command with a terminal in a running container (see exec.ts). */
+  async exec(ref: string, options: ExecOptions): Promise<ExecSession> {
+    const container = this.resolve(ref);
+    if (container.state !== 'running')
+      throw new EngineError(
+        'conflict',
+        `Container ${container.name} is ${container.status}: a command runs only in a running container`,
+      );
+    return startExec(this.docker, container, options, (operation, work) =>
+      this.call(operation, work),
+    );
   }
 
   /** Re-creates a container from its current configuration (see rebuild.ts). */

@@ -7,6 +7,7 @@ import type { Readable } from 'node:stream';
 import type { Container, ContainerAction, Image } from '../../shared/containers.js';
 import type { EngineStatus } from '../../shared/health.js';
 import type { PruneConfirm, PruneConfirmRequest, PrunePreview } from '../../shared/prune.js';
+import type { ExecOptions, ExecSession } from './exec.js';
 import type { SearchResult } from './logsearch.js';
 import type { ModelChange } from './model.js';
 import type { PruneKind, PruneOptions, PruneResult } from './prune.js';
@@ -49,6 +50,8 @@ export interface LogPage {
   lines: Array<{ stream: 'stdout' | 'stderr'; line: string }>;
   truncated: 'lines' | 'bytes' | null;
 }
+
+export type { ExecEnd, ExecOptions, ExecSession } from './exec.js';
 
 export interface ActionDone {
   container_id: string;
@@ -150,6 +153,15 @@ export interface LiveSources {
   onAction(listener: (action: ActionDone) => void): () => void;
 }
 
+/** Commands run in a container with a terminal (the web terminal). */
+export interface ExecOperations {
+  /**
+   * Starts a command (by default the container's shell) in a running container, with a
+   * terminal of that size. Throws a conflict EngineError for a container that is not running.
+   */
+  exec(ref: string, options: ExecOptions): Promise<ExecSession>;
+}
+
 /** Engine calls by operation and outcome, for /metrics. */
 export interface EngineCalls {
   readonly calls: ReadonlyMap<string, { ok: number; failed: number; seconds: number }>;
@@ -160,4 +172,5 @@ export type EngineApi = ContainerState &
   ContainerOperations &
   ImageOperations &
   LiveSources &
+  ExecOperations &
   EngineCalls;

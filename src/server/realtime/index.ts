@@ -26,10 +26,13 @@ import type { Principal } from '../../shared/principal.js';
 import type { Authenticator, Credential } from '../auth/authenticator.js';
 import { unknownHostMessage, type KnownHosts } from '../auth/hosts.js';
 import { corsOrigin, originAllowed } from '../auth/origins.js';
+import type { ExecOperations } from '../engine/ports.js';
 import { knownError } from '../errors.js';
 import { asksForRecovery, PLAIN, RECOVERING, RecoverableClusterAdapter } from './adapter.js';
 import { ADMINS_ROOM, feedAudit, type AuditSource } from './audit-feed.js';
+import { EXEC_EVENTS, ExecSessions, type Audit, type ExecConnection } from './exec.js';
 import {
+  clientAddressOf,
   limitedAddressOf,
   OpenSockets,
   seconds,
@@ -68,7 +71,7 @@ function refusal(code: ErrorCode, error: string): Error {
 }
 
 /** What a client event's handler may do on its connection. */
-interface Connection {
+interface Connection extends ExecConnection {
   startLogs(ref: string, batch: boolean, since: string | undefined, ack?: Ack): void;
   stopLogs(ref: string): void;
   startStats(ref: string, ack?: Ack): void;
@@ -82,6 +85,8 @@ interface ClientEventEntry<E extends ClientEvent> {
   /** The payload it takes, for the error a bad one gets. */
   needs: string;
   handle(connection: Connection, payload: ClientEventPayload<E>, ack: Ack | undefined): void;
+  /** Hears of a refusal for the role (to audit it). */
+  denied?(connection: Connection, payload: unknown): void;
 }
 
 /**
@@ -120,6 +125,7 @@ export const CLIENT_EVENTS: { [E in ClientEvent]: ClientEventEntry<E> } = {
       ack?.({ status: 'stream_stopped' });
     },
   },
+  ...EXEC_EVENTS,
 };
 
 /** engine.io's codes for a refused request (engine.io/lib/server.ts). */
@@ -154,13 +160,16 @@ export function socketContainer(container: Container): SocketContainer {
 
 export interface Realtime {
   io: DwiServer;
+  execSessions: ExecSessions;
   logStreams: LogStreams;
   statsStreams: StatsStreams;
   close(): Promise<void>;
 }
 
 export interface RealtimeOptions {
-  engine: LogSource;
+  engine: LogSource & ExecOperations;
+  /** Writes an audit row (exec sessions are audited). */
+  audit: Audit;
   /** socketio.server */
   log: Logger;
   /** engineio.server */
@@ -236,6 +245,8 @@ export function attachRealtime(server: HttpServer, options: RealtimeOptions): Re
   });
   const logStreams = new LogStreams(engine, log, options.staleAfterMs);
   const statsStreams = new StatsStreams(engine, log);
+  const execSessions = new ExecSessions(engine, options.audit, log);
+  const clientAddress = clientAddressOf(options.forwardedAllowIps);
   io.engine.on(
     'connection_error',
     (err: { code?: number; message?: string; req?: { url?: string } }) => {
@@ -405,6 +416,15 @@ export function attachRealtime(server: HttpServer, options: RealtimeOptions): Re
     }
 
     const connection: Connection = {
+      exec: execSessions.forSocket(
+        socket,
+        {
+          principal: socket.data.principal,
+          source: clientAddress(socket.request) ?? null,
+          peer: socket.request.socket.remoteAddress ?? null,
+        },
+        fail,
+      ),
       startLogs,
       stopLogs: (ref) => {
         logStreams.unsubscribe(ref, socket.id);
@@ -453,12 +473,14 @@ export function attachRealtime(server: HttpServer, options: RealtimeOptions): Re
         : undefined;
       const { principal } = socket.data;
       if (entry === undefined) return fail(ack, 'bad_request', `unknown event ${event}`);
-      if (!allows(principal.role, entry.role))
+      if (!allows(principal.role, entry.role)) {
+        entry.denied?.(connection, args[0]);
         return fail(
           ack,
           'forbidden',
           `${principal.username} is ${principal.role}; ${event} needs ${entry.role}`,
         );
+      }
       const parsed = entry.schema.safeParse(args[0]);
       if (!parsed.success) return fail(ack, 'bad_request', `${event} needs ${entry.needs}`);
       entry.handle(connection, parsed.data, ack);
@@ -473,6 +495,7 @@ export function attachRealtime(server: HttpServer, options: RealtimeOptions): Re
       socket.data.stats = [...watching];
       logStreams.dropSubscriber(socket.id);
       statsStreams.dropWatcher(socket.id);
+      void connection.exec.closeAll(`its connection went away (${reason})`);
     });
   });
 
@@ -480,6 +503,7 @@ export function attachRealtime(server: HttpServer, options: RealtimeOptions): Re
     io,
     logStreams,
     statsStreams,
+    execSessions,
     close: async () => {
       stopWatching();
       unsubscribe();
@@ -487,6 +511,8 @@ export function attachRealtime(server: HttpServer, options: RealtimeOptions): Re
       stopAuditFeed();
       logStreams.close();
       statsStreams.close();
+      // Commands of open terminals are ended in the engine before the worker goes.
+      await execSessions.closeAll('the server is stopping');
       await io.close();
     },
   };

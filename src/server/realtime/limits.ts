@@ -8,6 +8,16 @@ import proxyAddr from '@fastify/proxy-addr';
 /** Clients on this host are not limited, as for REST (a local proxy would be all of them). */
 const LOOPBACK = /^(127\.|::1$|::ffff:127\.)/;
 
+/** The client's address as REST sees it: `X-Forwarded-For` believed from forwarded_allow_ips only. */
+export function clientAddressOf(
+  forwardedAllowIps: readonly string[],
+): (req: IncomingMessage) => string | undefined {
+  const trust = forwardedAllowIps.includes('*')
+    ? () => true
+    : proxyAddr.compile([...forwardedAllowIps]);
+  return (req) => (req.socket.remoteAddress === undefined ? undefined : proxyAddr(req, trust));
+}
+
 /**
  * The address a request is limited by, as REST sees it (`X-Forwarded-For` believed from the
  * proxies in forwarded_allow_ips only); undefined for this host (loopback, a unix socket).
@@ -15,13 +25,10 @@ const LOOPBACK = /^(127\.|::1$|::ffff:127\.)/;
 export function limitedAddressOf(
   forwardedAllowIps: readonly string[],
 ): (req: IncomingMessage) => string | undefined {
-  const trust = forwardedAllowIps.includes('*')
-    ? () => true
-    : proxyAddr.compile([...forwardedAllowIps]);
+  const clientAddress = clientAddressOf(forwardedAllowIps);
   return (req) => {
-    if (req.socket.remoteAddress === undefined) return undefined;
-    const address = proxyAddr(req, trust);
-    return LOOPBACK.test(address) ? undefined : address;
+    const address = clientAddress(req);
+    return address === undefined || LOOPBACK.test(address) ? undefined : address;
   };
 }
 

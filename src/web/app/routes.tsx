@@ -3,6 +3,7 @@ import { Link, Route, Switch } from 'wouter';
 import { ContainersPage } from '../features/containers/components/ContainersPage.js';
 import { ImagesPage } from '../features/images/components/ImagesPage.js';
 import { PrunePage } from '../features/prune/components/PrunePage.js';
+import { TerminalPage } from '../features/terminal/components/TerminalPage.js';
 
 // Admins only, and rarely: loaded when first opened, outside the initial JavaScript.
 const AdminPage = lazy(() => import('../features/admin/components/AdminPage.js'));
@@ -23,6 +24,7 @@ export function Routes() {
           </Suspense>
         )}
       </Route>
+      <Route path="/containers/:id/terminal" component={TerminalPage} />
       <Route path="/images" component={ImagesPage} />
       <Route path="/prune" component={PrunePage} />
       <Route path="/admin" component={LazyAdminPage} />
