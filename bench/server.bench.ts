@@ -78,8 +78,8 @@ it('GET /api/health is at least 0.70x bare Fastify', { timeout: 600_000 }, async
 
 it('a cold start answers within 1 s', { timeout: 300_000 }, async () => {
   const times: number[] = [];
-  let workerRss = 0;
-  let primaryRss = 0;
+  const workerRss: number[] = [];
+  const primaryRss: number[] = [];
   for (let i = 0; i < 5; i++) {
     const port = await freePort();
     const url = `http://127.0.0.1:${port}`;
@@ -92,11 +92,10 @@ it('a cold start answers within 1 s', { timeout: 300_000 }, async () => {
     try {
       await until('dwi to answer', () => health(url), 15_000, 5);
       times.push(performance.now() - startedAt);
-      if (i === 0) {
-        await new Promise((resolve) => setTimeout(resolve, 2000)); // settle: idle, not a wait
-        workerRss = rssMiB(childPids(dwi.pid)[0]!);
-        primaryRss = rssMiB(dwi.pid);
-      }
+      // Every run, not only the first: one reading moves by 1-2 MiB with the machine's load.
+      await new Promise((resolve) => setTimeout(resolve, 2000)); // settle: idle, not a wait
+      workerRss.push(rssMiB(childPids(dwi.pid)[0]!));
+      primaryRss.push(rssMiB(dwi.pid));
     } finally {
       await dwi.stop();
     }
@@ -106,7 +105,8 @@ it('a cold start answers within 1 s', { timeout: 300_000 }, async () => {
     [
       `cold start to ready, 1 worker (median of 5): ${fmt(ms, 0)} ms  (target <= 1000) ${ms <= 1000 ? 'OK' : 'BELOW TARGET'}`,
       `  all: ${times.map((v) => fmt(v, 0)).join(', ')} ms`,
-      `idle RSS: worker ${fmt(workerRss, 1)} MiB, primary ${fmt(primaryRss, 1)} MiB`,
+      `idle RSS 2 s after ready (median of 5): worker ${fmt(median(workerRss), 1)} MiB, primary ${fmt(median(primaryRss), 1)} MiB`,
+      `  worker: ${workerRss.map((v) => fmt(v, 1)).join(', ')} MiB`,
     ].join('\n'),
   );
   expect(ms).toBeLessThanOrEqual(1000);
