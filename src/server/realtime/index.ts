@@ -304,6 +304,7 @@ export function attachRealtime(server: HttpServer, options: RealtimeOptions): Re
     }
     socket.data.principal = identity.principal;
     socket.data.credential = identity.credential;
+    credentials.add(identity.credential);
     next();
   });
 
@@ -313,7 +314,7 @@ export function attachRealtime(server: HttpServer, options: RealtimeOptions): Re
     socket.emit('error', { error: reason, code: 'unauthorized' });
     socket.disconnect(true);
   };
-  const stopWatching = watchCredentials({
+  const credentials = watchCredentials({
     authenticator,
     intervalMs: limits.authRecheckMs,
     sockets: () => io.of('/').sockets.values(),
@@ -505,7 +506,7 @@ export function attachRealtime(server: HttpServer, options: RealtimeOptions): Re
     statsStreams,
     execSessions,
     close: async () => {
-      stopWatching();
+      credentials.stop();
       unsubscribe();
       unsubscribeActions();
       stopAuditFeed();

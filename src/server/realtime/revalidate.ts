@@ -42,10 +42,16 @@ export interface CredentialWatchOptions<S extends Checked> {
   revoke: (socket: S, reason: string) => void;
 }
 
-/** Starts the periodic check; returns its stop. */
+export interface CredentialWatch {
+  /** Counts a newly connected socket's credential: its expiry is looked at when it comes. */
+  add(credential: Credential): void;
+  stop(): void;
+}
+
+/** Starts the periodic check. */
 export function watchCredentials<S extends Checked>(
   options: CredentialWatchOptions<S>,
-): () => void {
+): CredentialWatch {
   const { authenticator } = options;
   let seen = authenticator.revision();
   let nextExpiry = 0;
@@ -69,5 +75,12 @@ export function watchCredentials<S extends Checked>(
     }
   };
   const timer = setInterval(check, options.intervalMs).unref();
-  return () => clearInterval(timer);
+  return {
+    // Without this a socket connected after the last full check, while nothing else changed,
+    // would outlive its credential's expiry.
+    add: (credential) => {
+      nextExpiry = Math.min(nextExpiry, credential.expiresAt);
+    },
+    stop: () => clearInterval(timer),
+  };
 }
