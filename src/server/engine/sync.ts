@@ -23,6 +23,8 @@ import type { ContainerState } from './ports.js';
 const MAX_BACKOFF_MS = 5000;
 /** Failed resubscriptions of a connected engine tried again (0, 100, 200 ms) before it is away. */
 const QUICK_RETRIES = 3;
+/** A connection closed under a request: lost, not refused. */
+const RESET_CODES = new Set(['ECONNRESET', 'EPIPE']);
 
 /** Container events that change nothing we show. */
 const IGNORED_ACTIONS =
@@ -100,13 +102,14 @@ export class EngineSync implements ContainerState {
           Date.now() - startedAt < 1000 ? Math.min(Math.max(backoff * 2, 100), MAX_BACKOFF_MS) : 0;
       } catch (err) {
         const failure = fromDockerError(err);
+        // A connected engine whose resubscription fails has most often lost a connection, not
+        // gone away: whatever cut the stream may also have taken the re-list, or a kept-alive
+        // connection dwi had not yet seen close. Such resets get a few quick tries before
+        // clients are told the engine is away; a refused connection (the engine stopped) one.
+        const reset = RESET_CODES.has((err as { code?: string }).code ?? '');
         if (this.connected && quickRetriesLeft > 0) {
-          // A connected engine whose resubscription fails has most often lost connections, not
-          // gone away: whatever cut the stream may also have taken the re-list, or a kept-alive
-          // connection dwi had not yet seen close. A few quick tries before clients are told
-          // the engine is away.
           backoff = (QUICK_RETRIES - quickRetriesLeft) * 100;
-          quickRetriesLeft -= 1;
+          quickRetriesLeft = reset ? quickRetriesLeft - 1 : 0;
           this.log.info(`Docker engine resubscription failed (${failure.message}); retrying`);
         } else {
           // Subscribing or listing failed: the engine is away until a later try succeeds.
