@@ -94,24 +94,29 @@ describe('real time under load', () => {
     await until('no stream open after the warm-up', async () => (await streamsOpen()) === 0);
     const baseline = await settled(worker!);
 
-    await cycles(1000, 20);
-    await until('no engine log stream open', async () => (await streamsOpen()) === 0);
-    // V8 frees what the cycles left behind when its next major GC runs (its memory reducer
-    // runs when the process is idle): a leak never comes back down, garbage does.
-    const after = await until(
-      async () =>
-        `RSS and fds back to at most 10% over the baseline (${baseline.rss / MB} MB, ${baseline.fds} fds); now ${rssOf(worker!) / MB} MB, ${fdsOf(worker!)} fds`,
-      async () => {
+    // V8 frees what the cycles left behind when it sees fit: after a round its young generation
+    // may stay grown (up to 36 MiB here) until the next one. Garbage comes back down within a
+    // few rounds; a leak grows with each. Up to three rounds, each given 30 s to come back.
+    let after: { rss: number; fds: number } | undefined;
+    const readings: string[] = [];
+    for (let round = 0; round < 3 && after === undefined; round++) {
+      await cycles(1000, 20);
+      await until('no engine log stream open', async () => (await streamsOpen()) === 0);
+      const deadline = Date.now() + 30_000;
+      while (after === undefined && Date.now() < deadline) {
         const now = await settled(worker!);
-        return now.rss <= baseline.rss * 1.1 && now.fds <= baseline.fds * 1.1 ? now : undefined;
-      },
-      60_000,
-      500,
-    );
+        readings.push(`${(now.rss / MB).toFixed(1)} MB/${now.fds} fds`);
+        if (now.rss <= baseline.rss * 1.1 && now.fds <= baseline.fds * 1.1) after = now;
+      }
+    }
+    expect(
+      after,
+      `RSS and fds back to at most 10% over the baseline (${(baseline.rss / MB).toFixed(1)} MB, ${baseline.fds} fds); read ${readings.join(', ')}`,
+    ).toBeDefined();
     console.log(
-      `1,000 cycles: RSS ${(baseline.rss / MB).toFixed(1)} -> ${(after.rss / MB).toFixed(1)} MB, fds ${baseline.fds} -> ${after.fds}`,
+      `1,000 cycles: RSS ${(baseline.rss / MB).toFixed(1)} -> ${(after!.rss / MB).toFixed(1)} MB, fds ${baseline.fds} -> ${after!.fds}, after ${readings.length} readings`,
     );
-  }, 180_000);
+  }, 400_000);
 
   it('a reader that stops reading from a container writing as fast as it can: RSS stays under 150 MB', async () => {
     // As fast as it can on a quarter of a CPU (about 40k lines/s here): the rest of the suite

@@ -125,7 +125,7 @@ export default function CommandPalette({
               <Command.Item
                 key={project}
                 value={`Project ${project}`}
-                onSelect={run(() => navigate(`/projects/${encodeURIComponent(project)}`))}
+                onSelect={run(() => navigate(`/?q=${encodeURIComponent(project)}`))}
                 className={styles.item}
               >
                 <Icon name="containers" />

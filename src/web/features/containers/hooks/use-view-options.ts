@@ -1,5 +1,6 @@
 /** The list's filter, state chips, sort and collapsed groups, remembered across reloads. */
-import { useMemo } from 'react';
+import { useEffect, useMemo } from 'react';
+import { useLocation, useSearch } from 'wouter';
 import { CONTAINER_STATES, type ContainerState } from '../../../../shared/containers.js';
 import { usePersistentState } from '../../../lib/storage.js';
 import { SORT_KEYS, type Sort } from '../lib/view.js';
@@ -29,6 +30,16 @@ export function useViewOptions() {
     isStringList,
   );
   const collapsed = useMemo(() => new Set(collapsedList), [collapsedList]);
+
+  // `/?q=words` (the palette's way to a project) sets the filter, then leaves the URL clean.
+  const query = new URLSearchParams(useSearch()).get('q');
+  const [, navigate] = useLocation();
+  useEffect(() => {
+    if (query === null) return;
+    setText(query);
+    setStates([]);
+    navigate('/', { replace: true });
+  }, [query, setText, setStates, navigate]);
 
   return {
     text,
