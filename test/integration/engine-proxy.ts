@@ -2,15 +2,14 @@
  * A unix-socket proxy in front of the test engine: the test can cut its connections, and see
  * which requests dwi has open on the engine (the request line each connection sent last).
  */
-import { mkdtempSync } from 'node:fs';
 import { connect, createServer, type Server, type Socket } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { tempDir } from '../support/dwi.js';
 
 const REQUEST_LINE = /(?:^|\r\n)(GET|POST|PUT|DELETE|HEAD) (\S+) HTTP\/1\.[01]\r\n/g;
 
 export class EngineProxy {
-  readonly path = join(mkdtempSync(join(tmpdir(), 'dwi-proxy-')), 'docker.sock');
+  readonly path = join(tempDir('dwi-proxy-'), 'docker.sock');
   private readonly open = new Map<Socket, string>();
   private server: Server | undefined;
   private dropping: RegExp | undefined;

@@ -1,6 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -10,9 +9,9 @@ import {
   TEST_IMAGE,
   type TestEngine,
 } from '../engine/engine.js';
-import { Dwi, freePort, request, until } from './harness.js';
+import { Dwi, freePort, request, tempDir, until } from './harness.js';
 
-const dir = mkdtempSync(join(tmpdir(), 'dwi-tls-'));
+const dir = tempDir('dwi-tls-');
 const openssl = (...args: string[]) => execFileSync('openssl', args, { cwd: dir, stdio: 'ignore' });
 
 /** A CA, a server certificate for 127.0.0.1 and a client certificate, as DOCKER_CERT_PATH wants them. */

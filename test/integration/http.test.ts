@@ -1,11 +1,9 @@
-import { mkdtempSync } from 'node:fs';
 import { request as httpsRequest } from 'node:https';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { Dwi, freePort, request, selfSignedCert, until } from './harness.js';
+import { Dwi, freePort, request, selfSignedCert, tempDir, until } from './harness.js';
 
-const dir = mkdtempSync(join(tmpdir(), 'dwi-http-'));
+const dir = tempDir('dwi-http-');
 
 describe('binds', () => {
   it('serves IPv4, IPv6 and a unix socket at once', async () => {

@@ -1,12 +1,11 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
   DEFAULT_NOISE_PATTERNS,
   DEFAULT_SOCKETIO_NOISE_PATTERNS,
 } from '../../src/server/config/sections/logging.js';
-import { Dwi, FIXTURES, freePort, request, until } from './harness.js';
+import { Dwi, FIXTURES, freePort, request, tempDir, until } from './harness.js';
 
 const ERROR_LINE =
   /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2} \[\d+\] \[(DEBUG|INFO|WARNING|ERROR|CRITICAL)\] /;
@@ -133,7 +132,7 @@ describe('noise filter', () => {
 
 describe("Socket.IO's own log", () => {
   it('engine.io refusals go to engineio.server: noise hidden and counted, the rest shown', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'dwi-logcfg-'));
+    const dir = tempDir('dwi-logcfg-');
     const config = join(dir, 'log.json');
     writeFileSync(
       config,
@@ -256,7 +255,7 @@ describe('log levels at run time', () => {
 
   it('SIGHUP applies a new level from the config file', async () => {
     const port = await freePort();
-    const dir = mkdtempSync(join(tmpdir(), 'dwi-hup-'));
+    const dir = tempDir('dwi-hup-');
     const config = join(dir, 'dwi.json');
     writeFileSync(config, JSON.stringify({ loglevel: 'warning' }));
     const dwi = await Dwi.start(['-b', `127.0.0.1:${port}`, '-c', config]);

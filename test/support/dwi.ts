@@ -18,12 +18,12 @@ export const TEST_ADMIN_PASSWORD = 'correct horse battery staple';
 export const FIXTURES = fileURLToPath(new URL('../fixtures/', import.meta.url));
 
 const started = new Set<ChildProcess>();
-const dataDirs = new Set<string>();
+const tempDirs = new Set<string>();
 afterAll(async () => {
   for (const child of started) {
     if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
   }
-  for (const dir of dataDirs) rmSync(dir, { recursive: true, force: true });
+  for (const dir of tempDirs) rmSync(dir, { recursive: true, force: true });
 });
 
 let adminHash: Promise<string> | undefined;
@@ -38,8 +38,13 @@ export async function seededDataDir(): Promise<string> {
 
 /** A fresh data_dir, removed after the file's tests. */
 export function tempDataDir(): string {
-  const dir = mkdtempSync(join(tmpdir(), 'dwi-data-'));
-  dataDirs.add(dir);
+  return tempDir('dwi-data-');
+}
+
+/** A fresh folder in TMPDIR named with this prefix, removed after the file's tests. */
+export function tempDir(prefix: string): string {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  tempDirs.add(dir);
   return dir;
 }
 

@@ -1,7 +1,7 @@
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/server/config/load.js';
 import { compileAccessFormat, type AccessInfo } from '../../src/server/logging/access.js';
 import { Logging } from '../../src/server/logging/index.js';
@@ -208,6 +208,7 @@ describe('logging plan', () => {
 
 describe('Logging', () => {
   const dir = mkdtempSync(join(tmpdir(), 'dwi-logging-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   async function fileLogging(args: string[]) {
     const path = join(dir, `${Math.random().toString(36).slice(2)}.log`);
