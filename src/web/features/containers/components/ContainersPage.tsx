@@ -5,6 +5,7 @@
 import { useDeferredValue, useMemo, useState } from 'react';
 import { CONTAINER_STATES, type Container } from '../../../../shared/containers.js';
 import { ConfirmDialog, type Confirmation } from '../../../components/ConfirmDialog.js';
+import { EmptyState, NoMatch } from '../../../components/EmptyState.js';
 import table from '../../../components/table.module.css';
 import { useSession } from '../../../lib/session.js';
 import { useContainers } from '../../../lib/containers.js';
@@ -45,40 +46,27 @@ export function ContainersPage() {
       </header>
       <Toolbar view={view} counts={counts} groups={groups} />
       {containers.isError ? (
-        <div className={table.empty} role="alert">
-          <h2>The containers could not be loaded</h2>
+        <EmptyState title="The containers could not be loaded" role="alert">
           <p>{containers.error.message}</p>
-        </div>
+        </EmptyState>
       ) : containers.isPending ? (
-        <div className={table.empty} aria-busy="true">
-          Loading containers…
-        </div>
+        <EmptyState busy>Loading containers…</EmptyState>
       ) : containers.data.length === 0 ? (
-        <div className={table.empty}>
-          <h2>No containers on this engine yet</h2>
+        <EmptyState title="No containers on this engine yet">
           <p>
             Start one, and it shows up here at once: <code>docker run -d --name web nginx</code>
           </p>
-        </div>
+        </EmptyState>
       ) : rows.length === 0 ? (
-        <div className={table.empty}>
-          <h2>No container matches</h2>
-          <p>
-            Nothing matches the filter
-            {view.text ? ` "${view.text}"` : ''}
-            {view.states.length > 0 ? ` in state ${view.states.join(' or ')}` : ''}.{' '}
-            <button
-              type="button"
-              className="button small"
-              onClick={() => {
-                view.setText('');
-                view.clearStates();
-              }}
-            >
-              Clear the filter
-            </button>
-          </p>
-        </div>
+        <NoMatch
+          what="container"
+          text={view.text}
+          narrowedTo={view.states.length > 0 ? ` in state ${view.states.join(' or ')}` : ''}
+          onClear={() => {
+            view.setText('');
+            view.clearStates();
+          }}
+        />
       ) : (
         <ContainerList
           rows={rows}

@@ -5,6 +5,7 @@
  */
 import { useDeferredValue, useMemo, useState } from 'react';
 import type { Image } from '../../../../shared/containers.js';
+import { EmptyState, NoMatch } from '../../../components/EmptyState.js';
 import { Chip, Chips, FilterToolbar } from '../../../components/FilterToolbar.js';
 import { Icon } from '../../../components/Icon.js';
 import { OutcomeLine } from '../../../components/OutcomeLine.js';
@@ -89,39 +90,27 @@ export function ImagesPage() {
         <OutcomeLine outcomeKey={LAST_DELETE} wrap />
       </div>
       {images.isError ? (
-        <div className={table.empty} role="alert">
-          <h2>The images could not be read</h2>
+        <EmptyState title="The images could not be read" role="alert">
           <p>{images.error.message}</p>
-        </div>
+        </EmptyState>
       ) : images.isPending ? (
-        <div className={table.empty} aria-busy="true">
-          Reading the images…
-        </div>
+        <EmptyState busy>Reading the images…</EmptyState>
       ) : images.data.length === 0 ? (
-        <div className={table.empty}>
-          <h2>No images on this engine</h2>
+        <EmptyState title="No images on this engine">
           <p>
             Pull, build or import one and read again: <code>docker pull nginx</code>
           </p>
-        </div>
+        </EmptyState>
       ) : rows.length === 0 ? (
-        <div className={table.empty}>
-          <h2>No image matches</h2>
-          <p>
-            Nothing matches the filter{view.text ? ` "${view.text}"` : ''}
-            {view.uses.length > 0 ? ` among the ${view.uses.join(' or ')} images` : ''}.{' '}
-            <button
-              type="button"
-              className="button small"
-              onClick={() => {
-                view.setText('');
-                view.clearUses();
-              }}
-            >
-              Clear the filter
-            </button>
-          </p>
-        </div>
+        <NoMatch
+          what="image"
+          text={view.text}
+          narrowedTo={view.uses.length > 0 ? ` among the ${view.uses.join(' or ')} images` : ''}
+          onClear={() => {
+            view.setText('');
+            view.clearUses();
+          }}
+        />
       ) : (
         <ImageTable rows={rows} view={view} onDelete={canDelete ? setDeleting : undefined} />
       )}
