@@ -13,7 +13,14 @@ import { clockTime } from '../../../lib/format.js';
 import { useSession } from '../../../lib/session.js';
 import { useCreateToken, useRevokeToken, useTokens, useUsers } from '../api/users.js';
 import { errorNotice, NoticeLine, type Notice } from './Notice.js';
-import { ACTIONS_COLUMN, AdminTable, Loaded, Panel, type AdminColumn } from './Panel.js';
+import {
+  ACTIONS_COLUMN,
+  AdminTable,
+  Loaded,
+  Panel,
+  type AdminColumn,
+  type ChangeDialogProps,
+} from './Panel.js';
 import styles from './admin.module.css';
 
 const COLUMNS: AdminColumn[] = [
@@ -138,15 +145,7 @@ export function TokensPanel() {
   );
 }
 
-function CreateTokenDialog({
-  open,
-  onClose,
-  onDone,
-}: {
-  open: boolean;
-  onClose: () => void;
-  onDone: (notice: Notice) => void;
-}) {
+function CreateTokenDialog({ open, onClose, onDone }: ChangeDialogProps) {
   const users = useUsers();
   const me = useSession()?.username ?? '';
   const create = useCreateToken();

@@ -16,7 +16,14 @@ import { clockTime } from '../../../lib/format.js';
 import { useSession } from '../../../lib/session.js';
 import { useAddUser, useDeleteUser, useResetPassword, useSetRole, useUsers } from '../api/users.js';
 import { errorNotice, NoticeLine, type Notice } from './Notice.js';
-import { ACTIONS_COLUMN, AdminTable, Loaded, Panel, type AdminColumn } from './Panel.js';
+import {
+  ACTIONS_COLUMN,
+  AdminTable,
+  Loaded,
+  Panel,
+  type AdminColumn,
+  type ChangeDialogProps,
+} from './Panel.js';
 import styles from './admin.module.css';
 
 const COLUMNS: AdminColumn[] = [
@@ -166,15 +173,7 @@ export function UsersPanel() {
   );
 }
 
-function AddUserDialog({
-  open,
-  onClose,
-  onDone,
-}: {
-  open: boolean;
-  onClose: () => void;
-  onDone: (notice: Notice) => void;
-}) {
+function AddUserDialog({ open, onClose, onDone }: ChangeDialogProps) {
   const add = useAddUser();
   const [username, setUsername] = useState('');
   const [role, setRoleValue] = useState<Role>('viewer');
