@@ -4,92 +4,31 @@
  * rows live, log levels change for a while; only admins are offered any of it. Screenshots of
  * each page in light, dark and at 390 px (test/e2e/screenshots/admin-*), axe on each.
  */
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { screenshot } from '../support/browser.js';
+import { request } from '../support/http.js';
 import {
-  launchChromium,
-  screenshot,
-  seriousViolations,
-  watchForErrors,
-} from '../support/browser.js';
-import { Dwi, seededDataDir, TEST_ADMIN_PASSWORD } from '../support/dwi.js';
-import { freePort, request } from '../support/http.js';
+  logInWithForm,
+  LOOKS,
+  rowWith,
+  screenshotAndAudit,
+  sessionCookie,
+  testUser,
+  WebApp,
+} from '../support/web-session.js';
 
-const OPERATOR_PASSWORD = 'operator password, long enough';
+const otto = testUser('otto', 'operator');
+const OPERATOR_PASSWORD = otto.password;
 
-let dwi: Dwi;
-let base: string;
-let browser: Browser;
-/** Session cookies, one login each: dwi allows 10 logins a minute per address, loopback too. */
-const cookies: Record<'admin' | 'otto', string> = { admin: '', otto: '' };
-
-async function sessionCookie(username: string, password: string): Promise<string> {
-  const reply = await request(`${base}/api/auth/login`, {
-    auth: false,
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ username, password }),
-  });
-  const cookie = /dwi_session=([^;]+)/.exec(String(reply.headers['set-cookie']))?.[1];
-  if (reply.status !== 200 || cookie === undefined) throw new Error(`login failed: ${reply.body}`);
-  return cookie;
-}
-
-/** A change through the API with the seeded admin token, as another admin or script makes it. */
-async function api(method: string, path: string, body?: unknown) {
-  const reply = await request(`${base}${path}`, {
-    method,
-    ...(body === undefined
-      ? {}
-      : { headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }),
-  });
-  if (reply.status !== 200) throw new Error(`${method} ${path}: ${reply.body}`);
-  return reply.json().data;
-}
+let app: WebApp;
 
 beforeAll(async () => {
-  const port = await freePort();
-  base = `http://127.0.0.1:${port}`;
-  dwi = await Dwi.start(['-b', `127.0.0.1:${port}`], {
-    env: { DWI_DATA_DIR: await seededDataDir() },
-    waitMs: 60_000,
-  });
-  await api('POST', '/api/users', {
-    username: 'otto',
-    role: 'operator',
-    password: OPERATOR_PASSWORD,
-  });
-  cookies.admin = await sessionCookie('admin', TEST_ADMIN_PASSWORD);
-  cookies.otto = await sessionCookie('otto', OPERATOR_PASSWORD);
-  browser = await launchChromium();
+  app = await WebApp.start();
+  // Added through the API, so that the audit log holds the addition.
+  await app.api('POST', '/api/users', otto);
+  await app.logIn(otto.username, otto.password);
 });
-
-afterAll(async () => {
-  await browser?.close();
-  await dwi?.stop();
-});
-
-interface Session {
-  context: BrowserContext;
-  page: Page;
-  errors: string[];
-}
-
-async function open(
-  options: { as?: 'admin' | 'otto' | null; width?: number; colorScheme?: 'light' | 'dark' } = {},
-): Promise<Session> {
-  const as = options.as === undefined ? 'admin' : options.as;
-  const context = await browser.newContext({
-    viewport: { width: options.width ?? 1280, height: 800 },
-    colorScheme: options.colorScheme ?? 'light',
-  });
-  if (as !== null)
-    await context.addCookies([
-      { name: 'dwi_session', value: cookies[as], url: base, httpOnly: true, sameSite: 'Strict' },
-    ]);
-  const page = await context.newPage();
-  return { context, page, errors: watchForErrors(page) };
-}
 
 const TITLES = {
   users: 'Users',
@@ -99,16 +38,14 @@ const TITLES = {
 } as const;
 
 async function adminPage(page: Page, tab: keyof typeof TITLES): Promise<void> {
-  await page.goto(`${base}/admin/${tab}`);
+  await page.goto(`${app.base}/admin/${tab}`);
   await page.getByRole('heading', { name: TITLES[tab], exact: true }).waitFor();
 }
 
-const row = (page: Page, text: string) => page.getByRole('row').filter({ hasText: text });
-
 describe('the admin pages', () => {
   it('an admin adds a user with a generated password, shown once; that user logs in in another browser', async () => {
-    const { context, page, errors } = await open();
-    await page.goto(base);
+    const { context, page, errors } = await app.open();
+    await page.goto(app.base);
     // The rail offers the admin pages to admins.
     await page
       .getByRole('navigation', { name: 'Pages' })
@@ -120,29 +57,25 @@ describe('the admin pages', () => {
     await dialog.getByLabel('User name', { exact: true }).fill('olga');
     await dialog.getByLabel('Role', { exact: true }).selectOption('operator');
     expect(await dialog.getByLabel('Generate one (shown once)').isChecked()).toBe(true);
-    expect(await seriousViolations(page)).toEqual([]);
-    await screenshot(page, 'admin-add-user-light');
+    await screenshotAndAudit(page, 'admin-add-user-light');
     await dialog.getByRole('button', { name: 'Add user' }).click();
     const status = page.getByRole('status').filter({ hasText: 'Added olga (operator)' });
     await status.waitFor();
     const password = (await status.getByLabel('Password', { exact: true }).textContent())!;
     expect(password).toMatch(/^\S{20}$/);
-    await row(page, 'olga').waitFor();
-    expect(await row(page, 'olga').textContent()).toContain('operator');
+    await rowWith(page, 'olga').waitFor();
+    expect(await rowWith(page, 'olga').textContent()).toContain('operator');
 
     // Once: dismissed, it is nowhere on the page, nor after a reload.
     await status.getByRole('button', { name: 'Dismiss' }).click();
     expect(await page.content()).not.toContain(password);
     await page.reload();
-    await row(page, 'olga').waitFor();
+    await rowWith(page, 'olga').waitFor();
     expect(await page.content()).not.toContain(password);
 
-    const other = await open({ as: null });
-    await other.page.goto(base);
-    await other.page.getByLabel('Username').fill('olga');
-    await other.page.getByLabel('Password').fill(password);
-    await other.page.getByRole('button', { name: 'Log in' }).click();
-    await other.page.getByRole('heading', { name: 'Containers', exact: true }).waitFor();
+    const other = await app.open({ as: null });
+    await other.page.goto(app.base);
+    await logInWithForm(other.page, 'olga', password);
     expect(await other.page.getByText('olga').count()).toBeGreaterThan(0);
     // An operator is not offered the admin pages.
     expect(
@@ -158,12 +91,12 @@ describe('the admin pages', () => {
   });
 
   it('changes a role, resets a password (shown once) and deletes a user, each confirmed first', async () => {
-    await api('POST', '/api/users', {
+    await app.api('POST', '/api/users', {
       username: 'pete',
       role: 'viewer',
       password: OPERATOR_PASSWORD,
     });
-    const { context, page, errors } = await open();
+    const { context, page, errors } = await app.open();
     await adminPage(page, 'users');
     // Your own row offers neither a role change nor deletion.
     await page.getByLabel('Role of pete').waitFor();
@@ -177,7 +110,7 @@ describe('the admin pages', () => {
     await confirm.getByRole('button', { name: 'Make operator' }).click();
     await page.getByRole('status').filter({ hasText: 'pete is now operator.' }).waitFor();
     expect(
-      (await api('GET', '/api/users')).find((u: { username: string }) => u.username === 'pete')
+      (await app.api('GET', '/api/users')).find((u: { username: string }) => u.username === 'pete')
         .role,
     ).toBe('operator');
 
@@ -188,7 +121,7 @@ describe('the admin pages', () => {
       .click();
     const secret = page.getByRole('status').filter({ hasText: 'New password of pete' });
     const password = (await secret.getByLabel('Password', { exact: true }).textContent())!;
-    expect(await sessionCookie('pete', password)).not.toBe('');
+    expect(await sessionCookie(app.base, 'pete', password)).not.toBe('');
 
     await page.getByRole('button', { name: 'Delete pete' }).click();
     const deletion = page.getByRole('dialog', { name: 'Delete pete?' });
@@ -196,13 +129,13 @@ describe('the admin pages', () => {
     expect(await page.evaluate('document.activeElement?.textContent')).toBe('Cancel');
     await deletion.getByRole('button', { name: 'Delete pete' }).click();
     await page.getByRole('status').filter({ hasText: 'deleted user pete' }).waitFor();
-    await expect.poll(() => row(page, 'pete').count()).toBe(0);
+    await expect.poll(() => rowWith(page, 'pete').count()).toBe(0);
     expect(errors).toEqual([]);
     await context.close();
   });
 
   it('creates a token whose secret is shown once, lists it without, and revokes it', async () => {
-    const { context, page, errors } = await open();
+    const { context, page, errors } = await app.open();
     await adminPage(page, 'tokens');
     await page.getByRole('button', { name: 'Create token' }).click();
     const dialog = page.getByRole('dialog', { name: 'Create an API token' });
@@ -223,12 +156,12 @@ describe('the admin pages', () => {
     expect(await shown.getByRole('button', { name: 'Copy the token' }).count()).toBe(1);
     await screenshot(page, 'admin-token-shown-light');
 
-    const me = await request(`${base}/api/auth/me`, {
+    const me = await request(`${app.base}/api/auth/me`, {
       auth: false,
       headers: { authorization: `Bearer ${token}` },
     });
     expect(me.json().data).toEqual({ username: 'otto', role: 'viewer', via: 'token' });
-    const listed = row(page, 'ci deploys');
+    const listed = rowWith(page, 'ci deploys');
     await listed.waitFor();
     expect(await listed.textContent()).toMatch(/otto.*viewer.*live/);
 
@@ -244,7 +177,7 @@ describe('the admin pages', () => {
       .getByRole('button', { name: 'Revoke' })
       .click();
     await expect.poll(() => listed.textContent()).toContain('revoked');
-    const after = await request(`${base}/api/auth/me`, {
+    const after = await request(`${app.base}/api/auth/me`, {
       auth: false,
       headers: { authorization: `Bearer ${token}` },
     });
@@ -254,44 +187,47 @@ describe('the admin pages', () => {
   });
 
   it('shows new audit rows live, filtered, without a reload, and keeps the filter across reloads', async () => {
-    const { context, page, errors } = await open();
+    const { context, page, errors } = await app.open();
     await adminPage(page, 'audit');
     await page
       .getByRole('region', { name: 'Audit log' })
       .getByText('New rows appear as they are written')
       .waitFor();
-    await row(page, 'add otto (operator)').waitFor();
+    await rowWith(page, 'add otto (operator)').waitFor();
     const before = await page.getByRole('row').count();
     // Another admin (a script with a token) adds a user: the row arrives by itself.
-    await api('POST', '/api/users', { username: 'live-lena', password: OPERATOR_PASSWORD });
-    await row(page, 'add live-lena (viewer)').waitFor({ timeout: 5000 });
+    await app.api('POST', '/api/users', { username: 'live-lena', password: OPERATOR_PASSWORD });
+    await rowWith(page, 'add live-lena (viewer)').waitFor({ timeout: 5000 });
     expect(await page.getByRole('row').count()).toBe(before + 1);
-    expect(await row(page, 'add live-lena (viewer)').textContent()).toMatch(
+    expect(await rowWith(page, 'add live-lena (viewer)').textContent()).toMatch(
       /admin.*POST \/api\/users.*success/,
     );
 
     await page.getByLabel('Action contains', { exact: true }).fill('/api/tokens');
     await page.getByRole('button', { name: 'Apply' }).click();
-    await expect.poll(() => row(page, 'live-lena').count()).toBe(0);
-    const token = await api('POST', '/api/tokens', { username: 'live-lena', name: 'lena live' });
-    await api('POST', '/api/users', { username: 'live-lars', password: OPERATOR_PASSWORD });
-    await row(page, `token ${token.id} for live-lena`).waitFor({ timeout: 5000 });
-    expect(await row(page, 'live-lars').count()).toBe(0);
+    await expect.poll(() => rowWith(page, 'live-lena').count()).toBe(0);
+    const token = await app.api('POST', '/api/tokens', {
+      username: 'live-lena',
+      name: 'lena live',
+    });
+    await app.api('POST', '/api/users', { username: 'live-lars', password: OPERATOR_PASSWORD });
+    await rowWith(page, `token ${token.id} for live-lena`).waitFor({ timeout: 5000 });
+    expect(await rowWith(page, 'live-lars').count()).toBe(0);
     await screenshot(page, 'admin-audit-filtered-light');
 
     await page.reload();
     expect(await page.getByLabel('Action contains', { exact: true }).inputValue()).toBe(
       '/api/tokens',
     );
-    await row(page, `token ${token.id} for live-lena`).waitFor();
+    await rowWith(page, `token ${token.id} for live-lena`).waitFor();
     await page.getByRole('button', { name: 'Clear' }).click();
-    await row(page, 'add live-lars').waitFor();
+    await rowWith(page, 'add live-lars').waitFor();
     expect(errors).toEqual([]);
     await context.close();
   });
 
   it('sets a log level for a while, and resets it', async () => {
-    const { context, page, errors } = await open();
+    const { context, page, errors } = await app.open();
     await adminPage(page, 'logging');
     await page.getByLabel('Logger', { exact: true }).selectOption('root');
     await page.getByLabel('Level', { exact: true }).selectOption('debug');
@@ -301,23 +237,23 @@ describe('the admin pages', () => {
       .getByRole('status')
       .filter({ hasText: 'root logs at debug for 5 minutes, then reverts.' })
       .waitFor();
-    expect(await row(page, 'root').textContent()).toMatch(/debug/i);
-    expect((await api('GET', '/api/admin/log-levels')).root).toMatch(/^debug$/i);
-    await row(page, 'root')
+    expect(await rowWith(page, 'root').textContent()).toMatch(/debug/i);
+    expect((await app.api('GET', '/api/admin/log-levels')).root).toMatch(/^debug$/i);
+    await rowWith(page, 'root')
       .getByRole('button', { name: 'Reset root to the configured level' })
       .click();
     await page
       .getByRole('status')
       .filter({ hasText: 'root is back at its configured level.' })
       .waitFor();
-    expect((await api('GET', '/api/admin/log-levels')).root).toMatch(/^warning$/i);
+    expect((await app.api('GET', '/api/admin/log-levels')).root).toMatch(/^warning$/i);
     expect(errors).toEqual([]);
     await context.close();
   });
 
   it('offers nothing to an operator: no Admin link, and the pages say they are for admins', async () => {
-    const { context, page, errors } = await open({ as: 'otto' });
-    await page.goto(`${base}/admin/users`);
+    const { context, page, errors } = await app.open({ as: 'otto' });
+    await page.goto(`${app.base}/admin/users`);
     await page.getByRole('heading', { name: 'Admins only' }).waitFor();
     expect(await page.getByRole('link', { name: 'Admin' }).count()).toBe(0);
     expect(await page.getByRole('button', { name: 'Add user' }).count()).toBe(0);
@@ -325,19 +261,17 @@ describe('the admin pages', () => {
     await context.close();
   });
 
-  it.each([
-    ['light', { colorScheme: 'light' as const }],
-    ['dark', { colorScheme: 'dark' as const }],
-    ['390', { width: 390 }],
-  ])('has no serious accessibility violations: %s (with screenshots)', async (label, options) => {
-    const { context, page, errors } = await open(options);
-    for (const tab of Object.keys(TITLES) as Array<keyof typeof TITLES>) {
-      await adminPage(page, tab);
-      await page.getByRole('table').first().waitFor();
-      await screenshot(page, `admin-${tab}-${label}`);
-      expect(JSON.stringify(await seriousViolations(page), null, 1), tab).toBe('[]');
-    }
-    expect(errors).toEqual([]);
-    await context.close();
-  });
+  it.each(LOOKS)(
+    'has no serious accessibility violations: %s (with screenshots)',
+    async (label, look) => {
+      const { context, page, errors } = await app.open(look);
+      for (const tab of Object.keys(TITLES) as Array<keyof typeof TITLES>) {
+        await adminPage(page, tab);
+        await page.getByRole('table').first().waitFor();
+        await screenshotAndAudit(page, `admin-${tab}-${label}`);
+      }
+      expect(errors).toEqual([]);
+      await context.close();
+    },
+  );
 });

@@ -4,43 +4,29 @@
  * screenshot of each page in light, dark and at 390 px (test/e2e/screenshots/, to look at).
  */
 import { spawnSync } from 'node:child_process';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import {
-  launchChromium,
-  screenshot,
-  seriousViolations,
-  watchForErrors,
-} from '../support/browser.js';
-import { CLI, Dwi, seededDataDir, TEST_ADMIN_PASSWORD } from '../support/dwi.js';
+import { screenshot } from '../support/browser.js';
 import { dockerCli, TEST_IMAGE } from '../support/engine.js';
-import { freePort, request, until } from '../support/http.js';
+import { until } from '../support/http.js';
+import {
+  logInWithForm,
+  LOOKS,
+  rowWith,
+  screenshotAndAudit,
+  testUser,
+  WebApp,
+} from '../support/web-session.js';
 
 const engine = { host: inject('dockerHost') };
 const docker = (...args: string[]) => dockerCli(engine, args);
 /** Every container here starts with this, so the filter shows ours alone (the engine is shared). */
 const prefix = `e2e${Math.random().toString(36).slice(2, 6)}`;
 const project = `${prefix}-shop`;
-const VIEWER_PASSWORD = 'viewer password, long enough';
+const vera = testUser('vera', 'viewer');
 
-let dwi: Dwi;
-let base: string;
-let browser: Browser;
+let app: WebApp;
 const made: string[] = [];
-/** Session cookies, one login each: dwi allows 10 logins a minute per address, loopback too. */
-const cookies: Record<'admin' | 'vera', string> = { admin: '', vera: '' };
-
-async function sessionCookie(username: string, password: string): Promise<string> {
-  const reply = await request(`${base}/api/auth/login`, {
-    auth: false,
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ username, password }),
-  });
-  const cookie = /dwi_session=([^;]+)/.exec(String(reply.headers['set-cookie']))?.[1];
-  if (reply.status !== 200 || cookie === undefined) throw new Error(`login failed: ${reply.body}`);
-  return cookie;
-}
 
 function run(name: string, ...options: string[]): void {
   docker('run', '-d', '--init', ...options, '--name', name, TEST_IMAGE, 'sleep', '600');
@@ -48,13 +34,6 @@ function run(name: string, ...options: string[]): void {
 }
 
 beforeAll(async () => {
-  const dataDir = await seededDataDir();
-  const add = spawnSync(
-    process.execPath,
-    [CLI, 'user', 'add', 'vera', '--role', 'viewer', '--password-stdin', '--data-dir', dataDir],
-    { input: `${VIEWER_PASSWORD}\n`, encoding: 'utf8' },
-  );
-  if (add.status !== 0) throw new Error(`user add failed: ${add.stderr}`);
   for (const service of ['web', 'db'])
     run(
       `${project}-${service}-1`,
@@ -66,61 +45,16 @@ beforeAll(async () => {
   run(`${prefix}-solo`, '-p', '127.0.0.1::80');
   docker('create', '--name', `${prefix}-idle`, TEST_IMAGE, 'true');
   made.push(`${prefix}-idle`);
-  const port = await freePort();
-  base = `http://127.0.0.1:${port}`;
-  dwi = await Dwi.start(['-b', `127.0.0.1:${port}`], {
-    env: { DWI_DATA_DIR: dataDir },
-    // The e2e project runs beside the others on a shared machine: a slow start is load.
-    waitMs: 60_000,
-  });
-  cookies.admin = await sessionCookie('admin', TEST_ADMIN_PASSWORD);
-  cookies.vera = await sessionCookie('vera', VIEWER_PASSWORD);
-  browser = await launchChromium();
+  app = await WebApp.start({ users: [vera] });
 });
 
-afterAll(async () => {
-  await dwi?.stop();
+afterAll(() => {
   if (made.length > 0) spawnSync('docker', ['-H', engine.host, 'rm', '-f', ...made]);
 });
 
-interface Session {
-  context: BrowserContext;
-  page: Page;
-  errors: string[];
-}
-
-/** A fresh browser context: logged in as `as` (its session cookie), or not at all. */
-async function open(
-  options: {
-    as?: 'admin' | 'vera' | null;
-    width?: number;
-    height?: number;
-    colorScheme?: 'light' | 'dark';
-  } = {},
-): Promise<Session> {
-  const as = options.as === undefined ? 'admin' : options.as;
-  const context = await browser.newContext({
-    viewport: { width: options.width ?? 1280, height: options.height ?? 800 },
-    colorScheme: options.colorScheme ?? 'light',
-  });
-  if (as !== null)
-    await context.addCookies([
-      { name: 'dwi_session', value: cookies[as], url: base, httpOnly: true, sameSite: 'Strict' },
-    ]);
-  const page = await context.newPage();
-  return { context, page, errors: watchForErrors(page) };
-}
-
 /** Opens the app, logged in, on the containers page. */
 async function containersPage(page: Page): Promise<void> {
-  await page.goto(base);
-  await page.getByRole('heading', { name: 'Containers' }).waitFor();
-}
-
-async function logIn(page: Page, username = 'admin', password = TEST_ADMIN_PASSWORD) {
-  await page.getByLabel('Username').fill(username);
-  await page.getByLabel('Password').fill(password);
-  await page.getByRole('button', { name: 'Log in' }).click();
+  await page.goto(app.base);
   await page.getByRole('heading', { name: 'Containers' }).waitFor();
 }
 
@@ -129,25 +63,21 @@ async function filterOurs(page: Page): Promise<void> {
   await page.getByLabel('Filter containers').fill(prefix);
 }
 
-const row = (page: Page, name: string) => page.getByRole('row').filter({ hasText: name });
-
 describe('the web app', () => {
   it('logs in through the labelled fields and shows the containers, grouped by project', async () => {
-    const { context, page, errors } = await open({ as: null });
-    await page.goto(base);
-    await screenshot(page, 'login-light');
-    expect(await seriousViolations(page)).toEqual([]);
+    const { context, page, errors } = await app.open({ as: null });
+    await page.goto(app.base);
     await page.getByLabel('Username').fill('admin');
     await page.getByLabel('Password').fill('wrong password');
     await page.getByRole('button', { name: 'Log in' }).click();
     await expect
       .poll(() => page.getByRole('alert').textContent())
       .toContain('Wrong user name or password');
-    await logIn(page);
+    await logInWithForm(page);
     await filterOurs(page);
-    await row(page, `${project}-web-1`).waitFor();
+    await rowWith(page, `${project}-web-1`).waitFor();
     await expect
-      .poll(() => row(page, `${prefix}-solo`).textContent())
+      .poll(() => rowWith(page, `${prefix}-solo`).textContent())
       .toMatch(/running · up \d+ s/);
     // The project's header comes before its containers, standalone ones last.
     const texts = await page.getByRole('row').allTextContents();
@@ -155,40 +85,40 @@ describe('the web app', () => {
     expect(at(project)).toBeLessThan(at(`${project}-db-1`));
     expect(at(`${project}-web-1`)).toBeLessThan(at('Standalone containers'));
     expect(at('Standalone containers')).toBeLessThan(at(`${prefix}-solo`));
-    expect(await row(page, `${prefix}-idle`).textContent()).toContain('created');
+    expect(await rowWith(page, `${prefix}-idle`).textContent()).toContain('created');
     expect(errors).toEqual([]);
     await context.close();
   });
 
   // How soon it shows is measured in bench/web.bench.ts (target: within a second), not timed here.
   it('shows a container created with the docker CLI without a reload', async () => {
-    const { context, page, errors } = await open();
+    const { context, page, errors } = await app.open();
     await containersPage(page);
     await filterOurs(page);
-    await row(page, `${prefix}-solo`).waitFor();
+    await rowWith(page, `${prefix}-solo`).waitFor();
     const name = `${prefix}-fresh`;
     const navigations: string[] = [];
     page.on('framenavigated', (frame) => navigations.push(frame.url()));
     docker('create', '--name', name, TEST_IMAGE, 'true');
     made.push(name);
-    await row(page, name).waitFor({ timeout: 15_000 });
+    await rowWith(page, name).waitFor({ timeout: 15_000 });
     expect(navigations).toEqual([]);
     expect(errors).toEqual([]);
     await context.close();
   });
 
   it('stops a container from its row, and keeps the result there with its request id', async () => {
-    const { context, page, errors } = await open();
+    const { context, page, errors } = await app.open();
     await containersPage(page);
     await filterOurs(page);
     const name = `${project}-db-1`;
-    await row(page, name)
+    await rowWith(page, name)
       .getByRole('button', { name: `Stop ${name}` })
       .click();
     await expect
-      .poll(() => row(page, name).textContent(), { timeout: 15_000 })
+      .poll(() => rowWith(page, name).textContent(), { timeout: 15_000 })
       .toMatch(/exited \(\d+\)/);
-    const outcome = row(page, name).getByRole('status');
+    const outcome = rowWith(page, name).getByRole('status');
     await expect.poll(() => outcome.textContent()).toMatch(/stopped.*request [0-9a-f]{8}/i);
     expect(docker('inspect', '-f', '{{.State.Status}}', name)).toBe('exited');
     await screenshot(page, 'containers-action-light');
@@ -197,12 +127,12 @@ describe('the web app', () => {
   });
 
   it('asks before deleting, says what will happen, and deletes only when confirmed', async () => {
-    const { context, page, errors } = await open();
+    const { context, page, errors } = await app.open();
     await containersPage(page);
     await filterOurs(page);
     const name = `${prefix}-solo`;
     const deleteIt = async () => {
-      await row(page, name)
+      await rowWith(page, name)
         .getByRole('button', { name: `More actions for ${name}` })
         .click();
       await page.getByRole('button', { name: `Delete ${name}` }).click();
@@ -213,25 +143,24 @@ describe('the web app', () => {
     expect(await dialog.textContent()).toContain('it will be killed, then removed');
     // The safe choice has the focus.
     expect(await page.evaluate('document.activeElement?.textContent')).toBe('Cancel');
-    expect(await seriousViolations(page)).toEqual([]);
-    await screenshot(page, 'containers-confirm-light');
+    await screenshotAndAudit(page, 'containers-confirm-light');
     await page.keyboard.press('Escape');
     await dialog.waitFor({ state: 'hidden' });
     expect(docker('inspect', '-f', '{{.State.Status}}', name)).toBe('running');
 
     await deleteIt();
     await dialog.getByRole('button', { name: `Delete ${name}` }).click();
-    await row(page, name).waitFor({ state: 'detached', timeout: 15_000 });
+    await rowWith(page, name).waitFor({ state: 'detached', timeout: 15_000 });
     expect(docker('ps', '-a', '--filter', `name=^${name}$`, '--format', '{{.Names}}')).toBe('');
     expect(errors).toEqual([]);
     await context.close();
   });
 
   it('offers a viewer no actions at all', async () => {
-    const { context, page, errors } = await open({ as: 'vera' });
+    const { context, page, errors } = await app.open({ as: 'vera' });
     await containersPage(page);
     await filterOurs(page);
-    await row(page, `${project}-web-1`).waitFor();
+    await rowWith(page, `${project}-web-1`).waitFor();
     expect(await page.getByRole('banner').textContent()).toContain('viewer');
     const table = page.getByRole('table', { name: 'Containers' });
     const labels = await table
@@ -250,26 +179,26 @@ describe('the web app', () => {
   });
 
   it('returns to the login form when the session ends, and back to the same page after', async () => {
-    const { context, page } = await open({ as: null });
-    await page.goto(`${base}/?from=deep-link`);
-    await logIn(page);
+    const { context, page } = await app.open({ as: null });
+    await page.goto(`${app.base}/?from=deep-link`);
+    await logInWithForm(page);
     await filterOurs(page);
-    await row(page, `${project}-web-1`).waitFor();
+    await rowWith(page, `${project}-web-1`).waitFor();
     await context.clearCookies();
     const name = `${project}-web-1`;
-    await row(page, name)
+    await rowWith(page, name)
       .getByRole('button', { name: `Stop ${name}` })
       .click();
     await page.getByLabel('Username').waitFor();
     expect(await page.getByRole('status').first().textContent()).toContain('session has ended');
-    expect(page.url()).toBe(`${base}/?from=deep-link`);
-    await logIn(page);
-    expect(page.url()).toBe(`${base}/?from=deep-link`);
+    expect(page.url()).toBe(`${app.base}/?from=deep-link`);
+    await logInWithForm(page);
+    expect(page.url()).toBe(`${app.base}/?from=deep-link`);
     await context.close();
   });
 
   it('remembers the theme across a reload', async () => {
-    const { context, page, errors } = await open();
+    const { context, page, errors } = await app.open();
     await containersPage(page);
     const theme = () => page.evaluate('document.documentElement.dataset.theme ?? "system"');
     expect(await theme()).toBe('system');
@@ -287,16 +216,15 @@ describe('the web app', () => {
   it('Ctrl+K reaches a container by typing part of its name, and runs a quick action on it', async () => {
     const name = `${prefix}-palette`;
     run(name);
-    const { context, page, errors } = await open();
+    const { context, page, errors } = await app.open();
     await containersPage(page);
     await page.keyboard.press('Control+K');
     const palette = page.getByRole('dialog', { name: 'Command palette' });
     await palette.getByLabel('Command').fill(`${prefix}-pal`);
     await palette.getByRole('option', { name: new RegExp(`^${name}`) }).waitFor();
-    await screenshot(page, 'palette-light');
-    expect(await seriousViolations(page)).toEqual([]);
+    await screenshotAndAudit(page, 'palette-light');
     await page.keyboard.press('Enter');
-    await page.waitForURL(`${base}/containers/${name}`);
+    await page.waitForURL(`${app.base}/containers/${name}`);
     await page.getByRole('heading', { name }).waitFor();
     expect(await palette.isVisible()).toBe(false);
 
@@ -312,7 +240,7 @@ describe('the web app', () => {
   });
 
   it('offers a viewer no actions in the palette, only places to go', async () => {
-    const { context, page } = await open({ as: 'vera' });
+    const { context, page } = await app.open({ as: 'vera' });
     await containersPage(page);
     await page.getByRole('button', { name: /^Search or jump to/ }).click();
     const palette = page.getByRole('dialog', { name: 'Command palette' });
@@ -322,26 +250,25 @@ describe('the web app', () => {
     // A project: the list, filtered to it.
     await palette.getByLabel('Command').fill(`project ${project}`);
     await palette.getByRole('option', { name: `Project ${project}` }).click();
-    await page.waitForURL(`${base}/`);
+    await page.waitForURL(`${app.base}/`);
     expect(await page.getByLabel('Filter containers').inputValue()).toBe(project);
-    await row(page, `${project}-db-1`).waitFor();
-    expect(await row(page, `${prefix}-solo`).count()).toBe(0);
+    await rowWith(page, `${project}-db-1`).waitFor();
+    expect(await rowWith(page, `${prefix}-solo`).count()).toBe(0);
     await context.close();
   });
 
   it('? lists the shortcuts; g then c goes to the containers; / focuses the filter', async () => {
-    const { context, page, errors } = await open();
-    await page.goto(`${base}/no-such-page`);
+    const { context, page, errors } = await app.open();
+    await page.goto(`${app.base}/no-such-page`);
     await page.getByRole('heading', { name: 'Nothing here' }).waitFor();
     await page.keyboard.press('?');
     const sheet = page.getByRole('dialog', { name: 'Keyboard shortcuts' });
     await sheet.getByText('Go to Containers').waitFor();
-    await screenshot(page, 'shortcuts-light');
-    expect(await seriousViolations(page)).toEqual([]);
+    await screenshotAndAudit(page, 'shortcuts-light');
     await page.keyboard.press('Escape');
     await page.keyboard.press('g');
     await page.keyboard.press('c');
-    await page.waitForURL(`${base}/`);
+    await page.waitForURL(`${app.base}/`);
     await page.getByRole('heading', { name: 'Containers' }).waitFor();
     await page.keyboard.press('/');
     expect(await page.evaluate('document.activeElement?.getAttribute("aria-label")')).toBe(
@@ -356,7 +283,7 @@ describe('the web app', () => {
   });
 
   it('changes the theme from the palette, and the switch follows', async () => {
-    const { context, page, errors } = await open();
+    const { context, page, errors } = await app.open();
     await containersPage(page);
     await page.keyboard.press('Control+K');
     const palette = page.getByRole('dialog', { name: 'Command palette' });
@@ -368,7 +295,7 @@ describe('the web app', () => {
     await palette.getByLabel('Command').fill(prefix);
     await screenshot(page, 'palette-dark');
     await context.close();
-    const narrow = await open({ width: 390, height: 844 });
+    const narrow = await app.open({ width: 390, height: 844 });
     await containersPage(narrow.page);
     await narrow.page.getByRole('button', { name: /^Search or jump to/ }).click();
     await narrow.page
@@ -380,33 +307,25 @@ describe('the web app', () => {
     await narrow.context.close();
   });
 
-  it.each([
-    ['light', { colorScheme: 'light' }],
-    ['dark', { colorScheme: 'dark' }],
-    ['390-light', { width: 390, height: 844, colorScheme: 'light' }],
-    ['390-dark', { width: 390, height: 844, colorScheme: 'dark' }],
-  ] as const)(
+  it.each(LOOKS)(
     'has no serious accessibility violations: %s (with screenshots)',
-    async (label, options) => {
-      const login = await open({ ...options, as: null });
-      await login.page.goto(base);
+    async (label, look) => {
+      const login = await app.open({ ...look, as: null });
+      await login.page.goto(app.base);
       await login.page.getByLabel('Username').waitFor();
-      if (label !== 'light') await screenshot(login.page, `login-${label}`);
-      expect(await seriousViolations(login.page)).toEqual([]);
+      await screenshotAndAudit(login.page, `login-${label}`);
       await login.context.close();
 
-      const { context, page, errors } = await open(options);
+      const { context, page, errors } = await app.open(look);
       await containersPage(page);
       await filterOurs(page);
-      await row(page, `${project}-web-1`).waitFor();
-      await screenshot(page, `containers-${label}`);
-      expect(await seriousViolations(page)).toEqual([]);
+      await rowWith(page, `${project}-web-1`).waitFor();
+      await screenshotAndAudit(page, `containers-${label}`);
       if (label.startsWith('390')) {
         // The rail folds into a menu.
         await page.getByRole('button', { name: 'Menu' }).click();
         await page.getByRole('navigation', { name: 'Pages' }).getByRole('link').first().waitFor();
-        await screenshot(page, `menu-${label}`);
-        expect(await seriousViolations(page)).toEqual([]);
+        await screenshotAndAudit(page, `menu-${label}`);
       }
       expect(errors).toEqual([]);
       await context.close();

@@ -6,15 +6,9 @@
  * accessibility and screenshots in light, dark and at 390 px.
  */
 import { spawnSync } from 'node:child_process';
-import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
+import type { Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  launchChromium,
-  screenshot,
-  seriousViolations,
-  watchForErrors,
-} from '../support/browser.js';
-import { CLI, Dwi, seededDataDir, TEST_ADMIN_PASSWORD } from '../support/dwi.js';
+import { screenshot } from '../support/browser.js';
 import {
   dockerCli,
   startTestEngine,
@@ -22,41 +16,18 @@ import {
   TEST_IMAGE,
   type TestEngine,
 } from '../support/engine.js';
-import { freePort, request } from '../support/http.js';
+import { LOOKS, rowWith, screenshotAndAudit, testUser, WebApp } from '../support/web-session.js';
 
-const VIEWER_PASSWORD = 'viewer password, long enough';
 const APP_TAG = 'e2e/app:1';
 
 let engine: TestEngine;
-let dwi: Dwi;
-let base: string;
-let browser: Browser;
+let app: WebApp;
 /** The image `docker commit` made without a tag. */
 let danglingId: string;
-const cookies: Record<'admin' | 'vera', string> = { admin: '', vera: '' };
 const docker = (...args: string[]) => dockerCli(engine, args);
-
-async function sessionCookie(username: string, password: string): Promise<string> {
-  const reply = await request(`${base}/api/auth/login`, {
-    auth: false,
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ username, password }),
-  });
-  const cookie = /dwi_session=([^;]+)/.exec(String(reply.headers['set-cookie']))?.[1];
-  if (reply.status !== 200 || cookie === undefined) throw new Error(`login failed: ${reply.body}`);
-  return cookie;
-}
 
 beforeAll(async () => {
   engine = await startTestEngine();
-  const dataDir = await seededDataDir();
-  const add = spawnSync(
-    process.execPath,
-    [CLI, 'user', 'add', 'vera', '--role', 'viewer', '--password-stdin', '--data-dir', dataDir],
-    { input: `${VIEWER_PASSWORD}\n`, encoding: 'utf8' },
-  );
-  if (add.status !== 0) throw new Error(`user add failed: ${add.stderr}`);
   docker('run', '-d', '--init', '--name', 'runner', TEST_IMAGE, 'sleep', '600');
   // Stopped, each its way: exited with a code, and created but never started.
   docker('run', '-d', '--name', 'finished', TEST_IMAGE, 'sh', '-c', 'exit 3');
@@ -66,68 +37,33 @@ beforeAll(async () => {
   docker('create', '--name', 'app-user', APP_TAG, 'true');
   // `docker commit` without a name makes an image without a tag.
   danglingId = docker('commit', 'runner');
-  const port = await freePort();
-  base = `http://127.0.0.1:${port}`;
-  dwi = await Dwi.start(['-b', `127.0.0.1:${port}`], {
-    env: { DWI_DATA_DIR: dataDir, DWI_DOCKER_HOST: engine.host },
-    waitMs: 60_000,
+  app = await WebApp.start({
+    users: [testUser('vera', 'viewer')],
+    env: { DWI_DOCKER_HOST: engine.host },
   });
-  cookies.admin = await sessionCookie('admin', TEST_ADMIN_PASSWORD);
-  cookies.vera = await sessionCookie('vera', VIEWER_PASSWORD);
-  browser = await launchChromium();
   // Two engines (this file's and the run's), dwi and Chromium start here, beside other files.
 }, 180_000);
 
 afterAll(async () => {
-  await dwi?.stop();
+  // dwi first: it holds a connection to this engine.
+  await app?.stop();
   if (engine !== undefined) await stopTestEngine(engine);
 });
 
-interface Session {
-  context: BrowserContext;
-  page: Page;
-  errors: string[];
-}
-
-async function open(
-  options: {
-    as?: 'admin' | 'vera';
-    width?: number;
-    height?: number;
-    colorScheme?: 'light' | 'dark';
-  } = {},
-): Promise<Session> {
-  const context = await browser.newContext({
-    viewport: { width: options.width ?? 1280, height: options.height ?? 800 },
-    colorScheme: options.colorScheme ?? 'light',
-  });
-  await context.addCookies([
-    {
-      name: 'dwi_session',
-      value: cookies[options.as ?? 'admin'],
-      url: base,
-      httpOnly: true,
-      sameSite: 'Strict',
-    },
-  ]);
-  const page = await context.newPage();
-  return { context, page, errors: watchForErrors(page) };
-}
-
 async function imagesPage(page: Page): Promise<void> {
-  await page.goto(`${base}/images`);
+  await page.goto(`${app.base}/images`);
   await page.getByRole('heading', { name: 'Images' }).waitFor();
   await page.getByRole('table', { name: 'Images' }).waitFor();
 }
 
 async function prunePage(page: Page): Promise<void> {
-  await page.goto(`${base}/prune`);
+  await page.goto(`${app.base}/prune`);
   await page.getByRole('heading', { name: 'Prune', exact: true }).waitFor();
 }
 
 const shortId = (id: string) => id.replace(/^sha256:/, '').slice(0, 12);
 const imageRow = (page: Page, text: string) =>
-  page.getByRole('table', { name: 'Images' }).getByRole('row').filter({ hasText: text });
+  rowWith(page.getByRole('table', { name: 'Images' }), text);
 const imageExists = (ref: string) =>
   spawnSync('docker', ['-H', engine.host, 'image', 'inspect', ref]).status === 0;
 /** The item rows of a prune table (its header row has no index). */
@@ -159,24 +95,17 @@ const stoppedContainers = () =>
 
 // First, while the engine holds dangling images and stopped containers to show.
 describe('looks and accessibility', () => {
-  it.each([
-    ['light', { colorScheme: 'light' }],
-    ['dark', { colorScheme: 'dark' }],
-    ['390-light', { width: 390, height: 844, colorScheme: 'light' }],
-    ['390-dark', { width: 390, height: 844, colorScheme: 'dark' }],
-  ] as const)(
+  it.each(LOOKS)(
     'has no serious accessibility violations: %s (with screenshots)',
-    async (label, options) => {
-      const { context, page, errors } = await open(options);
+    async (label, look) => {
+      const { context, page, errors } = await app.open(look);
       await imagesPage(page);
       await imageRow(page, TEST_IMAGE).waitFor();
-      await screenshot(page, `images-${label}`);
-      expect(await seriousViolations(page)).toEqual([]);
+      await screenshotAndAudit(page, `images-${label}`);
       await prunePage(page);
       await page.getByRole('radio', { name: 'Stopped containers' }).check();
       await page.getByRole('table', { name: 'Would be removed' }).waitFor();
-      await screenshot(page, `prune-${label}`);
-      expect(await seriousViolations(page)).toEqual([]);
+      await screenshotAndAudit(page, `prune-${label}`);
       expect(errors).toEqual([]);
       await context.close();
     },
@@ -185,7 +114,7 @@ describe('looks and accessibility', () => {
 
 describe('the Images page', () => {
   it('shows a dangling image as such, and each image with the containers using it, live', async () => {
-    const { context, page, errors } = await open();
+    const { context, page, errors } = await app.open();
     await imagesPage(page);
     const dangling = imageRow(page, shortId(danglingId));
     expect(await dangling.textContent()).toContain('dangling');
@@ -215,7 +144,7 @@ describe('the Images page', () => {
   });
 
   it('asks before deleting, says what will happen, and deletes only when confirmed', async () => {
-    const { context, page, errors } = await open();
+    const { context, page, errors } = await app.open();
     await imagesPage(page);
     const name = shortId(danglingId);
     const dialog = page.getByRole('dialog', { name: `Delete ${name}?` });
@@ -225,8 +154,7 @@ describe('the Images page', () => {
     await dialog.waitFor();
     expect(await dialog.textContent()).toContain('Deletes the dangling image');
     expect(await page.evaluate('document.activeElement?.textContent')).toBe('Cancel');
-    expect(await seriousViolations(page)).toEqual([]);
-    await screenshot(page, 'images-confirm-light');
+    await screenshotAndAudit(page, 'images-confirm-light');
     await page.keyboard.press('Escape');
     await dialog.waitFor({ state: 'hidden' });
     expect(imageExists(danglingId)).toBe(true);
@@ -246,7 +174,7 @@ describe('the Images page', () => {
   });
 
   it('deletes an image a stopped container uses only with force, and says so first', async () => {
-    const { context, page, errors } = await open();
+    const { context, page, errors } = await app.open();
     await imagesPage(page);
     const dialog = page.getByRole('dialog', { name: `Delete ${APP_TAG}?` });
     await imageRow(page, APP_TAG)
@@ -293,7 +221,7 @@ describe('the Images page', () => {
 
 describe('the Prune page', () => {
   it('previews exactly the stopped containers the engine holds, and removes exactly those', async () => {
-    const { context, page, errors } = await open();
+    const { context, page, errors } = await app.open();
     await prunePage(page);
     await page.getByRole('radio', { name: 'Stopped containers' }).check();
     const stopped = stoppedContainers();
@@ -302,8 +230,7 @@ describe('the Prune page', () => {
     await preview.waitFor();
     expect((await itemNames(preview)).sort()).toEqual(stopped);
     expect(await preview.textContent()).toContain('exited (3)');
-    await screenshot(page, 'prune-preview-light');
-    expect(await seriousViolations(page)).toEqual([]);
+    await screenshotAndAudit(page, 'prune-preview-light');
 
     await page.getByRole('button', { name: /^Remove 4 items/ }).click();
     const dialog = page.getByRole('dialog', { name: 'Remove 4 containers?' });
@@ -327,8 +254,7 @@ describe('the Prune page', () => {
 
     await page.getByRole('button', { name: 'Preview again' }).click();
     await page.getByRole('heading', { name: 'Nothing to prune' }).waitFor();
-    await screenshot(page, 'prune-empty-light');
-    expect(await seriousViolations(page)).toEqual([]);
+    await screenshotAndAudit(page, 'prune-empty-light');
     expect(errors).toEqual([]);
     await context.close();
   });
@@ -336,7 +262,7 @@ describe('the Prune page', () => {
 
 describe('a viewer', () => {
   it('is offered no delete and no prune', async () => {
-    const { context, page, errors } = await open({ as: 'vera' });
+    const { context, page, errors } = await app.open({ as: 'vera' });
     await imagesPage(page);
     await imageRow(page, TEST_IMAGE).waitFor();
     const labels = await page
@@ -351,7 +277,7 @@ describe('a viewer', () => {
     expect(await rail.getByRole('link', { name: 'Images' }).count()).toBe(1);
     expect(await rail.getByRole('link', { name: 'Prune' }).count()).toBe(0);
     // A typed address still finds no prune to run.
-    await page.goto(`${base}/prune`);
+    await page.goto(`${app.base}/prune`);
     await page.getByRole('heading', { name: 'Prune is for admins' }).waitFor();
     expect(await page.getByRole('group', { name: 'What to prune' }).count()).toBe(0);
     expect(errors).toEqual([]);

@@ -2,7 +2,8 @@
  * A modal confirmation on the native <dialog>: focus is trapped and restored by the browser,
  * Esc cancels, and the safe button has the focus when it opens.
  */
-import { useEffect, useId, useRef } from 'react';
+import { useId, useRef } from 'react';
+import { useModalDialog } from './use-modal-dialog.js';
 import styles from './dialog.module.css';
 
 export interface Confirmation {
@@ -21,17 +22,9 @@ export function ConfirmDialog({
   request: Confirmation | null;
   onClose: () => void;
 }) {
-  const dialog = useRef<HTMLDialogElement>(null);
   const cancel = useRef<HTMLButtonElement>(null);
+  const dialog = useModalDialog(request !== null, () => cancel.current?.focus());
   const id = useId();
-  useEffect(() => {
-    const element = dialog.current;
-    if (element === null) return;
-    if (request !== null && !element.open) {
-      element.showModal();
-      cancel.current?.focus();
-    } else if (request === null && element.open) element.close();
-  }, [request]);
 
   return (
     <dialog

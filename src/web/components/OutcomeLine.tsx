@@ -1,6 +1,7 @@
 /** The last action's progress, result or error, with its request id, until dismissed. */
 import { CopyButton } from './CopyButton.js';
 import { Icon } from './Icon.js';
+import { Spinner } from './Spinner.js';
 import { clockTime } from '../lib/format.js';
 import { dismissOutcome, useOutcome } from '../lib/outcomes.js';
 import styles from './outcome.module.css';
@@ -8,24 +9,28 @@ import styles from './outcome.module.css';
 export function OutcomeLine({
   outcomeKey,
   compact = false,
+  wrap = false,
 }: {
   outcomeKey: string;
+  /** In a line of other things (a group's header): it takes a line of its own. */
   compact?: boolean;
+  /** The message wraps, rather than being cut short with its whole text in a tooltip. */
+  wrap?: boolean;
 }) {
   const outcome = useOutcome(outcomeKey);
   if (outcome === undefined) return null;
   return (
     <div
-      className={`${styles.outcome} ${compact ? styles.outcomeCompact : ''}`}
+      className={`${styles.outcome} ${compact ? styles.outcomeCompact : ''} ${wrap ? styles.outcomeWrap : ''}`}
       data-outcome={outcome.state}
       role={outcome.state === 'error' ? 'alert' : 'status'}
     >
       {outcome.state === 'pending' ? (
-        <span className={styles.spinner} aria-hidden="true" />
+        <Spinner />
       ) : (
         <Icon name={outcome.state === 'success' ? 'check' : 'alert'} size={14} />
       )}
-      <span className={styles.outcomeMessage} title={outcome.message}>
+      <span className={styles.outcomeMessage} title={wrap ? undefined : outcome.message}>
         {outcome.message}
       </span>
       {outcome.state !== 'pending' && (

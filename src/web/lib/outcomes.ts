@@ -1,7 +1,8 @@
 /**
- * What the last action on a container (by name: a rebuild changes the id) or a project did:
- * in progress, done or failed, with the server's request id. It stays on the row until
- * dismissed or replaced; nothing vanishes by itself.
+ * What the last action on a container (by name: a rebuild changes the id), a project
+ * (`project:<name>`) or an image (`image:<id>`) did: in progress, done or failed, with the
+ * server's request id. It stays on the row until dismissed or replaced; nothing vanishes by
+ * itself. A store outside React, so a row scrolled out of a virtual table and back still shows it.
  */
 import { useCallback, useSyncExternalStore } from 'react';
 import { ApiFailure } from './api.js';
@@ -17,7 +18,7 @@ export interface Outcome {
 const outcomes = new Map<string, Outcome>();
 const listeners = new Set<() => void>();
 
-function set(key: string, outcome: Outcome | undefined): void {
+export function setOutcome(key: string, outcome: Outcome | undefined): void {
   if (outcome === undefined) outcomes.delete(key);
   else outcomes.set(key, outcome);
   for (const listener of listeners) listener();
@@ -35,7 +36,7 @@ export function useOutcome(key: string): Outcome | undefined {
   );
 }
 
-export const dismissOutcome = (key: string) => set(key, undefined);
+export const dismissOutcome = (key: string) => setOutcome(key, undefined);
 
 export const outcomeOf = (key: string): Outcome | undefined => outcomes.get(key);
 
@@ -45,15 +46,20 @@ export async function track(
   doing: string,
   run: (progress: (step: string) => void) => Promise<{ message: string; requestId: string | null }>,
 ): Promise<void> {
-  set(key, { state: 'pending', message: `${doing}…`, requestId: null, at: Date.now() });
+  setOutcome(key, { state: 'pending', message: `${doing}…`, requestId: null, at: Date.now() });
   try {
     const { message, requestId } = await run((step) =>
-      set(key, { state: 'pending', message: `${doing}: ${step}`, requestId: null, at: Date.now() }),
+      setOutcome(key, {
+        state: 'pending',
+        message: `${doing}: ${step}`,
+        requestId: null,
+        at: Date.now(),
+      }),
     );
-    set(key, { state: 'success', message, requestId, at: Date.now() });
+    setOutcome(key, { state: 'success', message, requestId, at: Date.now() });
   } catch (err) {
     const failure = err instanceof ApiFailure ? err : undefined;
-    set(key, {
+    setOutcome(key, {
       state: 'error',
       message: failure?.message ?? (err as Error).message,
       requestId: failure?.requestId ?? null,

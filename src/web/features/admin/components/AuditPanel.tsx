@@ -6,16 +6,26 @@
 import { useState, type FormEvent } from 'react';
 import type { AuditEntry } from '../../../../shared/api.js';
 import { CopyButton } from '../../../components/CopyButton.js';
+import { InputField, SelectField } from '../../../components/Field.js';
 import { clockTime } from '../../../lib/format.js';
 import { useSocketStatus } from '../../../lib/live.js';
 import { usePersistentState } from '../../../lib/storage.js';
 import { arrivedLive, useAuditPages } from '../api/audit.js';
 import { isAuditFilter, NO_FILTER, type AuditFilter } from '../lib/audit-filter.js';
-import { errorNotice, NoticeLine } from './Notice.js';
-import { Field } from './Field.js';
+import { AdminTable, Loaded, Panel, type AdminColumn } from './Panel.js';
 import styles from './admin.module.css';
 
 const RESULTS: Array<AuditFilter['result']> = ['', 'success', 'failure', 'denied'];
+
+const COLUMNS: AdminColumn[] = [
+  'Time',
+  'User',
+  'Action',
+  'Result',
+  { label: 'Detail', wide: true },
+  { label: 'Source', wide: true },
+  { label: 'Request', wide: true },
+];
 
 export function AuditPanel() {
   const [filter, setFilter] = usePersistentState<AuditFilter>(
@@ -37,77 +47,49 @@ export function AuditPanel() {
     setDraft((current) => ({ ...current, [key]: value }));
 
   return (
-    <section aria-labelledby="audit-title" className={styles.panel}>
-      <div className={styles.panelHeader}>
-        <h2 id="audit-title">Audit log</h2>
+    <Panel
+      id="audit"
+      title="Audit log"
+      aside={
         <span className={styles.live} data-live={socket.state === 'connected'}>
           {socket.state === 'connected'
             ? 'New rows appear as they are written'
             : 'Not live: reconnecting…'}
         </span>
-      </div>
+      }
+    >
       <form className={styles.filters} onSubmit={apply} aria-label="Audit filters">
-        <Field label="User">
-          {(id) => (
-            <input
-              id={id}
-              className="input"
-              value={draft.username}
-              maxLength={64}
-              onChange={(event) => field('username', event.target.value)}
-            />
-          )}
-        </Field>
-        <Field label="Action contains">
-          {(id) => (
-            <input
-              id={id}
-              className="input"
-              value={draft.action}
-              maxLength={300}
-              placeholder="/api/users, DELETE…"
-              onChange={(event) => field('action', event.target.value)}
-            />
-          )}
-        </Field>
-        <Field label="Result">
-          {(id) => (
-            <select
-              id={id}
-              className="input"
-              value={draft.result}
-              onChange={(event) => field('result', event.target.value as AuditFilter['result'])}
-            >
-              {RESULTS.map((result) => (
-                <option key={result} value={result}>
-                  {result || 'any'}
-                </option>
-              ))}
-            </select>
-          )}
-        </Field>
-        <Field label="From">
-          {(id) => (
-            <input
-              id={id}
-              className="input"
-              type="datetime-local"
-              value={draft.since}
-              onChange={(event) => field('since', event.target.value)}
-            />
-          )}
-        </Field>
-        <Field label="Until">
-          {(id) => (
-            <input
-              id={id}
-              className="input"
-              type="datetime-local"
-              value={draft.until}
-              onChange={(event) => field('until', event.target.value)}
-            />
-          )}
-        </Field>
+        <InputField
+          label="User"
+          value={draft.username}
+          maxLength={64}
+          onChange={(value) => field('username', value)}
+        />
+        <InputField
+          label="Action contains"
+          value={draft.action}
+          maxLength={300}
+          placeholder="/api/users, DELETE…"
+          onChange={(value) => field('action', value)}
+        />
+        <SelectField
+          label="Result"
+          value={draft.result}
+          options={RESULTS.map((result) => ({ value: result, label: result || 'any' }))}
+          onChange={(value) => field('result', value)}
+        />
+        <InputField
+          label="From"
+          type="datetime-local"
+          value={draft.since}
+          onChange={(value) => field('since', value)}
+        />
+        <InputField
+          label="Until"
+          type="datetime-local"
+          value={draft.until}
+          onChange={(value) => field('until', value)}
+        />
         <div className={styles.filterButtons}>
           <button type="submit" className="button primary">
             Apply
@@ -125,55 +107,34 @@ export function AuditPanel() {
           </button>
         </div>
       </form>
-      {pages.isError ? (
-        <NoticeLine notice={errorNotice(pages.error)} onDismiss={() => void pages.refetch()} />
-      ) : pages.isPending ? (
-        <p aria-busy="true">Loading the audit log…</p>
-      ) : rows.length === 0 ? (
-        <p className={styles.hint}>
-          {filtered ? 'No row matches these filters.' : 'Nothing audited yet.'}
-        </p>
-      ) : (
-        <>
-          <div className={styles.tableWrap}>
-            <table className={styles.table} aria-label="Audit rows, newest first">
-              <thead>
-                <tr>
-                  <th scope="col">Time</th>
-                  <th scope="col">User</th>
-                  <th scope="col">Action</th>
-                  <th scope="col">Result</th>
-                  <th scope="col" className={styles.wide}>
-                    Detail
-                  </th>
-                  <th scope="col" className={styles.wide}>
-                    Source
-                  </th>
-                  <th scope="col" className={styles.wide}>
-                    Request
-                  </th>
-                </tr>
-              </thead>
-              <tbody>
+      <Loaded read={pages} loading="Loading the audit log…">
+        {() =>
+          rows.length === 0 ? (
+            <p className={styles.hint}>
+              {filtered ? 'No row matches these filters.' : 'Nothing audited yet.'}
+            </p>
+          ) : (
+            <>
+              <AdminTable label="Audit rows, newest first" columns={COLUMNS}>
                 {rows.map((row) => (
                   <AuditRow key={row.id} row={row} />
                 ))}
-              </tbody>
-            </table>
-          </div>
-          {pages.hasNextPage && (
-            <button
-              type="button"
-              className="button"
-              disabled={pages.isFetchingNextPage}
-              onClick={() => void pages.fetchNextPage()}
-            >
-              {pages.isFetchingNextPage ? 'Loading…' : 'Load older rows'}
-            </button>
-          )}
-        </>
-      )}
-    </section>
+              </AdminTable>
+              {pages.hasNextPage && (
+                <button
+                  type="button"
+                  className="button"
+                  disabled={pages.isFetchingNextPage}
+                  onClick={() => void pages.fetchNextPage()}
+                >
+                  {pages.isFetchingNextPage ? 'Loading…' : 'Load older rows'}
+                </button>
+              )}
+            </>
+          )
+        }
+      </Loaded>
+    </Panel>
   );
 }
 

@@ -5,8 +5,9 @@
 import { useState, type FormEvent } from 'react';
 import { LOG_LEVELS } from '../../../../shared/api.js';
 import { useLogLevels, useSetLogLevel } from '../api/log-levels.js';
+import { SelectField } from '../../../components/Field.js';
 import { errorNotice, NoticeLine, type Notice } from './Notice.js';
-import { Field } from './Field.js';
+import { ACTIONS_COLUMN, AdminTable, Loaded, Panel } from './Panel.js';
 import styles from './admin.module.css';
 
 const DURATIONS: Array<[label: string, seconds: number | undefined]> = [
@@ -43,59 +44,20 @@ export function LoggingPanel() {
   const names = Object.keys(levels.data ?? {});
 
   return (
-    <section aria-labelledby="logging-title" className={styles.panel}>
-      <div className={styles.panelHeader}>
-        <h2 id="logging-title">Log levels</h2>
-      </div>
+    <Panel id="logging" title="Log levels">
       <p className={styles.hint}>
         Changes apply to every worker at once. With a duration the level goes back to the
         configuration’s by itself.
       </p>
       <form className={styles.filters} onSubmit={submit} aria-label="Change a log level">
-        <Field label="Logger">
-          {(id) => (
-            <select
-              id={id}
-              className="input"
-              value={logger}
-              onChange={(event) => setLogger(event.target.value)}
-            >
-              {names.map((name) => (
-                <option key={name}>{name}</option>
-              ))}
-            </select>
-          )}
-        </Field>
-        <Field label="Level">
-          {(id) => (
-            <select
-              id={id}
-              className="input"
-              value={level}
-              onChange={(event) => setLevel(event.target.value)}
-            >
-              {LOG_LEVELS.map((name) => (
-                <option key={name}>{name}</option>
-              ))}
-            </select>
-          )}
-        </Field>
-        <Field label="For">
-          {(id) => (
-            <select
-              id={id}
-              className="input"
-              value={duration}
-              onChange={(event) => setDuration(Number(event.target.value))}
-            >
-              {DURATIONS.map(([label], index) => (
-                <option key={label} value={index}>
-                  {label}
-                </option>
-              ))}
-            </select>
-          )}
-        </Field>
+        <SelectField label="Logger" value={logger} options={names} onChange={setLogger} />
+        <SelectField label="Level" value={level} options={LOG_LEVELS} onChange={setLevel} />
+        <SelectField
+          label="For"
+          value={duration}
+          options={DURATIONS.map(([label], index) => ({ value: index, label }))}
+          onChange={setDuration}
+        />
         <div className={styles.filterButtons}>
           <button type="submit" className="button primary" disabled={change.isPending}>
             Set level
@@ -103,50 +65,32 @@ export function LoggingPanel() {
         </div>
       </form>
       <NoticeLine notice={notice} onDismiss={() => setNotice(null)} />
-      {levels.isError ? (
-        <NoticeLine notice={errorNotice(levels.error)} onDismiss={() => void levels.refetch()} />
-      ) : levels.isPending ? (
-        <p aria-busy="true">Loading the levels…</p>
-      ) : (
-        <div className={styles.tableWrap}>
-          <table className={styles.table}>
-            <thead>
-              <tr>
-                <th scope="col">Logger</th>
-                <th scope="col">Level</th>
-                <th scope="col">
-                  <span className="visually-hidden">Actions</span>
+      <Loaded read={levels} loading="Loading the levels…">
+        {(byLogger) => (
+          <AdminTable columns={['Logger', 'Level', ACTIONS_COLUMN]}>
+            {Object.entries(byLogger).map(([name, current]) => (
+              <tr key={name}>
+                <th scope="row">
+                  <code>{name}</code>
                 </th>
+                <td>{current}</td>
+                <td className={styles.actions}>
+                  <button
+                    type="button"
+                    className="button small"
+                    aria-label={`Reset ${name} to the configured level`}
+                    onClick={() =>
+                      run({ logger: name, level: null }, `${name} is back at its configured level.`)
+                    }
+                  >
+                    Reset
+                  </button>
+                </td>
               </tr>
-            </thead>
-            <tbody>
-              {Object.entries(levels.data).map(([name, current]) => (
-                <tr key={name}>
-                  <th scope="row">
-                    <code>{name}</code>
-                  </th>
-                  <td>{current}</td>
-                  <td className={styles.actions}>
-                    <button
-                      type="button"
-                      className="button small"
-                      aria-label={`Reset ${name} to the configured level`}
-                      onClick={() =>
-                        run(
-                          { logger: name, level: null },
-                          `${name} is back at its configured level.`,
-                        )
-                      }
-                    >
-                      Reset
-                    </button>
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      )}
-    </section>
+            ))}
+          </AdminTable>
+        )}
+      </Loaded>
+    </Panel>
   );
 }

@@ -7,13 +7,33 @@ import { useState } from 'react';
 import { ROLES, type Role } from '../../../../shared/auth.js';
 import type { Token } from '../../../../shared/users.js';
 import { ConfirmDialog, type Confirmation } from '../../../components/ConfirmDialog.js';
+import { InputField, SelectField } from '../../../components/Field.js';
+import { FormDialog } from '../../../components/FormDialog.js';
 import { clockTime } from '../../../lib/format.js';
 import { useSession } from '../../../lib/session.js';
 import { useCreateToken, useRevokeToken, useTokens, useUsers } from '../api/users.js';
-import { FormDialog } from './FormDialog.js';
 import { errorNotice, NoticeLine, type Notice } from './Notice.js';
-import { Field } from './Field.js';
+import {
+  ACTIONS_COLUMN,
+  AdminTable,
+  Loaded,
+  Panel,
+  type AdminColumn,
+  type ChangeDialogProps,
+} from './Panel.js';
 import styles from './admin.module.css';
+
+const COLUMNS: AdminColumn[] = [
+  'Name',
+  'User',
+  'Role',
+  'State',
+  { label: 'Id', wide: true },
+  { label: 'Created', wide: true },
+  { label: 'Expires', wide: true },
+  { label: 'Last used', wide: true },
+  ACTIONS_COLUMN,
+];
 
 const EXPIRIES: Array<[label: string, days: number | null]> = [
   ['30 days', 30],
@@ -49,52 +69,29 @@ export function TokensPanel() {
     });
 
   return (
-    <section aria-labelledby="tokens-title" className={styles.panel}>
-      <div className={styles.panelHeader}>
-        <h2 id="tokens-title">API tokens</h2>
+    <Panel
+      id="tokens"
+      title="API tokens"
+      aside={
         <button type="button" className="button primary" onClick={() => setCreating(true)}>
           Create token
         </button>
-      </div>
+      }
+    >
       <p className={styles.hint}>
         Send a token as <code>Authorization: Bearer dwi_…</code>, or as <code>auth.token</code> in a
         Socket.IO handshake.
       </p>
       <NoticeLine notice={notice} onDismiss={() => setNotice(null)} />
-      {tokens.isError ? (
-        <NoticeLine notice={errorNotice(tokens.error)} onDismiss={() => void tokens.refetch()} />
-      ) : tokens.isPending ? (
-        <p aria-busy="true">Loading tokens…</p>
-      ) : tokens.data.length === 0 ? (
-        <p className={styles.hint}>No tokens yet. Create one for a script or another service.</p>
-      ) : (
-        <div className={styles.tableWrap}>
-          <table className={styles.table}>
-            <thead>
-              <tr>
-                <th scope="col">Name</th>
-                <th scope="col">User</th>
-                <th scope="col">Role</th>
-                <th scope="col">State</th>
-                <th scope="col" className={styles.wide}>
-                  Id
-                </th>
-                <th scope="col" className={styles.wide}>
-                  Created
-                </th>
-                <th scope="col" className={styles.wide}>
-                  Expires
-                </th>
-                <th scope="col" className={styles.wide}>
-                  Last used
-                </th>
-                <th scope="col">
-                  <span className="visually-hidden">Actions</span>
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {[...tokens.data].reverse().map((token) => {
+      <Loaded read={tokens} loading="Loading tokens…">
+        {(list) =>
+          list.length === 0 ? (
+            <p className={styles.hint}>
+              No tokens yet. Create one for a script or another service.
+            </p>
+          ) : (
+            <AdminTable columns={COLUMNS}>
+              {[...list].reverse().map((token) => {
                 const state = stateOf(token, tokens.dataUpdatedAt);
                 return (
                   <tr key={token.id} data-state={state}>
@@ -131,10 +128,10 @@ export function TokensPanel() {
                   </tr>
                 );
               })}
-            </tbody>
-          </table>
-        </div>
-      )}
+            </AdminTable>
+          )
+        }
+      </Loaded>
       <CreateTokenDialog
         open={creating}
         onClose={() => setCreating(false)}
@@ -144,19 +141,11 @@ export function TokensPanel() {
         }}
       />
       <ConfirmDialog request={confirmation} onClose={() => setConfirmation(null)} />
-    </section>
+    </Panel>
   );
 }
 
-function CreateTokenDialog({
-  open,
-  onClose,
-  onDone,
-}: {
-  open: boolean;
-  onClose: () => void;
-  onDone: (notice: Notice) => void;
-}) {
+function CreateTokenDialog({ open, onClose, onDone }: ChangeDialogProps) {
   const users = useUsers();
   const me = useSession()?.username ?? '';
   const create = useCreateToken();
@@ -205,65 +194,34 @@ function CreateTokenDialog({
         )
       }
     >
-      <Field label="Name">
-        {(id) => (
-          <input
-            id={id}
-            className="input"
-            maxLength={100}
-            placeholder={`${owner} token`}
-            value={name}
-            onChange={(event) => setName(event.target.value)}
-          />
-        )}
-      </Field>
-      <Field label="User">
-        {(id) => (
-          <select
-            id={id}
-            className="input"
-            value={owner}
-            onChange={(event) => setUsername(event.target.value)}
-          >
-            {(users.data ?? []).map((user) => (
-              <option key={user.username} value={user.username}>
-                {user.username} ({user.role})
-              </option>
-            ))}
-          </select>
-        )}
-      </Field>
-      <Field label="Role">
-        {(id) => (
-          <select
-            id={id}
-            className="input"
-            value={role && roles.includes(role) ? role : ''}
-            onChange={(event) => setRole(event.target.value as Role | '')}
-          >
-            <option value="">the user’s ({ownerRole})</option>
-            {roles.map((r) => (
-              <option key={r}>{r}</option>
-            ))}
-          </select>
-        )}
-      </Field>
-      <Field label="Expires after">
-        {(id) => (
-          <select
-            id={id}
-            className="input"
-            value={expiry}
-            onChange={(event) => setExpiry(Number(event.target.value))}
-          >
-            {EXPIRIES.map(([label], index) => (
-              <option key={label} value={index}>
-                {label}
-              </option>
-            ))}
-          </select>
-        )}
-      </Field>
+      <InputField
+        label="Name"
+        maxLength={100}
+        placeholder={`${owner} token`}
+        value={name}
+        onChange={setName}
+      />
+      <SelectField
+        label="User"
+        value={owner}
+        options={(users.data ?? []).map((user) => ({
+          value: user.username,
+          label: `${user.username} (${user.role})`,
+        }))}
+        onChange={setUsername}
+      />
+      <SelectField<Role | ''>
+        label="Role"
+        value={role && roles.includes(role) ? role : ''}
+        options={[{ value: '', label: `the user’s (${ownerRole})` }, ...roles]}
+        onChange={setRole}
+      />
+      <SelectField
+        label="Expires after"
+        value={expiry}
+        options={EXPIRIES.map(([label], index) => ({ value: index, label }))}
+        onChange={setExpiry}
+      />
       <NoticeLine notice={error} onDismiss={() => setError(null)} />
     </FormDialog>
   );

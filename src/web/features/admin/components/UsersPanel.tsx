@@ -9,14 +9,30 @@ import { ROLES, type Role } from '../../../../shared/auth.js';
 import type { User } from '../../../../shared/users.js';
 import { MIN_PASSWORD_LENGTH } from '../../../../shared/auth.js';
 import { ConfirmDialog, type Confirmation } from '../../../components/ConfirmDialog.js';
+import { InputField, SelectField } from '../../../components/Field.js';
+import { FormDialog } from '../../../components/FormDialog.js';
 import { Icon } from '../../../components/Icon.js';
 import { clockTime } from '../../../lib/format.js';
 import { useSession } from '../../../lib/session.js';
 import { useAddUser, useDeleteUser, useResetPassword, useSetRole, useUsers } from '../api/users.js';
-import { FormDialog } from './FormDialog.js';
 import { errorNotice, NoticeLine, type Notice } from './Notice.js';
-import { Field } from './Field.js';
+import {
+  ACTIONS_COLUMN,
+  AdminTable,
+  Loaded,
+  Panel,
+  type AdminColumn,
+  type ChangeDialogProps,
+} from './Panel.js';
 import styles from './admin.module.css';
+
+const COLUMNS: AdminColumn[] = [
+  'User',
+  'Role',
+  { label: 'Tokens', wide: true },
+  { label: 'Created', wide: true },
+  ACTIONS_COLUMN,
+];
 
 export function UsersPanel() {
   const users = useUsers();
@@ -78,91 +94,72 @@ export function UsersPanel() {
     });
 
   return (
-    <section aria-labelledby="users-title" className={styles.panel}>
-      <div className={styles.panelHeader}>
-        <h2 id="users-title">Users</h2>
+    <Panel
+      id="users"
+      title="Users"
+      aside={
         <button type="button" className="button primary" onClick={() => setAdding(true)}>
           Add user
         </button>
-      </div>
+      }
+    >
       <NoticeLine notice={notice} onDismiss={() => setNotice(null)} />
-      {users.isError ? (
-        <NoticeLine notice={errorNotice(users.error)} onDismiss={() => void users.refetch()} />
-      ) : users.isPending ? (
-        <p aria-busy="true">Loading users…</p>
-      ) : (
-        <div className={styles.tableWrap}>
-          <table className={styles.table}>
-            <thead>
-              <tr>
-                <th scope="col">User</th>
-                <th scope="col">Role</th>
-                <th scope="col" className={styles.wide}>
-                  Tokens
-                </th>
-                <th scope="col" className={styles.wide}>
-                  Created
-                </th>
-                <th scope="col">
-                  <span className="visually-hidden">Actions</span>
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {users.data.map((user) => {
-                const self = user.username === me;
-                return (
-                  <tr key={user.username}>
-                    <th scope="row">
-                      {user.username}
-                      {self && <span className={styles.badge}>you</span>}
-                    </th>
-                    <td>
-                      {self ? (
-                        user.role
-                      ) : (
-                        <select
-                          className={`input ${styles.roleSelect}`}
-                          aria-label={`Role of ${user.username}`}
-                          value={user.role}
-                          onChange={(event) => changeRole(user, event.target.value as Role)}
-                        >
-                          {ROLES.map((role) => (
-                            <option key={role}>{role}</option>
-                          ))}
-                        </select>
-                      )}
-                    </td>
-                    <td className={styles.wide}>{user.tokens}</td>
-                    <td className={styles.wide}>{clockTime(user.created_at)}</td>
-                    <td className={styles.actions}>
+      <Loaded read={users} loading="Loading users…">
+        {(list) => (
+          <AdminTable columns={COLUMNS}>
+            {list.map((user) => {
+              const self = user.username === me;
+              return (
+                <tr key={user.username}>
+                  <th scope="row">
+                    {user.username}
+                    {self && <span className={styles.badge}>you</span>}
+                  </th>
+                  <td>
+                    {self ? (
+                      user.role
+                    ) : (
+                      <select
+                        className={`input ${styles.roleSelect}`}
+                        aria-label={`Role of ${user.username}`}
+                        value={user.role}
+                        onChange={(event) => changeRole(user, event.target.value as Role)}
+                      >
+                        {ROLES.map((role) => (
+                          <option key={role}>{role}</option>
+                        ))}
+                      </select>
+                    )}
+                  </td>
+                  <td className={styles.wide}>{user.tokens}</td>
+                  <td className={styles.wide}>{clockTime(user.created_at)}</td>
+                  <td className={styles.actions}>
+                    <button
+                      type="button"
+                      className="button small"
+                      aria-label={`Reset password of ${user.username}`}
+                      onClick={() => reset(user)}
+                    >
+                      Reset<span className={styles.wide}> password</span>
+                    </button>
+                    {!self && (
                       <button
                         type="button"
-                        className="button small"
-                        aria-label={`Reset password of ${user.username}`}
-                        onClick={() => reset(user)}
+                        className="icon-button danger"
+                        aria-label={`Delete ${user.username}`}
+                        title={`Delete ${user.username}`}
+                        onClick={() => remove(user)}
                       >
-                        Reset<span className={styles.wide}> password</span>
+                        <Icon name="delete" />
                       </button>
-                      {!self && (
-                        <button
-                          type="button"
-                          className="icon-button danger"
-                          aria-label={`Delete ${user.username}`}
-                          title={`Delete ${user.username}`}
-                          onClick={() => remove(user)}
-                        >
-                          <Icon name="delete" />
-                        </button>
-                      )}
-                    </td>
-                  </tr>
-                );
-              })}
-            </tbody>
-          </table>
-        </div>
-      )}
+                    )}
+                  </td>
+                </tr>
+              );
+            })}
+          </AdminTable>
+        )}
+      </Loaded>
       <AddUserDialog
         open={adding}
         onClose={() => setAdding(false)}
@@ -172,19 +169,11 @@ export function UsersPanel() {
         }}
       />
       <ConfirmDialog request={confirmation} onClose={() => setConfirmation(null)} />
-    </section>
+    </Panel>
   );
 }
 
-function AddUserDialog({
-  open,
-  onClose,
-  onDone,
-}: {
-  open: boolean;
-  onClose: () => void;
-  onDone: (notice: Notice) => void;
-}) {
+function AddUserDialog({ open, onClose, onDone }: ChangeDialogProps) {
   const add = useAddUser();
   const [username, setUsername] = useState('');
   const [role, setRoleValue] = useState<Role>('viewer');
@@ -228,35 +217,17 @@ function AddUserDialog({
         )
       }
     >
-      <Field label="User name">
-        {(id) => (
-          <input
-            id={id}
-            className="input"
-            name="username"
-            required
-            maxLength={64}
-            pattern="[A-Za-z0-9][A-Za-z0-9_.@\-]{0,63}"
-            autoComplete="off"
-            value={username}
-            onChange={(event) => setUsername(event.target.value)}
-          />
-        )}
-      </Field>
-      <Field label="Role">
-        {(id) => (
-          <select
-            id={id}
-            className="input"
-            value={role}
-            onChange={(event) => setRoleValue(event.target.value as Role)}
-          >
-            {ROLES.map((r) => (
-              <option key={r}>{r}</option>
-            ))}
-          </select>
-        )}
-      </Field>
+      <InputField
+        label="User name"
+        name="username"
+        required
+        maxLength={64}
+        pattern="[A-Za-z0-9][A-Za-z0-9_.@\-]{0,63}"
+        autoComplete="off"
+        value={username}
+        onChange={setUsername}
+      />
+      <SelectField label="Role" value={role} options={ROLES} onChange={setRoleValue} />
       <fieldset className={styles.choice}>
         <legend>Password</legend>
         <label>
@@ -268,20 +239,15 @@ function AddUserDialog({
         </label>
       </fieldset>
       {!generate && (
-        <Field label={`New password (at least ${MIN_PASSWORD_LENGTH} characters)`}>
-          {(id) => (
-            <input
-              id={id}
-              className="input"
-              type="password"
-              autoComplete="new-password"
-              required
-              minLength={MIN_PASSWORD_LENGTH}
-              value={password}
-              onChange={(event) => setPassword(event.target.value)}
-            />
-          )}
-        </Field>
+        <InputField
+          label={`New password (at least ${MIN_PASSWORD_LENGTH} characters)`}
+          type="password"
+          autoComplete="new-password"
+          required
+          minLength={MIN_PASSWORD_LENGTH}
+          value={password}
+          onChange={setPassword}
+        />
       )}
       <NoticeLine notice={error} onDismiss={() => setError(null)} />
     </FormDialog>

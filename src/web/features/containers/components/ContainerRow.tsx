@@ -10,6 +10,8 @@ import {
 import type { Confirmation } from '../../../components/ConfirmDialog.js';
 import { CopyButton } from '../../../components/CopyButton.js';
 import { OutcomeLine } from '../../../components/OutcomeLine.js';
+import { placeProps, type Place } from '../../../components/VirtualTable.js';
+import table from '../../../components/table.module.css';
 import { stateDetail } from '../../../lib/container-state.js';
 import { runContainerAction } from '../../../lib/run-action.js';
 import { useOutcome } from '../../../lib/outcomes.js';
@@ -19,7 +21,6 @@ import {
   consequence,
   DESTRUCTIVE,
 } from '../../../lib/container-actions.js';
-import { placeProps, type Place } from './place.js';
 import { RowActions } from './RowActions.js';
 import { StatsCells } from './StatsCells.js';
 import styles from './containers.module.css';
@@ -56,7 +57,7 @@ export const ContainerRow = memo(function ContainerRow({
   return (
     <div
       role="row"
-      className={`${styles.virtual} ${styles.row}`}
+      className={`${table.virtual} ${table.row} ${styles.columns}`}
       data-state={container.state}
       aria-busy={outcome?.state === 'pending'}
       {...placeProps(place)}
@@ -74,7 +75,7 @@ export const ContainerRow = memo(function ContainerRow({
         <CopyButton
           value={container.name}
           label={`Copy the name ${container.name}`}
-          className={styles.copy}
+          className={`${table.copy} ${styles.copyName}`}
         />
       </div>
       <div role="cell" className={styles.stateCell}>
@@ -83,17 +84,17 @@ export const ContainerRow = memo(function ContainerRow({
           {container.state === 'stopped' ? detail : container.state}
         </span>
         {container.state !== 'stopped' && detail && (
-          <span className={styles.muted}> · {detail}</span>
+          <span className={table.muted}> · {detail}</span>
         )}
       </div>
-      <div role="cell" className={`${styles.image} ${styles.wideOnly}`} title={container.image}>
+      <div role="cell" className={`${styles.image} ${table.wideOnly}`} title={container.image}>
         {container.image}
       </div>
-      <div role="cell" className={`${styles.ports} ${styles.wideOnly}`}>
+      <div role="cell" className={`${styles.ports} ${table.wideOnly}`}>
         <Ports ports={container.ports} />
       </div>
       <StatsCells id={container.id} running={container.state === 'running'} />
-      <div role="cell" className={styles.actions}>
+      <div role="cell" className={`${table.actions} ${styles.actions}`}>
         <RowActions
           name={container.name}
           actions={allowed}
@@ -102,7 +103,7 @@ export const ContainerRow = memo(function ContainerRow({
         />
       </div>
       {outcome && (
-        <div role="cell" className={styles.outcomeCell}>
+        <div role="cell" className={table.outcomeCell}>
           <OutcomeLine outcomeKey={container.name} />
         </div>
       )}
@@ -112,7 +113,7 @@ export const ContainerRow = memo(function ContainerRow({
 
 /** "18080->80/tcp, 53->53/udp": TCP ports as links to this host. */
 function Ports({ ports }: { ports: string }) {
-  if (ports === '') return <span className={styles.muted}>–</span>;
+  if (ports === '') return <span className={table.muted}>–</span>;
   return (
     <>
       {ports.split(', ').map((port, index) => {
@@ -133,7 +134,7 @@ function Ports({ ports }: { ports: string }) {
             ) : (
               published
             )}
-            <span className={styles.muted}>→{target}</span>
+            <span className={table.muted}>→{target}</span>
           </span>
         );
       })}

@@ -5,13 +5,14 @@
 import { useDeferredValue, useMemo, useState } from 'react';
 import { CONTAINER_STATES, type Container } from '../../../../shared/containers.js';
 import { ConfirmDialog, type Confirmation } from '../../../components/ConfirmDialog.js';
+import { EmptyState, NoMatch } from '../../../components/EmptyState.js';
+import table from '../../../components/table.module.css';
 import { useSession } from '../../../lib/session.js';
 import { useContainers } from '../../../lib/containers.js';
 import { useViewOptions } from '../hooks/use-view-options.js';
 import { buildGroups, flatten } from '../lib/view.js';
 import { ContainerList } from './ContainerList.js';
 import { Toolbar } from './Toolbar.js';
-import styles from './containers.module.css';
 
 export function ContainersPage() {
   const containers = useContainers();
@@ -28,11 +29,11 @@ export function ContainersPage() {
   const counts = useMemo(() => countStates(containers.data ?? []), [containers.data]);
 
   return (
-    <section className={styles.page} aria-labelledby="containers-title">
-      <header className={styles.header}>
+    <section className={table.page} aria-labelledby="containers-title">
+      <header className={table.header}>
         <h1 id="containers-title">Containers</h1>
         {containers.data && (
-          <p className={styles.summary} aria-live="polite">
+          <p className={table.summary} aria-live="polite">
             {containers.data.length} total
             {CONTAINER_STATES.filter((state) => counts[state] > 0).map((state) => (
               <span key={state}>
@@ -45,40 +46,27 @@ export function ContainersPage() {
       </header>
       <Toolbar view={view} counts={counts} groups={groups} />
       {containers.isError ? (
-        <div className={styles.empty} role="alert">
-          <h2>The containers could not be loaded</h2>
+        <EmptyState title="The containers could not be loaded" role="alert">
           <p>{containers.error.message}</p>
-        </div>
+        </EmptyState>
       ) : containers.isPending ? (
-        <div className={styles.empty} aria-busy="true">
-          Loading containers…
-        </div>
+        <EmptyState busy>Loading containers…</EmptyState>
       ) : containers.data.length === 0 ? (
-        <div className={styles.empty}>
-          <h2>No containers on this engine yet</h2>
+        <EmptyState title="No containers on this engine yet">
           <p>
             Start one, and it shows up here at once: <code>docker run -d --name web nginx</code>
           </p>
-        </div>
+        </EmptyState>
       ) : rows.length === 0 ? (
-        <div className={styles.empty}>
-          <h2>No container matches</h2>
-          <p>
-            Nothing matches the filter
-            {view.text ? ` "${view.text}"` : ''}
-            {view.states.length > 0 ? ` in state ${view.states.join(' or ')}` : ''}.{' '}
-            <button
-              type="button"
-              className="button small"
-              onClick={() => {
-                view.setText('');
-                view.clearStates();
-              }}
-            >
-              Clear the filter
-            </button>
-          </p>
-        </div>
+        <NoMatch
+          what="container"
+          text={view.text}
+          narrowedTo={view.states.length > 0 ? ` in state ${view.states.join(' or ')}` : ''}
+          onClear={() => {
+            view.setText('');
+            view.clearStates();
+          }}
+        />
       ) : (
         <ContainerList
           rows={rows}

@@ -9,10 +9,11 @@ import {
 import type { Confirmation } from '../../../components/ConfirmDialog.js';
 import { Icon } from '../../../components/Icon.js';
 import { OutcomeLine } from '../../../components/OutcomeLine.js';
+import { placeProps, type Place } from '../../../components/VirtualTable.js';
+import table from '../../../components/table.module.css';
 import { projectKey, runProjectAction } from '../../../lib/run-action.js';
 import { PROJECT_ACTION_LABELS } from '../../../lib/container-actions.js';
 import type { Group } from '../lib/view.js';
-import { placeProps, type Place } from './place.js';
 import styles from './containers.module.css';
 
 export const GroupHeader = memo(function GroupHeader({
@@ -43,7 +44,7 @@ export const GroupHeader = memo(function GroupHeader({
     });
   };
   return (
-    <div role="row" className={`${styles.virtual} ${styles.groupRow}`} {...placeProps(place)}>
+    <div role="row" className={`${table.virtual} ${styles.groupRow}`} {...placeProps(place)}>
       <div role="cell" className={styles.groupCell}>
         <button
           type="button"

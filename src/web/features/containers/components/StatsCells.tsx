@@ -2,6 +2,7 @@
 import { memo } from 'react';
 import { useLatestStats } from '../../../lib/stats.js';
 import { formatBytes, formatPercent } from '../../../lib/stats-rates.js';
+import table from '../../../components/table.module.css';
 import styles from './containers.module.css';
 
 export const StatsCells = memo(function StatsCells({
@@ -15,19 +16,19 @@ export const StatsCells = memo(function StatsCells({
   const shown = running ? stats : undefined;
   return (
     <>
-      <div role="cell" className={`${styles.figure} ${styles.wideOnly}`}>
-        {shown ? formatPercent(shown.cpu_percent) : <span className={styles.muted}>–</span>}
+      <div role="cell" className={`${styles.figure} ${table.wideOnly}`}>
+        {shown ? formatPercent(shown.cpu_percent) : <span className={table.muted}>–</span>}
       </div>
       <div
         role="cell"
-        className={`${styles.figure} ${styles.wideOnly}`}
+        className={`${styles.figure} ${table.wideOnly}`}
         title={
           shown
             ? `${formatBytes(shown.memory.usage_bytes)} of ${formatBytes(shown.memory.limit_bytes)} (${formatPercent(shown.memory.percent)})`
             : undefined
         }
       >
-        {shown ? formatBytes(shown.memory.usage_bytes) : <span className={styles.muted}>–</span>}
+        {shown ? formatBytes(shown.memory.usage_bytes) : <span className={table.muted}>–</span>}
       </div>
     </>
   );

@@ -5,12 +5,15 @@
 import type { QueryClient } from '@tanstack/react-query';
 import type { Image } from '../../../../shared/containers.js';
 import { ApiFailure, callForReply } from '../../../lib/api.js';
-import { outcomeOf, setOutcome } from '../hooks/outcomes.js';
+import { outcomeOf, setOutcome } from '../../../lib/outcomes.js';
 import { describeRemoval, imageName } from '../lib/view.js';
 import { imagesQuery } from './get-images.js';
 
 /** The key of the page's result line (the last image deleted). */
-export const LAST_DELETE = 'last-delete';
+export const LAST_DELETE = 'images:last-delete';
+
+/** The key of an image's outcome, on its row. */
+export const imageOutcomeKey = (id: string) => `image:${id}`;
 
 export async function deleteImage(
   image: Image,
@@ -18,7 +21,8 @@ export async function deleteImage(
   queryClient: QueryClient,
 ): Promise<void> {
   const name = imageName(image);
-  setOutcome(image.id, {
+  const key = imageOutcomeKey(image.id);
+  setOutcome(key, {
     state: 'pending',
     message: `Deleting ${name}${force ? ' (force)' : ''}…`,
     requestId: null,
@@ -29,7 +33,7 @@ export async function deleteImage(
       params: { ref: image.id },
       query: { force },
     });
-    setOutcome(image.id, undefined);
+    setOutcome(key, undefined);
     setOutcome(LAST_DELETE, {
       state: 'success',
       message: `${name}: ${describeRemoval(data.removed)}`,
@@ -38,7 +42,7 @@ export async function deleteImage(
     });
   } catch (err) {
     const failure = err instanceof ApiFailure ? err : undefined;
-    setOutcome(image.id, {
+    setOutcome(key, {
       state: 'error',
       message: `${name}: ${failure?.message ?? (err as Error).message}`,
       requestId: failure?.requestId ?? null,
@@ -48,10 +52,10 @@ export async function deleteImage(
   // Either way the engine's list may have changed (an untag before a refusal, say).
   await queryClient.invalidateQueries({ queryKey: imagesQuery.queryKey, exact: true });
   // An error about an image gone meanwhile (removed from the CLI) has no row left to stay on.
-  const error = outcomeOf(image.id);
+  const error = outcomeOf(key);
   const listed = queryClient.getQueryData(imagesQuery.queryKey);
   if (error?.state === 'error' && listed && !listed.some((i) => i.id === image.id)) {
-    setOutcome(image.id, undefined);
+    setOutcome(key, undefined);
     setOutcome(LAST_DELETE, error);
   }
 }

@@ -4,9 +4,10 @@
  * trapped and restored by the browser, Esc cancels.
  */
 import { useQueryClient } from '@tanstack/react-query';
-import { useEffect, useId, useRef, useState } from 'react';
+import { useId, useRef, useState } from 'react';
 import type { Image } from '../../../../shared/containers.js';
 import dialogStyles from '../../../components/dialog.module.css';
+import { useModalDialog } from '../../../components/use-modal-dialog.js';
 import { formatBytes } from '../../../lib/bytes.js';
 import { deleteImage } from '../api/delete-image.js';
 import { deletion, imageName, type Usage } from '../lib/view.js';
@@ -24,20 +25,13 @@ export function DeleteImageDialog({
   onClose: () => void;
 }) {
   const queryClient = useQueryClient();
-  const dialog = useRef<HTMLDialogElement>(null);
   const cancel = useRef<HTMLButtonElement>(null);
   const [force, setForce] = useState(false);
+  const dialog = useModalDialog(image !== null, () => {
+    setForce(false);
+    cancel.current?.focus();
+  });
   const id = useId();
-
-  useEffect(() => {
-    const element = dialog.current;
-    if (element === null) return;
-    if (image !== null && !element.open) {
-      setForce(false);
-      element.showModal();
-      cancel.current?.focus();
-    } else if (image === null && element.open) element.close();
-  }, [image]);
 
   const plan = image ? deletion(image, usage ?? NO_USE, force) : null;
   const name = image ? imageName(image) : '';

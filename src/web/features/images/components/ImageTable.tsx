@@ -1,37 +1,37 @@
 /**
- * The virtual image table: only the rows on screen are in the page (TanStack Virtual), each
- * measured, so a row with several tags or an error line can grow.
+ * The virtual image table: only the rows on screen are in the page, each measured, so a row
+ * with several tags or an error line can grow.
  */
-import { useVirtualizer } from '@tanstack/react-virtual';
-import { memo, useEffect, useRef, useState } from 'react';
+import { memo } from 'react';
 import type { Image } from '../../../../shared/containers.js';
 import { CopyButton } from '../../../components/CopyButton.js';
 import { Icon } from '../../../components/Icon.js';
+import { OutcomeLine } from '../../../components/OutcomeLine.js';
+import {
+  placeProps,
+  useVirtualTable,
+  VirtualTable,
+  type Column,
+  type Place,
+} from '../../../components/VirtualTable.js';
+import table from '../../../components/table.module.css';
 import { formatBytes } from '../../../lib/bytes.js';
 import { shortDuration } from '../../../lib/format.js';
+import { useOutcome } from '../../../lib/outcomes.js';
+import { useNow } from '../../../lib/use-now.js';
+import { imageOutcomeKey } from '../api/delete-image.js';
 import type { ViewOptionsState } from '../hooks/use-view-options.js';
-import { useOutcome } from '../hooks/outcomes.js';
 import { imageName, shortId, type ImageRow as Row, type SortKey } from '../lib/view.js';
-import { OutcomeLine } from './OutcomeLine.js';
 import styles from './images.module.css';
 
-const COLUMNS: Array<{ key: SortKey | null; label: string; className?: string }> = [
-  { key: 'tag', label: 'Tags' },
-  { key: null, label: 'ID', className: styles.wideOnly },
-  { key: 'size', label: 'Size', className: styles.numeric },
-  { key: 'created', label: 'Created', className: styles.wideOnly },
-  { key: 'containers', label: 'Containers', className: styles.numeric },
+const COLUMNS: Array<Column<SortKey>> = [
+  { label: 'Tags', sortKey: 'tag' },
+  { label: 'ID', className: table.wideOnly },
+  { label: 'Size', sortKey: 'size', className: styles.numeric },
+  { label: 'Created', sortKey: 'created', className: table.wideOnly },
+  { label: 'Containers', sortKey: 'containers', className: styles.numeric },
 ];
-
-/** The current time, every `everyMs`: ages tick without a render per second. */
-function useNow(everyMs: number): number {
-  const [now, setNow] = useState(Date.now);
-  useEffect(() => {
-    const timer = setInterval(() => setNow(Date.now()), everyMs);
-    return () => clearInterval(timer);
-  }, [everyMs]);
-  return now;
-}
+const WITH_ACTIONS: Array<Column<SortKey>> = [...COLUMNS, { label: 'Actions', labelHidden: true }];
 
 export function ImageTable({
   rows,
@@ -43,114 +43,51 @@ export function ImageTable({
   /** Only for roles that may delete. */
   onDelete: ((image: Image) => void) | undefined;
 }) {
-  const scroller = useRef<HTMLDivElement>(null);
   const now = useNow(60_000);
-  // No React Compiler here: the virtualizer re-renders this list itself when it scrolls.
-  // eslint-disable-next-line react-hooks/incompatible-library
-  const virtualizer = useVirtualizer({
-    count: rows.length,
-    getScrollElement: () => scroller.current,
+  const state = useVirtualTable({
+    rows,
+    rowKey: (row) => row.image.id,
     estimateSize: () => 48,
-    getItemKey: (index) => rows[index]!.image.id,
-    overscan: 12,
   });
-  const columns = onDelete ? [...COLUMNS, { key: null, label: 'Actions' }] : COLUMNS;
-  const rowClass = `${styles.row} ${onDelete ? styles.withActions : ''}`;
-
+  const rowClass = `${table.row} ${onDelete ? styles.columnsWithActions : styles.columns}`;
   return (
-    <div ref={scroller} className={styles.scroller}>
-      <div
-        role="table"
-        aria-label="Images"
-        aria-rowcount={rows.length + 1}
-        className={styles.table}
-      >
-        <div role="rowgroup" className={styles.head}>
-          <div role="row" aria-rowindex={1} className={`${rowClass} ${styles.headRow}`}>
-            {columns.map((column) => {
-              const sorted = column.key !== null && view.sort.key === column.key;
-              return (
-                <div
-                  key={column.label}
-                  role="columnheader"
-                  className={column.className}
-                  aria-sort={
-                    sorted ? (view.sort.descending ? 'descending' : 'ascending') : undefined
-                  }
-                >
-                  {column.key === null ? (
-                    <span className={column.label === 'Actions' ? 'visually-hidden' : undefined}>
-                      {column.label}
-                    </span>
-                  ) : (
-                    <button
-                      type="button"
-                      className={styles.sortButton}
-                      onClick={() => view.sortBy(column.key!)}
-                    >
-                      {column.label}
-                      <span aria-hidden="true" className={styles.sortMark}>
-                        {sorted ? (view.sort.descending ? '↓' : '↑') : ''}
-                      </span>
-                    </button>
-                  )}
-                </div>
-              );
-            })}
-          </div>
-        </div>
-        <div role="rowgroup" className={styles.body} style={{ height: virtualizer.getTotalSize() }}>
-          {virtualizer.getVirtualItems().map((item) => {
-            const row = rows[item.index]!;
-            return (
-              <ImageRow
-                key={item.key}
-                className={rowClass}
-                measure={virtualizer.measureElement}
-                index={item.index}
-                start={item.start}
-                row={row}
-                now={now}
-                onDelete={onDelete}
-              />
-            );
-          })}
-        </div>
-      </div>
-    </div>
+    <VirtualTable
+      state={state}
+      label="Images"
+      columns={onDelete ? WITH_ACTIONS : COLUMNS}
+      sorting={view}
+      rowClass={rowClass}
+      renderRow={(row, place) => (
+        <ImageRow className={rowClass} place={place} row={row} now={now} onDelete={onDelete} />
+      )}
+    />
   );
 }
 
 const ImageRow = memo(function ImageRow({
   className,
-  measure,
-  index,
-  start,
+  place,
   row: { image, usage },
   now,
   onDelete,
 }: {
   className: string;
-  measure: (element: HTMLElement | null) => void;
-  index: number;
-  start: number;
+  place: Place;
   row: Row;
   now: number;
   onDelete: ((image: Image) => void) | undefined;
 }) {
-  const outcome = useOutcome(image.id);
+  const outcomeKey = imageOutcomeKey(image.id);
+  const outcome = useOutcome(outcomeKey);
   const name = imageName(image);
   const id = shortId(image.id);
   const created = new Date(image.created);
   return (
     <div
       role="row"
-      ref={measure}
-      data-index={index}
-      aria-rowindex={index + 2}
       aria-busy={outcome?.state === 'pending'}
-      className={`${styles.virtual} ${className}`}
-      style={{ transform: `translateY(${start}px)` }}
+      className={`${table.virtual} ${className}`}
+      {...placeProps(place)}
     >
       <div role="cell" className={styles.tags}>
         {image.dangling ? (
@@ -165,23 +102,23 @@ const ImageRow = memo(function ImageRow({
           ))
         )}
         {/* At 390 px the id column folds away: it follows the tags. */}
-        <span className={`${styles.narrowOnly} ${styles.muted} mono`}>{id}</span>
+        <span className={`${styles.narrowOnly} ${table.muted} mono`}>{id}</span>
       </div>
-      <div role="cell" className={`${styles.id} ${styles.wideOnly}`}>
+      <div role="cell" className={`${styles.id} ${table.wideOnly}`}>
         <code title={image.id}>{id}</code>
-        <CopyButton value={image.id} label={`Copy the id of ${name}`} className={styles.copy} />
+        <CopyButton value={image.id} label={`Copy the id of ${name}`} className={table.copy} />
       </div>
       <div role="cell" className={styles.numeric}>
         {formatBytes(image.size_bytes)}
       </div>
-      <div role="cell" className={styles.wideOnly}>
+      <div role="cell" className={table.wideOnly}>
         <time dateTime={image.created} title={created.toLocaleString()}>
           {shortDuration(now - created.getTime())} ago
         </time>
       </div>
       <div role="cell" className={styles.numeric}>
         {usage.total === 0 ? (
-          <span className={styles.muted}>none</span>
+          <span className={table.muted}>none</span>
         ) : (
           <span title={usage.users.map((user) => user.name).join(', ') || undefined}>
             {usage.running} running of {usage.total}
@@ -189,7 +126,7 @@ const ImageRow = memo(function ImageRow({
         )}
       </div>
       {onDelete && (
-        <div role="cell" className={styles.actions}>
+        <div role="cell" className={table.actions}>
           <button
             type="button"
             className="icon-button danger"
@@ -203,8 +140,8 @@ const ImageRow = memo(function ImageRow({
         </div>
       )}
       {outcome && (
-        <div role="cell" className={styles.outcomeCell}>
-          <OutcomeLine outcomeKey={image.id} />
+        <div role="cell" className={table.outcomeCell}>
+          <OutcomeLine outcomeKey={outcomeKey} wrap />
         </div>
       )}
     </div>

@@ -5,7 +5,11 @@
  */
 import { useDeferredValue, useMemo, useState } from 'react';
 import type { Image } from '../../../../shared/containers.js';
+import { EmptyState, NoMatch } from '../../../components/EmptyState.js';
+import { Chip, Chips, FilterToolbar } from '../../../components/FilterToolbar.js';
 import { Icon } from '../../../components/Icon.js';
+import { OutcomeLine } from '../../../components/OutcomeLine.js';
+import table from '../../../components/table.module.css';
 import { formatBytes } from '../../../lib/bytes.js';
 import { clockTime } from '../../../lib/format.js';
 import { useCan } from '../../../lib/session.js';
@@ -16,7 +20,6 @@ import { useViewOptions } from '../hooks/use-view-options.js';
 import { imageRows, USES, type Usage } from '../lib/view.js';
 import { DeleteImageDialog } from './DeleteImageDialog.js';
 import { ImageTable } from './ImageTable.js';
-import { OutcomeLine } from './OutcomeLine.js';
 import styles from './images.module.css';
 
 export function ImagesPage() {
@@ -42,51 +45,33 @@ export function ImagesPage() {
   const dangling = images.data?.filter((image) => image.dangling).length ?? 0;
 
   return (
-    <section className={styles.page} aria-labelledby="images-title">
-      <header className={styles.header}>
+    <section className={table.page} aria-labelledby="images-title">
+      <header className={table.header}>
         <h1 id="images-title">Images</h1>
         {images.data && (
-          <p className={styles.summary}>
+          <p className={table.summary}>
             {images.data.length} image{images.data.length === 1 ? '' : 's'} ·{' '}
             {formatBytes(totalSize)}
             {dangling > 0 && ` · ${dangling} dangling`}
           </p>
         )}
       </header>
-      <div className={styles.toolbar}>
-        <div className={styles.search}>
-          <Icon name="search" className={styles.searchIcon} />
-          <input
-            type="search"
-            className="input"
-            aria-label="Filter images"
-            placeholder="Filter by tag or id…"
-            value={view.text}
-            onChange={(event) => view.setText(event.target.value)}
-            onKeyDown={(event) => {
-              if (event.key === 'Escape' && view.text !== '') {
-                event.preventDefault();
-                view.setText('');
-              }
-            }}
-          />
-        </div>
-        <div className={styles.chips} role="group" aria-label="Show images">
+      <FilterToolbar
+        label="Filter images"
+        placeholder="Filter by tag or id…"
+        text={view.text}
+        onText={view.setText}
+      >
+        <Chips label="Show images">
           {USES.map((use) => (
-            <button
-              key={use}
-              type="button"
-              className={styles.chip}
-              aria-pressed={view.uses.includes(use)}
-              onClick={() => view.toggleUse(use)}
-            >
+            <Chip key={use} pressed={view.uses.includes(use)} onToggle={() => view.toggleUse(use)}>
               {use}
-            </button>
+            </Chip>
           ))}
-        </div>
+        </Chips>
         <span className={styles.freshness}>
           {images.dataUpdatedAt > 0 && (
-            <span className={styles.muted}>
+            <span className={table.muted}>
               read {clockTime(new Date(images.dataUpdatedAt).toISOString())}
             </span>
           )}
@@ -100,44 +85,32 @@ export function ImagesPage() {
             {images.isFetching ? 'Reading…' : 'Read again'}
           </button>
         </span>
-      </div>
+      </FilterToolbar>
       <div className={styles.resultLine}>
-        <OutcomeLine outcomeKey={LAST_DELETE} />
+        <OutcomeLine outcomeKey={LAST_DELETE} wrap />
       </div>
       {images.isError ? (
-        <div className={styles.empty} role="alert">
-          <h2>The images could not be read</h2>
+        <EmptyState title="The images could not be read" role="alert">
           <p>{images.error.message}</p>
-        </div>
+        </EmptyState>
       ) : images.isPending ? (
-        <div className={styles.empty} aria-busy="true">
-          Reading the images…
-        </div>
+        <EmptyState busy>Reading the images…</EmptyState>
       ) : images.data.length === 0 ? (
-        <div className={styles.empty}>
-          <h2>No images on this engine</h2>
+        <EmptyState title="No images on this engine">
           <p>
             Pull, build or import one and read again: <code>docker pull nginx</code>
           </p>
-        </div>
+        </EmptyState>
       ) : rows.length === 0 ? (
-        <div className={styles.empty}>
-          <h2>No image matches</h2>
-          <p>
-            Nothing matches the filter{view.text ? ` "${view.text}"` : ''}
-            {view.uses.length > 0 ? ` among the ${view.uses.join(' or ')} images` : ''}.{' '}
-            <button
-              type="button"
-              className="button small"
-              onClick={() => {
-                view.setText('');
-                view.clearUses();
-              }}
-            >
-              Clear the filter
-            </button>
-          </p>
-        </div>
+        <NoMatch
+          what="image"
+          text={view.text}
+          narrowedTo={view.uses.length > 0 ? ` among the ${view.uses.join(' or ')} images` : ''}
+          onClear={() => {
+            view.setText('');
+            view.clearUses();
+          }}
+        />
       ) : (
         <ImageTable rows={rows} view={view} onDelete={canDelete ? setDeleting : undefined} />
       )}

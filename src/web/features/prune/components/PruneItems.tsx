@@ -1,11 +1,17 @@
 /**
  * The preview's items (what, why, size, age) and the confirm's report (what became of each),
  * as virtual tables: a prune can list thousands of items, and only those on screen are in the
- * page (TanStack Virtual), each row measured so a long reason can wrap.
+ * page, each row measured so a long reason can wrap.
  */
-import { useVirtualizer } from '@tanstack/react-virtual';
-import { useRef, useState, type ReactNode } from 'react';
+import { useState, type ReactNode } from 'react';
 import type { PruneItem, PruneItemResult } from '../../../../shared/prune.js';
+import {
+  placeProps,
+  useVirtualTable,
+  VirtualTable,
+  type Column,
+} from '../../../components/VirtualTable.js';
+import table from '../../../components/table.module.css';
 import { formatBytes } from '../../../lib/bytes.js';
 import { shortDuration } from '../../../lib/format.js';
 import styles from './prune.module.css';
@@ -16,11 +22,7 @@ const shortId = (id: string) => id.replace(/^sha256:/, '').slice(0, 12);
 const showsId = (item: { type: string; id: string; name: string }) =>
   item.type !== 'volume' && !item.name.startsWith(shortId(item.id));
 
-interface Column {
-  label: string;
-  className?: string;
-}
-
+/** The table of a prune's items: each row's cells, and a data- attribute for its outcome. */
 function ItemTable<T>({
   label,
   columns,
@@ -39,55 +41,34 @@ function ItemTable<T>({
   cells: (item: T) => ReactNode;
   gridClass: string | undefined;
 }) {
-  const scroller = useRef<HTMLDivElement>(null);
-  // No React Compiler here: the virtualizer re-renders this list itself when it scrolls.
-  // eslint-disable-next-line react-hooks/incompatible-library
-  const virtualizer = useVirtualizer({
-    count: items.length,
-    getScrollElement: () => scroller.current,
-    estimateSize: () => 36,
-    getItemKey: (index) => rowKey(items[index]!),
-    overscan: 10,
-  });
+  const state = useVirtualTable({ rows: items, rowKey, estimateSize: () => 36, overscan: 10 });
+  const rowClass = `${styles.tableRow} ${gridClass}`;
   return (
-    <div ref={scroller} className={styles.tableWrap}>
-      <div role="table" aria-label={label} aria-rowcount={items.length + 1}>
-        <div role="rowgroup" className={styles.tableHead}>
-          <div role="row" aria-rowindex={1} className={`${styles.tableRow} ${gridClass}`}>
-            {columns.map((column) => (
-              <div key={column.label} role="columnheader" className={column.className}>
-                {column.label}
-              </div>
-            ))}
-          </div>
-        </div>
+    <VirtualTable
+      state={state}
+      label={label}
+      columns={columns}
+      rowClass={rowClass}
+      classes={TABLE_CLASSES}
+      renderRow={(item, place) => (
         <div
-          role="rowgroup"
-          className={styles.tableBody}
-          style={{ height: virtualizer.getTotalSize() }}
+          role="row"
+          data-outcome={rowData?.(item)}
+          className={`${rowClass} ${table.virtual}`}
+          {...placeProps(place)}
         >
-          {virtualizer.getVirtualItems().map((virtual) => {
-            const item = items[virtual.index]!;
-            return (
-              <div
-                key={virtual.key}
-                ref={virtualizer.measureElement}
-                role="row"
-                data-index={virtual.index}
-                aria-rowindex={virtual.index + 2}
-                data-outcome={rowData?.(item)}
-                className={`${styles.tableRow} ${styles.virtual} ${gridClass}`}
-                style={{ transform: `translateY(${virtual.start}px)` }}
-              >
-                {cells(item)}
-              </div>
-            );
-          })}
+          {cells(item)}
         </div>
-      </div>
-    </div>
+      )}
+    />
   );
 }
+
+const TABLE_CLASSES = {
+  scroller: styles.tableWrap,
+  head: styles.tableHead,
+  body: table.body,
+};
 
 function What({ item }: { item: { type: string; id: string; name: string; tags?: string[] } }) {
   const name = item.tags && item.tags.length > 0 ? item.tags.join(', ') : item.name;

@@ -8,6 +8,7 @@ import type { PruneConfirm, PrunePreview } from '../../../../shared/prune.js';
 import { ConfirmDialog, type Confirmation } from '../../../components/ConfirmDialog.js';
 import { CopyButton } from '../../../components/CopyButton.js';
 import { Icon } from '../../../components/Icon.js';
+import { Spinner } from '../../../components/Spinner.js';
 import { formatBytes } from '../../../lib/bytes.js';
 import { useCan } from '../../../lib/session.js';
 import { usePersistentState } from '../../../lib/storage.js';
@@ -166,7 +167,7 @@ function RunReport({ choice }: { choice: PruneChoice }) {
       </div>
       {run.state === 'running' ? (
         <p className={styles.progress} role="status">
-          <span className={styles.spinner} aria-hidden="true" />
+          <Spinner />
           Removing: {run.step}
         </p>
       ) : run.state === 'error' ? (
