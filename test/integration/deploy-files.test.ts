@@ -52,7 +52,10 @@ function composeConfig(env: Record<string, string>, args: string[] = []) {
   return { service: (JSON.parse(json) as { services: { dwi: ComposeService } }).services.dwi };
 }
 
-describe('deploy/docker-compose.yml', () => {
+// docker-compose (Python) and dwi starts take seconds each on a busy machine.
+const SLOW = { timeout: 120_000 };
+
+describe('deploy/docker-compose.yml', SLOW, () => {
   it('validates with docker-compose and mounts the socket and a data volume, with a restart policy and a health check', () => {
     const { service, error } = composeConfig({ DOCKER_GID: '105', DWI_ADMIN_PASSWORD: 's3cret' });
     expect(error).toBeUndefined();
@@ -97,7 +100,7 @@ describe('deploy/docker-compose.yml', () => {
   });
 });
 
-describe('deploy/dwi.config.js', () => {
+describe('deploy/dwi.config.js', SLOW, () => {
   it('passes dwi --check-config', async () => {
     const { code, stdout, stderr } = await Dwi.run(['--check-config', '-c', CONFIG]);
     expect(stderr).toBe('');
@@ -140,14 +143,9 @@ describe('deploy/dwi.config.js', () => {
         },
       }),
     );
-    const quiet = await Dwi.start(['-c', CONFIG, '-b', `127.0.0.1:${port}`]);
-    const heard = await Dwi.start([
-      '-c',
-      CONFIG,
-      '-b',
-      `127.0.0.1:${await freePort()}`,
-      '--log-config-json',
-      loud,
+    const [quiet, heard] = await Promise.all([
+      Dwi.start(['-c', CONFIG, '-b', `127.0.0.1:${port}`]),
+      Dwi.start(['-c', CONFIG, '-b', `127.0.0.1:${await freePort()}`, '--log-config-json', loud]),
     ]);
     try {
       const line = await heard.waitFor(
