@@ -237,6 +237,16 @@ describe('signals', () => {
     expect(readFileSync(`${access}.1`, 'utf8')).toContain('GET /?first');
     await dwi.stop();
   });
+
+  it("USR2 (gunicorn's binary upgrade) is refused with a warning; the server keeps serving", async () => {
+    const port = await freePort();
+    const dwi = await Dwi.start(['-b', `127.0.0.1:${port}`]);
+    dwi.signal('SIGUSR2');
+    await dwi.waitFor('stderr', /USR2 \(re-exec a new binary\) is not supported/);
+    expect((await request(`http://127.0.0.1:${port}/api/health`)).status).toBe(200);
+    expect(dwi.child.exitCode).toBeNull();
+    await dwi.stop();
+  });
 });
 
 describe('pidfile, broken reloads, request logs', () => {

@@ -65,6 +65,7 @@ const HANDLED_SIGNALS: NodeJS.Signals[] = [
   'SIGTTIN',
   'SIGTTOU',
   'SIGUSR1',
+  'SIGUSR2',
 ];
 const TICK_MS = 250;
 
@@ -248,6 +249,12 @@ export class Arbiter {
       case 'SIGUSR1':
         this.logging.reopen();
         for (const w of this.workers.values()) this.kill(w, 'SIGUSR1');
+        return;
+      case 'SIGUSR2':
+        // gunicorn's binary upgrade. Node's default for USR2 would end the primary at once.
+        this.log.warn(
+          'USR2 (re-exec a new binary) is not supported; dwi keeps running. To upgrade, install the new version and restart the service; HUP reloads the configuration and replaces the workers',
+        );
         return;
       default:
         return;

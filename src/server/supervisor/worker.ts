@@ -173,6 +173,8 @@ async function boot(
   process.on('SIGINT', () => void quick());
   process.on('SIGQUIT', () => void quick());
   process.on('SIGUSR1', () => logging.reopen());
+  // Sent to the whole process group by mistake, USR2 (gunicorn's binary upgrade) must not end a worker.
+  process.on('SIGUSR2', () => {});
   // An orphan serves nobody: if the primary is gone, finish up and leave.
   process.on('disconnect', () => void graceful(true));
 
