@@ -8,6 +8,7 @@ import {
   clockLabels,
   decimalsOf,
   percentLabels,
+  timeSteps,
 } from '../../src/web/features/container/lib/axis.js';
 import { readOverview, readPorts } from '../../src/web/features/container/lib/overview.js';
 import { appendSample, emptySeries } from '../../src/web/features/container/lib/series.js';
@@ -118,6 +119,15 @@ describe("the live charts' axes", () => {
       '10:41:20',
     ]);
     expect(clockLabels([local(10, 40, 0)], 120)).toEqual(['10:40']);
+  });
+
+  it('spaces time ticks a minute apart on a phone and a desktop, seconds on a wide plot', () => {
+    const span = 5 * 60;
+    // The smallest step uPlot may take comes first.
+    expect(timeSteps(span, 270)[0]).toBe(60);
+    expect(timeSteps(span, 480)[0]).toBe(60);
+    expect(timeSteps(span, 1000)[0]).toBe(30);
+    expect(timeSteps(span, 120)[0]).toBe(120);
   });
 
   it('steps bytes by 1, 2 and 5 of a unit, binary or decimal', () => {

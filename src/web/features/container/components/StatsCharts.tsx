@@ -14,8 +14,9 @@ import {
   byteSteps,
   clockLabel,
   clockLabels,
+  MINUTE_TICK_PX,
   percentLabels,
-  TIME_STEPS,
+  timeSteps,
 } from '../lib/axis.js';
 import { WINDOW_SECONDS, type Series } from '../lib/series.js';
 import styles from './container.module.css';
@@ -200,10 +201,10 @@ function ChartView({ chart, series }: { chart: Chart; series: Series }) {
         axes: [
           {
             ...axis,
-            // Room for "10:41:20" and a gap; at 390 px that is a tick every two minutes.
-            space: 64,
+            // A tick a minute at 390 px and on a desktop; seconds only on a wide plot.
+            space: MINUTE_TICK_PX,
             size: 26,
-            incrs: TIME_STEPS,
+            incrs: (_u, _axis, min, max, width) => timeSteps(max - min, width),
             values: (_u, ticks, _axis, _space, step) => clockLabels(ticks, step),
           },
           {

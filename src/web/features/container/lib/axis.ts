@@ -8,6 +8,20 @@
 /** Seconds between time ticks, smallest first: uPlot takes the first one that leaves room. */
 export const TIME_STEPS = [1, 2, 5, 10, 15, 20, 30, 60, 120, 300, 600, 900, 1800, 3600];
 
+/** Pixels from one time tick to the next: "10:41" and a gap, or "10:41:20" and a gap. */
+export const MINUTE_TICK_PX = 48;
+const SECOND_TICK_PX = 72;
+
+/**
+ * The time steps whose ticks leave room for their labels on an axis `widthPx` wide spanning
+ * `spanSeconds`: those between minutes carry seconds, so they need more room.
+ */
+export function timeSteps(spanSeconds: number, widthPx: number): number[] {
+  return TIME_STEPS.filter(
+    (step) => (step / spanSeconds) * widthPx >= (step % 60 === 0 ? MINUTE_TICK_PX : SECOND_TICK_PX),
+  );
+}
+
 const pad = (n: number) => String(n).padStart(2, '0');
 
 /** A time (seconds since the epoch) on the local clock: "10:41", or "10:41:20" with seconds. */
