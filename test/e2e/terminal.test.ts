@@ -104,6 +104,19 @@ async function terminalPage(page: Page): Promise<void> {
   await expect
     .poll(() => page.getByRole('status').last().textContent(), { timeout: 30_000 })
     .toBe('Running /bin/sh');
+  await shellPrompt(page);
+}
+
+/**
+ * Waits for the shell's prompt, as a person would before typing: busybox asks the terminal for
+ * its cursor position with the prompt, and an answer landing while a command runs is echoed.
+ */
+async function shellPrompt(page: Page): Promise<void> {
+  await expect
+    .poll(async () => (await screenLines(page)).some((line) => line.startsWith('/ #')), {
+      timeout: 15_000,
+    })
+    .toBe(true);
 }
 
 /** The terminal's lines as shown (xterm's rows), trailing blanks cut. */
@@ -152,6 +165,7 @@ describe('the terminal', () => {
       .poll(() => page.getByRole('status').last().textContent(), { timeout: 30_000 })
       .toBe('Running /bin/sh');
     expect(new URL(page.url()).pathname).toBe(`/containers/${box}/terminal`);
+    await shellPrompt(page);
     // In the container's frame: its name, its actions, the tab marked as the page shown.
     expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe(box);
     expect(await page.getByRole('group', { name: 'Actions' }).count()).toBe(1);
@@ -172,6 +186,7 @@ describe('the terminal', () => {
     await expect
       .poll(() => page.getByRole('status').last().textContent(), { timeout: 30_000 })
       .toBe('Running /bin/sh');
+    await shellPrompt(page);
     await type(page, 'echo "again""!"');
     await expect.poll(() => screenLines(page), { timeout: 15_000 }).toContain('again!');
     await page.getByRole('button', { name: 'End session' }).click();
