@@ -1,8 +1,9 @@
 /**
  * The container page in headless Chromium against the real dwi (authentication on) and the
  * private engine: opened from the list, its overview (secrets masked, revealed by an admin
- * only), its live state and stats chart, the list's CPU and memory columns, accessibility and
- * screenshots in light, dark and at 390 px (test/e2e/screenshots/, to look at).
+ * only), its live state and stats chart, the list's CPU and memory columns, the one frame
+ * (header and tabs) around the overview and the log viewer, accessibility and screenshots in
+ * light, dark and at 390 px (test/e2e/screenshots/, to look at).
  */
 import { spawnSync } from 'node:child_process';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
@@ -23,6 +24,8 @@ const docker = (...args: string[]) => dockerCli(engine, args);
 const prefix = `e2ec${Math.random().toString(36).slice(2, 6)}`;
 const app = `${prefix}-app`;
 const busy = `${prefix}-busy`;
+/** Writes a numbered line every half second: something for the log viewer to show. */
+const talk = `${prefix}-talk`;
 const VIEWER_PASSWORD = 'viewer password, long enough';
 
 let dwi: Dwi;
@@ -86,6 +89,20 @@ beforeAll(async () => {
     'while true; do echo tick > /tmp/t; cat /tmp/t > /dev/null; sleep 0.5; done',
   );
   made.push(busy);
+  docker(
+    'run',
+    '-d',
+    '--init',
+    '--label',
+    'tier=worker',
+    '--name',
+    talk,
+    TEST_IMAGE,
+    'sh',
+    '-c',
+    'i=0; while true; do i=$((i+1)); echo "said $i"; sleep 0.5; done',
+  );
+  made.push(talk);
   const port = await freePort();
   base = `http://127.0.0.1:${port}`;
   dwi = await Dwi.start(['-b', `127.0.0.1:${port}`], {
@@ -155,6 +172,24 @@ async function statsStreamsOpen(): Promise<number> {
   const metrics = (await request(`${base}/metrics`)).body;
   return Number(/^dwi_stats_streams_open (\d+)$/m.exec(metrics)?.[1]);
 }
+
+/** Evaluated in the page (this file is typed without the DOM). */
+interface Box {
+  getBoundingClientRect(): { left: number; top: number; height: number };
+  contains(other: unknown): boolean;
+}
+type Dom = { document: { elementFromPoint(x: number, y: number): unknown } };
+/** Whether an element is what shows at its place: nothing covers it. */
+const showsAtItsPlace = (element: unknown) => {
+  const box = (element as Box).getBoundingClientRect();
+  const top = (globalThis as unknown as Dom).document.elementFromPoint(
+    box.left + 4,
+    box.top + box.height / 2,
+  );
+  return top !== null && (element as Box).contains(top);
+};
+
+const logLines = (page: Page) => page.getByRole('region', { name: 'Log lines' });
 
 const row = (page: Page, name: string) => page.getByRole('row').filter({ hasText: name });
 
@@ -246,7 +281,7 @@ describe('the container page', () => {
     const figures = page.getByRole('definition');
     expect(await page.getByLabel('Latest sample').textContent()).toMatch(/CPU[\d.]+ %/);
     expect(await figures.allTextContents()).toEqual(
-      expect.arrayContaining([expect.stringMatching(/^↓ [\d.]+ (B|KiB)\/s · ↑/)]),
+      expect.arrayContaining([expect.stringMatching(/^↓ [\d.]+ (B|KB)\/s · ↑/)]),
     );
     // The canvas is uPlot's, drawn.
     expect(await page.locator('figure canvas').count()).toBeGreaterThanOrEqual(4);
@@ -301,6 +336,107 @@ describe('the container page', () => {
     await context.close();
   });
 
+  it('keeps one frame as the Logs tab opens the log viewer, which loads only then', async () => {
+    const { context, page, errors } = await open();
+    const scripts: string[] = [];
+    page.on('request', (sent) => {
+      if (sent.resourceType() === 'script') scripts.push(new URL(sent.url()).pathname);
+    });
+    await containerPage(page, talk);
+    expect(scripts.filter((path) => /\/(LogsPage|Console)-/.test(path))).toEqual([]);
+    // The header is the same element after the tab changes: the frame stays, the content goes.
+    await page.getByRole('heading', { level: 1, name: talk }).evaluate((h1) => {
+      (h1 as unknown as { dataset: Record<string, string> }).dataset.kept = 'yes';
+    });
+    const tabs = page.getByRole('navigation', { name: 'Container pages' });
+    await tabs.getByRole('link', { name: 'Logs' }).click();
+    await logLines(page)
+      .getByText(/said \d+/)
+      .first()
+      .waitFor();
+    expect(new URL(page.url()).pathname).toBe(`/containers/${talk}/logs`);
+    expect(
+      await page.getByRole('heading', { level: 1, name: talk }).getAttribute('data-kept'),
+    ).toBe('yes');
+    expect(await tabs.getByRole('link', { name: 'Logs' }).getAttribute('aria-current')).toBe(
+      'page',
+    );
+    expect(await tabs.getByRole('link', { name: 'Overview' }).getAttribute('aria-current')).toBe(
+      null,
+    );
+    expect(await page.getByRole('group', { name: 'Actions' }).count()).toBe(1);
+    expect(scripts.filter((path) => /\/LogsPage-/.test(path))).toHaveLength(1);
+    expect(scripts.filter((path) => /\/Console-/.test(path))).toEqual([]);
+
+    // Back to the overview, in the same frame.
+    await tabs.getByRole('link', { name: 'Overview' }).click();
+    await page.getByRole('table', { name: 'Environment variables' }).waitFor();
+    expect(new URL(page.url()).pathname).toBe(`/containers/${talk}`);
+    expect(
+      await page.getByRole('heading', { level: 1, name: talk }).getAttribute('data-kept'),
+    ).toBe('yes');
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+
+  it('takes an id (or its prefix) in every tab, and writes the name in the address', async () => {
+    const { context, page, errors } = await open();
+    const id = docker('inspect', '--format', '{{.Id}}', talk);
+    // A link to a line, written with an id before links used names.
+    const last = docker('logs', '-t', '--tail', '1', talk).trim();
+    const stamp = last.slice(0, last.indexOf(' '));
+    const said = last.slice(last.indexOf(' ') + 1);
+    await page.goto(`${base}/containers/${id.slice(0, 12)}/logs?at=${encodeURIComponent(stamp)}`);
+    await logLines(page).getByText(said, { exact: true }).first().waitFor();
+    await expect.poll(() => new URL(page.url()).pathname).toBe(`/containers/${talk}/logs`);
+    expect(new URLSearchParams(new URL(page.url()).search).get('at')).toBe(stamp);
+    expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe(talk);
+    const tabs = page.getByRole('navigation', { name: 'Container pages' });
+    expect(await tabs.getByRole('link', { name: 'Overview' }).getAttribute('href')).toBe(
+      `/containers/${talk}`,
+    );
+    expect(await tabs.getByRole('link', { name: 'Terminal' }).getAttribute('href')).toBe(
+      `/containers/${talk}/terminal`,
+    );
+    await page.goto(`${base}/containers/${id}`);
+    await page.getByRole('table', { name: 'Environment variables' }).waitFor();
+    await expect.poll(() => new URL(page.url()).pathname).toBe(`/containers/${talk}`);
+    // A tab that does not exist is no page.
+    await page.goto(`${base}/containers/${talk}/nothing`);
+    await page.getByRole('heading', { level: 1, name: 'Nothing here' }).waitFor();
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+
+  it('hides the frame when the log viewer goes full screen, and the g keys still go', async () => {
+    const { context, page, errors } = await open();
+    await page.goto(`${base}/containers/${talk}/logs`);
+    await logLines(page)
+      .getByText(/said \d+/)
+      .first()
+      .waitFor();
+    const title = page.getByRole('heading', { level: 1, name: talk });
+    /** Whether the header's title is what shows at its place (nothing covers it). */
+    const titleShows = () => title.evaluate(showsAtItsPlace);
+    expect(await titleShows()).toBe(true);
+    await page.getByRole('button', { name: 'Full screen' }).click();
+    await expect.poll(titleShows).toBe(false);
+    await screenshot(page, 'container-logs-fullscreen-light');
+    await page.getByRole('button', { name: 'Full screen' }).click();
+    await expect.poll(titleShows).toBe(true);
+
+    // g then i: the images page, from within the frame.
+    await page
+      .getByRole('navigation', { name: 'Container pages' })
+      .getByRole('link', { name: 'Logs' })
+      .focus();
+    await page.keyboard.press('g');
+    await page.keyboard.press('i');
+    await expect.poll(() => new URL(page.url()).pathname).toBe('/images');
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+
   it.each([
     ['light', { colorScheme: 'light' }],
     ['dark', { colorScheme: 'dark' }],
@@ -310,13 +446,21 @@ describe('the container page', () => {
     'has no serious accessibility violations: %s (with screenshots)',
     async (label, options) => {
       const { context, page, errors } = await open(options);
-      await containerPage(page, app);
+      await containerPage(page, talk);
       await page.getByLabel('Latest sample').waitFor({ timeout: 20_000 });
       await expect.poll(() => samples(page, 'CPU'), { timeout: 20_000 }).toBeGreaterThanOrEqual(2);
       await screenshot(page, `container-${label}`);
       expect(await seriousViolations(page)).toEqual([]);
       await page.getByRole('table', { name: 'Labels' }).scrollIntoViewIfNeeded();
       await screenshot(page, `container-details-${label}`);
+
+      await page.getByRole('link', { name: 'Logs' }).click();
+      await logLines(page)
+        .getByText(/said \d+/)
+        .first()
+        .waitFor();
+      await screenshot(page, `container-logs-${label}`);
+      expect(await seriousViolations(page)).toEqual([]);
       expect(errors).toEqual([]);
       await context.close();
     },

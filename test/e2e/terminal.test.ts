@@ -1,8 +1,9 @@
 /**
- * The terminal page in headless Chromium against the real dwi (authentication on) and the
- * private engine: an admin types into a shell in a container and sees its output, the exit
- * code and a way to start again; the terminal follows the window's size and the theme; an
- * operator is refused; screenshots in light, dark and at 390 px; axe finds nothing serious.
+ * The terminal tab of a container's page in headless Chromium against the real dwi
+ * (authentication on) and the private engine: an admin opens it from the container's frame,
+ * types into a shell and sees its output, the exit code and a way to start again; the terminal
+ * follows the window's size and the theme; an operator has no Terminal tab and is refused at
+ * its address; screenshots in light, dark and at 390 px; axe finds nothing serious.
  */
 import { spawnSync } from 'node:child_process';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
@@ -103,6 +104,19 @@ async function terminalPage(page: Page): Promise<void> {
   await expect
     .poll(() => page.getByRole('status').last().textContent(), { timeout: 30_000 })
     .toBe('Running /bin/sh');
+  await shellPrompt(page);
+}
+
+/**
+ * Waits for the shell's prompt, as a person would before typing: busybox asks the terminal for
+ * its cursor position with the prompt, and an answer landing while a command runs is echoed.
+ */
+async function shellPrompt(page: Page): Promise<void> {
+  await expect
+    .poll(async () => (await screenLines(page)).some((line) => line.startsWith('/ #')), {
+      timeout: 15_000,
+    })
+    .toBe(true);
 }
 
 /** The terminal's lines as shown (xterm's rows), trailing blanks cut. */
@@ -136,12 +150,27 @@ async function sttySize(page: Page): Promise<[number, number]> {
 }
 
 describe('the terminal', () => {
-  it('runs what an admin types and shows its output, then the exit code and a way to start again', async () => {
+  it('opens from the Terminal tab of an admin, runs what is typed, then shows the exit code and a way to start again', async () => {
     const { context, page, errors } = await open();
-    await terminalPage(page);
-    expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe(`Terminal ${box}`);
-    expect(await page.getByRole('link', { name: `Back to ${box}` }).getAttribute('href')).toBe(
-      `/containers/${box}`,
+    await page.goto(`${base}/containers/${box}`);
+    const tabs = page.getByRole('navigation', { name: 'Container pages' });
+    await tabs.getByRole('link', { name: 'Terminal' }).waitFor();
+    expect(await tabs.getByRole('link').allTextContents()).toEqual([
+      'Overview',
+      'Logs',
+      'Terminal',
+    ]);
+    await tabs.getByRole('link', { name: 'Terminal' }).click();
+    await expect
+      .poll(() => page.getByRole('status').last().textContent(), { timeout: 30_000 })
+      .toBe('Running /bin/sh');
+    expect(new URL(page.url()).pathname).toBe(`/containers/${box}/terminal`);
+    await shellPrompt(page);
+    // In the container's frame: its name, its actions, the tab marked as the page shown.
+    expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe(box);
+    expect(await page.getByRole('group', { name: 'Actions' }).count()).toBe(1);
+    expect(await tabs.getByRole('link', { name: 'Terminal' }).getAttribute('aria-current')).toBe(
+      'page',
     );
     // The quotes keep the typed line apart from what the command prints.
     await type(page, 'echo "hel""lo"');
@@ -157,6 +186,7 @@ describe('the terminal', () => {
     await expect
       .poll(() => page.getByRole('status').last().textContent(), { timeout: 30_000 })
       .toBe('Running /bin/sh');
+    await shellPrompt(page);
     await type(page, 'echo "again""!"');
     await expect.poll(() => screenLines(page), { timeout: 15_000 }).toContain('again!');
     await page.getByRole('button', { name: 'End session' }).click();
@@ -195,7 +225,7 @@ describe('the terminal', () => {
     await context.close();
   });
 
-  it('refuses an operator: no terminal, and the page says why', async () => {
+  it('offers an operator no Terminal tab, and refuses one at its address, saying why', async () => {
     const { context, page, errors } = await open({ as: 'otto' });
     await page.goto(`${base}/containers/${box}/terminal`);
     const alert = page.getByRole('alert');
@@ -203,6 +233,10 @@ describe('the terminal', () => {
       .poll(() => alert.textContent())
       .toMatch(/The terminal is for admins only: .*signed in as otto \(operator\)/);
     expect(await page.getByRole('textbox', { name: 'Terminal input' }).count()).toBe(0);
+    // The frame offers an operator no Terminal tab.
+    const tabs = page.getByRole('navigation', { name: 'Container pages' });
+    await tabs.getByRole('link', { name: 'Logs' }).waitFor();
+    expect(await tabs.getByRole('link').allTextContents()).toEqual(['Overview', 'Logs']);
     expect(await page.getByRole('link', { name: 'Terminal' }).count()).toBe(0);
     expect(await seriousViolations(page)).toEqual([]);
     await screenshot(page, 'terminal-refused-light');

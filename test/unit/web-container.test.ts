@@ -2,6 +2,14 @@
 import { describe, expect, it } from 'vitest';
 import { MASK } from '../../src/shared/masking.js';
 import type { ContainerStats } from '../../src/shared/stats.js';
+import {
+  byteLabels,
+  byteSteps,
+  clockLabels,
+  decimalsOf,
+  percentLabels,
+  timeSteps,
+} from '../../src/web/features/container/lib/axis.js';
 import { readOverview, readPorts } from '../../src/web/features/container/lib/overview.js';
 import { appendSample, emptySeries } from '../../src/web/features/container/lib/series.js';
 import {
@@ -95,6 +103,74 @@ describe('the live chart series', () => {
     expect(series.time[0]).toBe(Date.UTC(2026, 10, 30, 5, 0, 10) / 1000);
     expect(Object.values(series).every((column) => column.length === 10)).toBe(true);
     expect(appendSample(series, at(5), previous, 10)).toBe(series);
+  });
+});
+
+describe("the live charts' axes", () => {
+  const MiB = 1024 * 1024;
+  /** Seconds since the epoch of a local clock time today. */
+  const local = (h: number, m: number, s: number) =>
+    new Date(2026, 10, 30, h, m, s).getTime() / 1000;
+
+  it('labels time ticks with the local clock, with seconds only between minutes', () => {
+    expect(clockLabels([local(9, 5, 0), local(10, 41, 0)], 60)).toEqual(['09:05', '10:41']);
+    expect(clockLabels([local(10, 41, 0), local(10, 41, 20)], 20)).toEqual([
+      '10:41:00',
+      '10:41:20',
+    ]);
+    expect(clockLabels([local(10, 40, 0)], 120)).toEqual(['10:40']);
+  });
+
+  it('spaces time ticks a minute apart on a phone and a desktop, seconds on a wide plot', () => {
+    const span = 5 * 60;
+    // The smallest step uPlot may take comes first.
+    expect(timeSteps(span, 270)[0]).toBe(60);
+    expect(timeSteps(span, 480)[0]).toBe(60);
+    expect(timeSteps(span, 1000)[0]).toBe(30);
+    expect(timeSteps(span, 120)[0]).toBe(120);
+  });
+
+  it('steps bytes by 1, 2 and 5 of a unit, binary or decimal', () => {
+    const binary = byteSteps(1024);
+    expect(binary).toEqual([...binary].sort((a, b) => a - b));
+    expect(binary).toEqual(expect.arrayContaining([500 * 1024, MiB, 2 * MiB, 20 * MiB]));
+    expect(binary).not.toContain(1000 * 1024);
+    expect(byteSteps(1000)).toEqual(expect.arrayContaining([500, 1000, 2000, 500_000, 1e6]));
+  });
+
+  it('labels an axis in one unit: the largest tick’s when the step is round in it', () => {
+    expect(byteLabels([0, 20 * MiB, 40 * MiB, 60 * MiB], 20 * MiB, 1024)).toEqual([
+      '0',
+      '20 MiB',
+      '40 MiB',
+      '60 MiB',
+    ]);
+    // 500 KiB is no round number of MiB: the axis stays in KiB.
+    expect(byteLabels([0, 512_000, 1_024_000, 1_536_000], 512_000, 1024)).toEqual([
+      '0',
+      '500 KiB',
+      '1000 KiB',
+      '1500 KiB',
+    ]);
+    expect(byteLabels([0, 500_000, 1_000_000, 1_500_000], 500_000, 1000, '/s')).toEqual([
+      '0',
+      '0.5 MB/s',
+      '1.0 MB/s',
+      '1.5 MB/s',
+    ]);
+    expect(byteLabels([0, 200, 400, 600], 200, 1000, '/s')).toEqual([
+      '0',
+      '200 B/s',
+      '400 B/s',
+      '600 B/s',
+    ]);
+  });
+
+  it('labels percentages with the decimals their step needs', () => {
+    expect(percentLabels([0, 0.5, 1], 0.5)).toEqual(['0', '0.5 %', '1.0 %']);
+    expect(percentLabels([0, 50, 100], 50)).toEqual(['0', '50 %', '100 %']);
+    expect(decimalsOf(0.25)).toBe(2);
+    expect(decimalsOf(0.1 + 0.2)).toBe(1);
   });
 });
 

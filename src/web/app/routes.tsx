@@ -1,5 +1,7 @@
 import { lazy, Suspense } from 'react';
 import { Link, Route, Switch } from 'wouter';
+import type { Container } from '../../shared/containers.js';
+import { isContainerTab, type ContainerTab } from '../features/container/lib/tabs.js';
 import { ContainersPage } from '../features/containers/components/ContainersPage.js';
 import { ImagesPage } from '../features/images/components/ImagesPage.js';
 import { PrunePage } from '../features/prune/components/PrunePage.js';
@@ -7,6 +9,18 @@ import { TerminalPage } from '../features/terminal/components/TerminalPage.js';
 
 // Admins only, and rarely: loaded when first opened, outside the initial JavaScript.
 const AdminPage = lazy(() => import('../features/admin/components/AdminPage.js'));
+
+// Pages other than the home page load when first opened: the first paint stays small.
+const ContainerFrame = lazy(() =>
+  import('../features/container/components/ContainerFrame.js').then((m) => ({
+    default: m.ContainerFrame,
+  })),
+);
+const OverviewTab = lazy(() =>
+  import('../features/container/components/OverviewTab.js').then((m) => ({
+    default: m.OverviewTab,
+  })),
+);
 
 // The log viewer (its worker, virtual list, ANSI parser) loads only when opened.
 const LogsPage = lazy(() =>
@@ -17,30 +31,49 @@ export function Routes() {
   return (
     <Switch>
       <Route path="/" component={ContainersPage} />
-      <Route path="/containers/:id/logs">
-        {(params) => (
-          <Suspense fallback={null}>
-            <LogsPage params={params} />
-          </Suspense>
-        )}
-      </Route>
-      <Route path="/containers/:id/terminal" component={TerminalPage} />
       <Route path="/images" component={ImagesPage} />
       <Route path="/prune" component={PrunePage} />
       <Route path="/admin" component={LazyAdminPage} />
       <Route path="/admin/*" component={LazyAdminPage} />
-      <Route path="/containers/:ref">
-        {(params) => (
-          <Suspense fallback={<p className="empty-page">Loading…</p>}>
-            <ContainerPage params={params} />
-          </Suspense>
-        )}
+      <Route path="/containers/:ref/:tab?">
+        {({ ref, tab = 'overview' }) =>
+          isContainerTab(tab) ? <ContainerRoute containerRef={ref} tab={tab} /> : <NotFound />
+        }
       </Route>
       <Route>
         <NotFound />
       </Route>
     </Switch>
   );
+}
+
+/**
+ * A container's page: one frame (header, actions, tabs) around the tab's content, so the
+ * header stays as the tabs change and the content alone loads.
+ */
+function ContainerRoute({ containerRef, tab }: { containerRef: string; tab: ContainerTab }) {
+  return (
+    <Suspense fallback={<p className="empty-page">Loading…</p>}>
+      <ContainerFrame containerRef={containerRef} tab={tab}>
+        {(container) => (
+          <Suspense fallback={<p className="empty-page">Loading the {tab}…</p>}>
+            <TabContent tab={tab} container={container} />
+          </Suspense>
+        )}
+      </ContainerFrame>
+    </Suspense>
+  );
+}
+
+function TabContent({ tab, container }: { tab: ContainerTab; container: Container }) {
+  switch (tab) {
+    case 'overview':
+      return <OverviewTab container={container} />;
+    case 'logs':
+      return <LogsPage params={{ id: container.name }} />;
+    case 'terminal':
+      return <TerminalPage containerName={container.name} />;
+  }
 }
 
 function LazyAdminPage() {
@@ -61,10 +94,3 @@ function NotFound() {
     </section>
   );
 }
-
-// Pages other than the home page load when first opened: the first paint stays small.
-const ContainerPage = lazy(() =>
-  import('../features/container/components/ContainerPage.js').then((module) => ({
-    default: module.ContainerPage,
-  })),
-);

@@ -2,9 +2,8 @@
  * The head of every page about one container: its name, live state (uptime or exit code),
  * image and id, the actions the user's role may run (the list's own action code, so progress
  * and results show in both places), and the tabs: Overview, Logs, and Terminal for admins.
- * The logs and terminal pages can put it on top of theirs.
  */
-import { useState, type ReactNode } from 'react';
+import { useState } from 'react';
 import { Link } from 'wouter';
 import { allows } from '../../../../shared/auth.js';
 import {
@@ -25,11 +24,10 @@ import {
 import { stateDetail } from '../../../lib/container-state.js';
 import { useOutcome } from '../../../lib/outcomes.js';
 import { runContainerAction } from '../../../lib/run-action.js';
-import { useSession } from '../../../lib/session.js';
-import { useContainer, useNow } from '../hooks/use-container.js';
+import { useCan, useSession } from '../../../lib/session.js';
+import { useNow, type ContainerLookup } from '../hooks/use-container.js';
+import { containerPath, type ContainerTab } from '../lib/tabs.js';
 import styles from './container.module.css';
-
-export type ContainerTab = 'overview' | 'logs' | 'terminal';
 
 const ICONS: Record<ContainerAction, IconName> = {
   start: 'play',
@@ -42,22 +40,19 @@ const ICONS: Record<ContainerAction, IconName> = {
   delete: 'delete',
 };
 
-/** The page's path for a container and tab (names are how people share links). */
-export function containerPath(ref: string, tab: ContainerTab = 'overview'): string {
-  const base = `/containers/${encodeURIComponent(ref)}`;
-  return tab === 'overview' ? base : `${base}/${tab}`;
-}
-
 export function ContainerHeader({
   containerRef,
+  lookup,
   tab,
 }: {
+  /** The name or id the address holds. */
   containerRef: string;
+  lookup: ContainerLookup;
   tab: ContainerTab;
 }) {
-  const lookup = useContainer(containerRef);
-  const session = useSession();
-  const isAdmin = session != null && allows(session.role, 'admin');
+  const isAdmin = useCan('admin');
+  // The tabs link by name once the container is known, whatever the address held.
+  const linkRef = lookup.status === 'found' ? lookup.container.name : containerRef;
 
   return (
     <header className={styles.header}>
@@ -85,34 +80,13 @@ export function ContainerHeader({
         </div>
       )}
       <nav aria-label="Container pages" className={styles.tabs}>
-        <TabLink containerRef={containerRef} tab="overview" current={tab} label="Overview" />
-        <TabLink containerRef={containerRef} tab="logs" current={tab} label="Logs" />
+        <TabLink containerRef={linkRef} tab="overview" current={tab} label="Overview" />
+        <TabLink containerRef={linkRef} tab="logs" current={tab} label="Logs" />
         {isAdmin && (
-          <TabLink containerRef={containerRef} tab="terminal" current={tab} label="Terminal" />
+          <TabLink containerRef={linkRef} tab="terminal" current={tab} label="Terminal" />
         )}
       </nav>
     </header>
-  );
-}
-
-/**
- * A page about one container: the header and tabs above the tab's own content. The app's
- * routes wrap the logs and terminal pages in it (a feature imports no other feature).
- */
-export function ContainerFrame({
-  containerRef,
-  tab,
-  children,
-}: {
-  containerRef: string;
-  tab: ContainerTab;
-  children: ReactNode;
-}) {
-  return (
-    <section className={styles.page} aria-labelledby="container-title">
-      <ContainerHeader containerRef={containerRef} tab={tab} />
-      {children}
-    </section>
   );
 }
 

@@ -1,12 +1,23 @@
 /**
  * The live charts (uPlot, in a chunk of its own loaded with this file): CPU, memory (and its
- * limit, when the container has one), network and block I/O rates. Canvas colours are read
- * from the theme's tokens and read again when the theme changes.
+ * limit, when the container has one), network and block I/O rates over the local clock. The
+ * legend gives each line's latest value in its unit, or the value under the pointer. Canvas
+ * colours are read from the theme's tokens and read again when the theme changes.
  */
 import { useEffect, useRef, useState } from 'react';
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
+import { formatBytes as decimalBytes } from '../../../lib/bytes.js';
 import { formatBytes, formatPercent } from '../../../lib/stats-rates.js';
+import {
+  byteLabels,
+  byteSteps,
+  clockLabel,
+  clockLabels,
+  MINUTE_TICK_PX,
+  percentLabels,
+  timeSteps,
+} from '../lib/axis.js';
 import { WINDOW_SECONDS, type Series } from '../lib/series.js';
 import styles from './container.module.css';
 
@@ -21,19 +32,27 @@ interface Line {
 interface Chart {
   title: string;
   lines: Line[];
+  /** A value as the legend says it, with its unit. */
   format: (value: number) => string;
+  /** The y axis' labels for its ticks and their step. */
+  labels: (ticks: number[], step: number) => string[];
+  /** The y axis' tick steps, when uPlot's own (1, 2, 2.5, 5 of each power of ten) won't do. */
+  steps?: number[];
   /** The smallest top of the y axis, so a quiet container draws a flat line, not noise. */
   minTop: number;
 }
 
-const rate = (value: number) => `${formatBytes(value)}/s`;
+/** Network and block I/O, in decimal units as `docker stats` gives them. */
+const rate = (value: number) => `${decimalBytes(value)}/s`;
+const rateLabels = (ticks: number[], step: number) => byteLabels(ticks, step, 1000, '/s');
 
 function charts(memoryLimited: boolean): Chart[] {
   return [
     {
       title: 'CPU',
-      lines: [{ label: 'CPU %', values: (s) => s.cpu, tone: 0 }],
+      lines: [{ label: 'used', values: (s) => s.cpu, tone: 0 }],
       format: formatPercent,
+      labels: percentLabels,
       minTop: 1,
     },
     {
@@ -52,6 +71,8 @@ function charts(memoryLimited: boolean): Chart[] {
           : []),
       ],
       format: formatBytes,
+      labels: (ticks, step) => byteLabels(ticks, step, 1024),
+      steps: byteSteps(1024),
       minTop: 1024 * 1024,
     },
     {
@@ -61,7 +82,9 @@ function charts(memoryLimited: boolean): Chart[] {
         { label: 'sent', values: (s) => s.tx, tone: 1 },
       ],
       format: rate,
-      minTop: 1024,
+      labels: rateLabels,
+      steps: byteSteps(1000),
+      minTop: 1000,
     },
     {
       title: 'Block I/O',
@@ -70,7 +93,9 @@ function charts(memoryLimited: boolean): Chart[] {
         { label: 'written', values: (s) => s.write, tone: 1 },
       ],
       format: rate,
-      minTop: 1024,
+      labels: rateLabels,
+      steps: byteSteps(1000),
+      minTop: 1000,
     },
   ];
 }
@@ -118,10 +143,23 @@ function withAlpha(color: string, alpha: number): string {
   return channels ? `rgba(${channels.join(',')}, ${alpha})` : color;
 }
 
+const PLOT_HEIGHT = 140;
+
+/** Text widths in the axes' font, for a y axis just wide enough for its labels. */
+let measurer: CanvasRenderingContext2D | null = null;
+function textWidth(text: string, font: string): number {
+  measurer ??= document.createElement('canvas').getContext('2d');
+  if (measurer === null) return text.length * 7;
+  measurer.font = font;
+  return measurer.measureText(text).width;
+}
+
 function ChartView({ chart, series }: { chart: Chart; series: Series }) {
   const box = useRef<HTMLDivElement>(null);
   const swatches = useRef<HTMLSpanElement>(null);
   const plot = useRef<uPlot | null>(null);
+  // The sample under the pointer, if it is over the plot.
+  const [hovered, setHovered] = useState<number | null>(null);
   const data = (s: Series): uPlot.AlignedData => [
     s.time,
     ...chart.lines.map((line) => line.values(s)),
@@ -134,25 +172,52 @@ function ChartView({ chart, series }: { chart: Chart; series: Series }) {
     const [accent, second, muted, grid] = [...palette.children].map(
       (swatch) => getComputedStyle(swatch).color,
     ) as [string, string, string, string];
+    const font = `12px ${getComputedStyle(element).fontFamily}`;
     const axis = {
       stroke: muted,
+      font,
       grid: { stroke: grid, width: 1 },
-      ticks: { stroke: grid, width: 1 },
+      ticks: { stroke: grid, width: 1, size: 5 },
+      gap: 4,
     };
     const made = new uPlot(
       {
         width: Math.max(200, element.clientWidth),
-        height: 140,
+        height: PLOT_HEIGHT,
         legend: { show: false },
-        cursor: { show: false },
+        cursor: {
+          y: false,
+          points: { size: 6 },
+          drag: { x: false, y: false, setScale: false },
+        },
+        hooks: {
+          setCursor: [(u) => setHovered(u.cursor.idx ?? null)],
+        },
         scales: {
           // The whole window, the newest sample at the right: the chart fills in as it goes.
           x: { time: true, range: (_u, _min, max) => [max - WINDOW_SECONDS, max] },
           y: { range: (_u, _min, max) => [0, Math.max(max, chart.minTop) * 1.1] },
         },
         axes: [
-          { ...axis, space: 60 },
-          { ...axis, size: 80, values: (_u, ticks) => ticks.map((tick) => chart.format(tick)) },
+          {
+            ...axis,
+            // A tick a minute at 390 px and on a desktop; seconds only on a wide plot.
+            space: MINUTE_TICK_PX,
+            size: 26,
+            incrs: (_u, _axis, min, max, width) => timeSteps(max - min, width),
+            values: (_u, ticks, _axis, _space, step) => clockLabels(ticks, step),
+          },
+          {
+            ...axis,
+            space: 30,
+            ...(chart.steps ? { incrs: chart.steps } : {}),
+            values: (_u, ticks, _axis, _space, step) => chart.labels(ticks, step),
+            // As wide as its longest label: a narrow screen keeps its width for the plot.
+            size: (_u, labels) =>
+              Math.ceil(
+                Math.max(0, ...(labels ?? []).map((label) => textWidth(label, font))) + 5 + 4 + 6,
+              ),
+          },
         ],
         series: [
           {},
@@ -173,7 +238,7 @@ function ChartView({ chart, series }: { chart: Chart; series: Series }) {
     );
     plot.current = made;
     const resize = new ResizeObserver(() =>
-      made.setSize({ width: Math.max(200, element.clientWidth), height: 140 }),
+      made.setSize({ width: Math.max(200, element.clientWidth), height: PLOT_HEIGHT }),
     );
     resize.observe(element);
     return () => {
@@ -191,18 +256,22 @@ function ChartView({ chart, series }: { chart: Chart; series: Series }) {
   }, [series]);
 
   const last = series.time.length - 1;
-  const summary = chart.lines
-    .map((line) => {
-      const value = line.values(series)[last];
-      return `${line.label} ${value === null || value === undefined ? 'unknown' : chart.format(value)}`;
-    })
-    .join(', ');
+  const shownAt = hovered !== null && hovered <= last ? hovered : last;
+  const valueAt = (line: Line, index: number) => {
+    const value = line.values(series)[index];
+    return value === null || value === undefined ? '–' : chart.format(value);
+  };
+  const summary = chart.lines.map((line) => `${line.label} ${valueAt(line, last)}`).join(', ');
+  const hoveredTime = hovered !== null ? series.time[shownAt] : undefined;
 
   return (
     <figure className={styles.chart} data-samples={series.time.length}>
       <figcaption className={styles.chartTitle}>
         {chart.title}
         <span className={styles.legend} aria-hidden="true">
+          {hoveredTime !== undefined && (
+            <span className={styles.legendTime}>{clockLabel(hoveredTime, true)}</span>
+          )}
           {chart.lines.map((line) => (
             <span
               key={line.label}
@@ -210,7 +279,7 @@ function ChartView({ chart, series }: { chart: Chart; series: Series }) {
               data-tone={line.tone}
               data-dashed={line.dashed ? '' : undefined}
             >
-              {line.label}
+              {line.label} <span className={styles.legendValue}>{valueAt(line, shownAt)}</span>
             </span>
           ))}
         </span>

@@ -4,6 +4,7 @@
  */
 import { lazy, Suspense } from 'react';
 import type { Container } from '../../../../shared/containers.js';
+import { formatBytes as decimalBytes } from '../../../lib/bytes.js';
 import { formatBytes, formatPercent } from '../../../lib/stats-rates.js';
 import { useStatsSeries } from '../hooks/use-stats-series.js';
 import { WINDOW_SECONDS } from '../lib/series.js';
@@ -23,7 +24,8 @@ export function StatsPanel({
   const last = series.time.length - 1;
   const rate = (column: Array<number | null>) => {
     const value = column[last];
-    return value === null || value === undefined ? '–' : `${formatBytes(value)}/s`;
+    // Rates in decimal units, memory in binary ones: as `docker stats` shows them.
+    return value === null || value === undefined ? '–' : `${decimalBytes(value)}/s`;
   };
   // The figures are the latest sample's; the rates need the one before it too.
   const hasRates = latest !== undefined && last >= 1;

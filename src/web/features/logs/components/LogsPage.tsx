@@ -5,7 +5,7 @@
  */
 import { useQuery } from '@tanstack/react-query';
 import { useCallback, useEffect, useRef, useState } from 'react';
-import { Link, useLocation, useSearch } from 'wouter';
+import { useLocation, useSearch } from 'wouter';
 import { call } from '../../../lib/api.js';
 import { useLogSession } from '../hooks/use-log-session.js';
 import { useViewerOptions } from '../hooks/use-viewer-options.js';
@@ -104,12 +104,10 @@ export function LogsPage({ params }: { params: { id: string } }) {
       data-fullscreen={fullscreen !== 'off' || undefined}
       aria-labelledby="logs-title"
     >
-      <header className={styles.header}>
-        <Link href={`/containers/${encodeURIComponent(containerId)}`} className={styles.back}>
-          ← {name}
-        </Link>
-        <h1 id="logs-title">Logs of {name}</h1>
-      </header>
+      {/* The container's frame (header, tabs) is above: this title is for screen readers. */}
+      <h2 id="logs-title" className="visually-hidden">
+        Logs of {name}
+      </h2>
       <LogToolbar
         containerId={containerId}
         session={session}

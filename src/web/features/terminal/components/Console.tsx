@@ -17,13 +17,7 @@ type Phase =
   | { kind: 'ended'; command: string[] | null; exitCode: number | null; message: string }
   | { kind: 'failed'; error: string; code: string };
 
-export default function Console({
-  containerRef,
-  onName,
-}: {
-  containerRef: string;
-  onName: (name: string) => void;
-}) {
+export default function Console({ containerRef }: { containerRef: string }) {
   const host = useRef<HTMLDivElement>(null);
   const terminal = useRef<{ xterm: Terminal; fit: FitAddon } | null>(null);
   const session = useRef<ExecSession | null>(null);
@@ -67,7 +61,6 @@ export default function Console({
       {
         started: (started) => {
           command = started.command;
-          onName(started.name);
           setPhase({ kind: 'running', command: started.command });
           xterm.focus();
         },
@@ -93,7 +86,7 @@ export default function Console({
       exec.close();
       session.current = null;
     };
-  }, [live, containerRef, attempt, onName]);
+  }, [live, containerRef, attempt]);
 
   const startAgain = () => {
     terminal.current?.xterm.reset();
