@@ -335,10 +335,14 @@ export const containerRoutes: FastifyPluginAsync<{
           ...timeRange(query),
         }),
       );
-      return reply
-        .type('text/plain; charset=utf-8')
-        .header('content-disposition', `attachment; filename="${name}.log"`)
-        .send(chunks);
+      return (
+        reply
+          .type('text/plain; charset=utf-8')
+          .header('content-disposition', `attachment; filename="${name}.log"`)
+          // Streamed as read: a buffering proxy (nginx) is told to pass it on as it comes.
+          .header('x-accel-buffering', 'no')
+          .send(chunks)
+      );
     },
   );
 
