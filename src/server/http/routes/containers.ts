@@ -335,14 +335,12 @@ export const containerRoutes: FastifyPluginAsync<{
           ...timeRange(query),
         }),
       );
-      return (
-        reply
-          .type('text/plain; charset=utf-8')
-          .header('content-disposition', `attachment; filename="${name}.log"`)
-          // Streamed as read: a buffering proxy (nginx) is told to pass it on as it comes.
-          .header('x-accel-buffering', 'no')
-          .send(chunks)
-      );
+      // Streamed as read: a buffering proxy (nginx) is told to pass it on as it comes.
+      return reply
+        .type('text/plain; charset=utf-8')
+        .header('content-disposition', `attachment; filename="${name}.log"`)
+        .header('x-accel-buffering', 'no')
+        .send(chunks);
     },
   );
 
