@@ -13,7 +13,21 @@ export type Health = z.infer<typeof HealthSchema>;
 /** The engine connection as a worker sees it. */
 export const EngineStatusSchema = z.object({
   connected: z.boolean(),
-  detail: z.string(),
+  detail: z
+    .string()
+    .describe(
+      'connected, connecting, or why the engine cannot be reached, naming the address tried.',
+    ),
+  address: z.string().describe('The engine dwi talks to: the docker_host setting.'),
+  advice: z
+    .array(z.string())
+    .describe(
+      'While the engine cannot be reached, what to do, one step or choice each (start it, point dwi elsewhere, grant access to its socket); empty while connected.',
+    ),
+  error_code: z
+    .string()
+    .nullable()
+    .describe('While the engine cannot be reached: the socket error (ENOENT, EACCES, ...).'),
   containers: z.int(),
   events_applied: z
     .int()

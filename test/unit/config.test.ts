@@ -131,9 +131,14 @@ describe('problems are one clear line each', () => {
     expect(errors).toEqual(['unknown option --wrokers (did you mean --workers?)']);
   });
 
-  it('names an unknown DWI_ variable', async () => {
-    const { errors } = await loadConfig([], { DWI_WROKERS: '2' });
-    expect(errors).toEqual([
+  it('warns of an unknown DWI_ variable, and refuses it under --check-config', async () => {
+    const started = await loadConfig([], { DWI_WROKERS: '2' });
+    expect(started.errors).toEqual([]);
+    expect(started.warnings).toEqual([
+      'unknown environment variable DWI_WROKERS ignored (did you mean DWI_WORKERS?)',
+    ]);
+    const checked = await loadConfig(['--check-config'], { DWI_WROKERS: '2' });
+    expect(checked.errors).toEqual([
       'unknown environment variable DWI_WROKERS (did you mean DWI_WORKERS?)',
     ]);
   });

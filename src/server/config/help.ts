@@ -38,7 +38,9 @@ export function renderHelp(version: string): string {
     'Usage: dwi [OPTIONS]',
     '',
     'Settings come from, lowest precedence first: defaults, the config file (-c),',
-    'DWI_CMD_ARGS, DWI_<SETTING> environment variables, then these flags.',
+    'DWI_CMD_ARGS, DWI_<SETTING> environment variables, then these flags. Other DWI_*',
+    'variables are ignored with a warning (an error under --check-config), but for the',
+    'ones Kubernetes and Docker links set for a service named dwi (DWI_SERVICE_HOST, ...).',
     '',
     'Actions:',
   ];
@@ -93,6 +95,15 @@ export function renderSettingsDoc(): string {
     'Precedence, lowest first: defaults, config file (`-c`), `DWI_CMD_ARGS`, `DWI_<SETTING>`',
     'environment variables, command-line flags. A config file is `.js`/`.mjs` (may export hook',
     'functions) or `.json`, with the setting names below as keys.',
+    '',
+    'Each setting below names its environment variables; `DWI_CMD_ARGS` (command-line words)',
+    "and `DWI_ADMIN_PASSWORD` (the first admin's password, read at first start) are read too.",
+    'Any other `DWI_*` variable is ignored with a warning at start, naming the setting it may',
+    'have meant (`DWI_WORKER`: did you mean `DWI_WORKERS`?), and fails `--check-config`. The',
+    'variables Kubernetes sets for a Service named `dwi` or `dwi-<name>` (`DWI_SERVICE_HOST`,',
+    '`DWI_SERVICE_PORT`, `DWI_PORT=tcp://10.0.0.9:5000`, `DWI_PORT_5000_TCP_ADDR`, ...) and',
+    "Docker sets for a linked container (`DWI_NAME`, `DWI_ENV_*`) are not dwi's and are",
+    'ignored silently.',
   ];
   for (const [section, settings] of sections()) {
     lines.push('', `## ${SECTION_TITLES[section] ?? section}`, '');

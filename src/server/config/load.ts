@@ -2,7 +2,7 @@ import { accessSync, constants } from 'node:fs';
 import { LogConfigError } from '../logging/dictconfig.js';
 import { planLogging } from '../logging/plan.js';
 import { parseCommandLine, type ParsedArgs } from './argv.js';
-import { readEnv } from './env.js';
+import { readEnv, suggestEnvName } from './env.js';
 import { loadConfigFile } from './file.js';
 import { SettingError, type Source } from './setting.js';
 import { defaultSettings, SETTINGS, SETTINGS_BY_NAME, type Settings } from './settings.js';
@@ -43,8 +43,12 @@ export async function loadConfig(argv: string[], env?: NodeJS.ProcessEnv): Promi
   const cli = parseCommandLine(argv);
   errors.push(...cli.errors);
   const fromEnv = readEnv(env);
+  // Environments set DWI_* variables of their own (a Kubernetes Service named dwi-web gives
+  // DWI_WEB_SERVICE_HOST): an unknown one stops only a check, which is asked to be strict.
   for (const name of fromEnv.unknown) {
-    errors.push(`unknown environment variable ${name}${didYouMean(name, envNames())}`);
+    const hint = suggestEnvName(name);
+    if (cli.actions.checkConfig) errors.push(`unknown environment variable ${name}${hint}`);
+    else warnings.push(`unknown environment variable ${name} ignored${hint}`);
   }
 
   let cmdArgs: ParsedArgs | undefined;
@@ -136,10 +140,6 @@ function pick(list: Candidate[] | undefined): Candidate | undefined {
 
 function flagOf(name: string): string {
   return SETTINGS_BY_NAME.get(name)?.flags.find((f) => f.startsWith('--')) ?? name;
-}
-
-function envNames(): string[] {
-  return SETTINGS.flatMap((s) => s.env);
 }
 
 export function describeOrigin(origin: Origin): string {

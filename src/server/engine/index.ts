@@ -27,7 +27,7 @@ export type Engine = EngineApi & {
 
 export function createEngine(settings: EngineSettings & LogBoundSettings, log: Logger): Engine {
   const docker = createClient(settings);
-  const sync = new EngineSync(docker, log);
+  const sync = new EngineSync(docker, log, settings.docker_host);
   const operations = new EngineOperations(docker, sync, {
     tail: { lines: settings.log_tail_max_lines, bytes: settings.log_tail_max_bytes },
     search: {

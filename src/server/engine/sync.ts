@@ -19,6 +19,7 @@ import {
 import { ContainerModel } from './model.js';
 import { stateOf, toContainer, type EngineContainer, type EngineImage } from './normalize.js';
 import type { ContainerState } from './ports.js';
+import { explainUnreachable, socketOwner, type Unreachable } from './unreachable.js';
 
 const MAX_BACKOFF_MS = 5000;
 /** Failed resubscriptions of a connected engine tried again (0, 100, 200 ms) before it is away. */
@@ -44,6 +45,9 @@ export class EngineSync implements ContainerState {
   private connected = false;
   private connectedCount = 0;
   private detail = 'connecting';
+  /** While the engine is away: what to do about it, and the socket error's code. */
+  private advice: string[] = [];
+  private errorCode: string | null = null;
   private stopped = false;
   private since: string | undefined;
   private stream: NodeJS.ReadableStream | undefined;
@@ -56,6 +60,8 @@ export class EngineSync implements ContainerState {
   constructor(
     private readonly docker: Docker,
     private readonly log: Logger,
+    /** The docker_host setting: the address every failure names. */
+    private readonly address: string,
   ) {}
 
   start(): void {
@@ -73,6 +79,9 @@ export class EngineSync implements ContainerState {
     return {
       connected: this.connected,
       detail: this.detail,
+      address: this.address,
+      advice: this.advice,
+      error_code: this.errorCode,
       containers: this.containers.size,
       events_applied: this.eventsApplied,
       reconnects: this.reconnects,
@@ -84,7 +93,7 @@ export class EngineSync implements ContainerState {
   /** Fails fast with 503 material when the engine is known to be away. */
   ensureConnected(): void {
     if (!this.connected)
-      throw new EngineError('unavailable', `the Docker engine is unavailable (${this.detail})`);
+      throw new EngineError('unavailable', `the Docker engine is unavailable: ${this.detail}`);
   }
 
   private async run(): Promise<void> {
@@ -113,10 +122,19 @@ export class EngineSync implements ContainerState {
           this.log.info(`Docker engine resubscription failed (${failure.message}); retrying`);
         } else {
           // Subscribing or listing failed: the engine is away until a later try succeeds.
-          if (this.connected || this.detail === 'connecting') {
-            this.log.error(`Docker engine unavailable: ${failure.message}; retrying`);
+          const code = (err as { code?: string }).code;
+          const why =
+            failure.kind === 'unavailable' && code !== undefined
+              ? this.explain(code)
+              : { detail: failure.message, advice: [] };
+          // Said once, and again only if the reason changes (the socket appeared, say).
+          if (this.connected || why.detail !== this.detail) {
+            const advice = why.advice.map((step) => ` ${step}`).join('');
+            this.log.error(`Docker engine unavailable: ${why.detail}.${advice} Retrying.`);
           }
-          this.setConnected(false, failure.message);
+          this.setConnected(false, why.detail);
+          this.advice = why.advice;
+          this.errorCode = code ?? null;
           backoff = Math.min(Math.max(backoff * 2, 100), MAX_BACKOFF_MS);
         }
       }
@@ -183,6 +201,17 @@ export class EngineSync implements ContainerState {
     if (!connected && this.connected) this.outages += 1;
     this.connected = connected;
     this.detail = detail;
+    if (connected) {
+      this.advice = [];
+      this.errorCode = null;
+    }
+  }
+
+  private explain(code: string): Unreachable {
+    const url = URL.canParse(this.address) ? new URL(this.address) : undefined;
+    const owner =
+      code === 'EACCES' && url?.protocol === 'unix:' ? socketOwner(url.pathname) : undefined;
+    return explainUnreachable(this.address, code, { owner, uid: process.getuid?.() });
   }
 
   private async resync(): Promise<void> {

@@ -65,8 +65,9 @@ export function guardRoutes(
       // A browser on another site must not drive this one (whatever its credentials).
       const sameSite: onRequestHookHandler = (request, _reply, done) => {
         const origin = request.headers.origin;
-        if (originAllowed(origin, request.headers.host, origins.tls, origins.allowed))
-          return done();
+        // request.protocol: https through our TLS, or a trusted proxy's X-Forwarded-Proto.
+        const https = origins.tls || request.protocol === 'https';
+        if (originAllowed(origin, request.headers.host, https, origins.allowed)) return done();
         done(new ApiError('forbidden', `Origin ${origin} may not change anything here`));
       };
       route.onRequest = [...[route.onRequest ?? []].flat(), sameSite];
@@ -134,9 +135,10 @@ const storedTime = (time: string) => new Date(time).toISOString();
 
 export const authRoutes: FastifyPluginAsync<AuthRouteOptions> = async (app, options) => {
   const { store, sessionTtlSeconds } = options;
-  const cookie = (value: string, maxAge: number) =>
+  // Secure over our own TLS, and over a trusted proxy's (X-Forwarded-Proto: https).
+  const cookie = (request: FastifyRequest, value: string, maxAge: number) =>
     `${SESSION_COOKIE}=${value}; Path=/; HttpOnly; SameSite=Strict; Max-Age=${maxAge}` +
-    (options.secureCookies ? '; Secure' : '');
+    (options.secureCookies || request.protocol === 'https' ? '; Secure' : '');
 
   app.post(
     '/api/auth/login',
@@ -170,7 +172,7 @@ export const authRoutes: FastifyPluginAsync<AuthRouteOptions> = async (app, opti
       const session = randomSecret();
       const csrf = randomSecret(18);
       store.addSession(sha256(session), user.id, csrf, sessionTtlSeconds);
-      reply.header('set-cookie', cookie(session, sessionTtlSeconds));
+      reply.header('set-cookie', cookie(request, session, sessionTtlSeconds));
       return {
         status: 'success',
         data: { username: user.username, role: user.role, csrf_token: csrf },
@@ -184,7 +186,7 @@ export const authRoutes: FastifyPluginAsync<AuthRouteOptions> = async (app, opti
     async (request, reply): Promise<ApiReply<'logout'>> => {
       const sessionHash = request.identity?.sessionHash;
       if (sessionHash !== undefined) store?.deleteSession(sessionHash);
-      reply.header('set-cookie', cookie('', 0));
+      reply.header('set-cookie', cookie(request, '', 0));
       return { status: 'success', data: { message: 'Logged out' } };
     },
   );

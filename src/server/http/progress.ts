@@ -31,5 +31,6 @@ export async function withProgress<T>(
       stream.end(`${JSON.stringify(errorReply(code, message, request.id))}\n`);
     },
   );
-  return reply.type(NDJSON).send(stream);
+  // A proxy that buffers replies (nginx does by default) would hold every step until the end.
+  return reply.type(NDJSON).header('x-accel-buffering', 'no').send(stream);
 }

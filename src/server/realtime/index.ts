@@ -33,6 +33,7 @@ import { ADMINS_ROOM, feedAudit, type AuditSource } from './audit-feed.js';
 import { EXEC_EVENTS, ExecSessions, type Audit, type ExecConnection } from './exec.js';
 import {
   clientAddressOf,
+  httpsOf,
   limitedAddressOf,
   OpenSockets,
   seconds,
@@ -195,6 +196,7 @@ export interface RealtimeOptions {
 export function attachRealtime(server: HttpServer, options: RealtimeOptions): Realtime {
   const { engine, log, engineLog, authenticator, limits } = options;
   const limitedAddress = limitedAddressOf(options.forwardedAllowIps);
+  const overHttps = httpsOf(options.forwardedAllowIps, options.tls);
   const io: DwiServer = new Server(server, {
     path: '/socket.io',
     serveClient: false,
@@ -216,7 +218,9 @@ export function attachRealtime(server: HttpServer, options: RealtimeOptions): Re
       if (!options.knownHosts.allows(host))
         return answer(`misdirected_request: ${unknownHostMessage(host!)}`, false);
       // A page on another site must not open a socket with this site's cookie.
-      if (!originAllowed(req.headers.origin, req.headers.host, options.tls, options.allowedOrigins))
+      if (
+        !originAllowed(req.headers.origin, req.headers.host, overHttps(req), options.allowedOrigins)
+      )
         return answer(`forbidden: Origin ${req.headers.origin} may not connect`, false);
       const address = limitedAddress(req);
       if (address === undefined) return answer(null, true);

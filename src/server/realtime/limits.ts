@@ -19,6 +19,27 @@ export function clientAddressOf(
 }
 
 /**
+ * Whether the client reached us over HTTPS: our own TLS, or a proxy in forwarded_allow_ips
+ * that terminated it and says so in `X-Forwarded-Proto` (as REST's `request.protocol`).
+ */
+export function httpsOf(
+  forwardedAllowIps: readonly string[],
+  tls: boolean,
+): (req: IncomingMessage) => boolean {
+  const trust = forwardedAllowIps.includes('*')
+    ? () => true
+    : proxyAddr.compile([...forwardedAllowIps]);
+  return (req) => {
+    if (tls) return true;
+    const peer = req.socket.remoteAddress;
+    const proto = req.headers['x-forwarded-proto'];
+    if (peer === undefined || typeof proto !== 'string' || !trust(peer, 0)) return false;
+    // The proxy nearest to us appends last.
+    return proto.split(',').at(-1)!.trim().toLowerCase() === 'https';
+  };
+}
+
+/**
  * The address a request is limited by, as REST sees it (`X-Forwarded-For` believed from the
  * proxies in forwarded_allow_ips only); undefined for this host (loopback, a unix socket).
  */

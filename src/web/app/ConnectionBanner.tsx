@@ -1,6 +1,6 @@
 /**
  * What stands between the page and live data, said once at the top: the socket is down (and
- * reconnecting) or the server cannot reach the Docker engine. It goes away by itself.
+ * reconnecting) or the server is not ready (shutting down). It goes away by itself.
  */
 import { useReadiness } from '../lib/readiness.js';
 import { useSocketStatus } from '../lib/live.js';
@@ -13,8 +13,9 @@ export function ConnectionBanner() {
   let message: string | undefined;
   if (socket.state === 'disconnected')
     message = `Live updates are paused: the connection to the server was lost (${socket.reason}). Reconnecting…`;
-  else if (readiness?.ready === false)
-    message = `The Docker engine is unavailable: ${readiness.detail}. What you see may be out of date; retrying…`;
+  // An engine that cannot be reached gets the whole page (EngineUnavailable.tsx).
+  else if (readiness?.ready === false && readiness.engine?.connected !== false)
+    message = `The server is not ready: ${readiness.detail}. Retrying…`;
   if (message === undefined) return null;
   return (
     <div role="status" className={styles.banner}>

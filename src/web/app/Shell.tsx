@@ -5,6 +5,7 @@ import { allows } from '../../shared/auth.js';
 import { Icon } from '../components/Icon.js';
 import { useLogout, type Session } from '../lib/session.js';
 import { ConnectionBanner, ConnectionPill } from './ConnectionBanner.js';
+import { EngineGate } from './EngineUnavailable.js';
 import { ShortcutSheet, useGlobalKeys } from './Keyboard.js';
 import { PAGES } from './pages.js';
 import { ThemeSwitch } from './ThemeSwitch.js';
@@ -88,7 +89,7 @@ export function Shell({ session, children }: { session: Session; children: React
       </nav>
       <main id="main" className={styles.main} tabIndex={-1}>
         <ConnectionBanner />
-        {children}
+        <EngineGate>{children}</EngineGate>
       </main>
       {palette !== 'never' && (
         <Suspense fallback={null}>

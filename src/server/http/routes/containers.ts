@@ -335,9 +335,11 @@ export const containerRoutes: FastifyPluginAsync<{
           ...timeRange(query),
         }),
       );
+      // Streamed as read: a buffering proxy (nginx) is told to pass it on as it comes.
       return reply
         .type('text/plain; charset=utf-8')
         .header('content-disposition', `attachment; filename="${name}.log"`)
+        .header('x-accel-buffering', 'no')
         .send(chunks);
     },
   );
