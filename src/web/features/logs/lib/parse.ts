@@ -12,7 +12,7 @@ export type LevelName = Exclude<keyof typeof Level, 'none'>;
 export const MARKER = 0b1000;
 /** The line's text is a JSON object: it can be pretty-printed. */
 export const JSON_LINE = 0b10000;
-/** The stream is known (only lines from the server's search carry it) and it is stderr. */
+/** The line's stream, when the server said (it does for every line of a log page or batch). */
 export const STDERR = 0b100000;
 export const STDOUT = 0b1000000;
 
@@ -108,9 +108,17 @@ export function buildChunk(lines: readonly RawLine[]): LogChunk {
   return { text: parts.join(''), ends, times, flags };
 }
 
-/** A REST page's text (lines each ending in a newline) as raw lines. */
-export function linesOfText(text: string): RawLine[] {
+/** A line as the server tells its stream (LogStreamCode: `1`, `2`, `-` a marker of dwi's own). */
+export function rawLine(line: string, code: string | undefined): RawLine {
+  if (code === '1') return { line, stream: 'stdout' };
+  if (code === '2') return { line, stream: 'stderr' };
+  if (code === '-') return { line, marker: true };
+  return { line };
+}
+
+/** A REST page's text (lines each ending in a newline), and its streams, as raw lines. */
+export function linesOfText(text: string, streams?: string): RawLine[] {
   const lines = text.split('\n');
   if (lines.at(-1) === '') lines.pop();
-  return lines.map((line) => ({ line }));
+  return lines.map((line, i) => rawLine(line, streams?.[i]));
 }
