@@ -24,12 +24,16 @@ export interface LogChunk {
   /** Each line's time, in ms since the epoch (NaN when it has none). */
   times: Float64Array;
   flags: Uint8Array;
+  /** Merged logs: each line's container (an index into the view's list of them). */
+  sources?: Uint16Array;
 }
 
 export interface RawLine {
   line: string;
   stream?: 'stdout' | 'stderr';
   marker?: boolean;
+  /** Merged logs: the line's container, an index into the view's list of them. */
+  source?: number;
 }
 
 const LEVEL_KEY = /\b(?:level|lvl|severity)["']?\s*[=:]\s*["']?([a-z]+)/i;
@@ -92,6 +96,7 @@ export function buildChunk(lines: readonly RawLine[]): LogChunk {
   const ends = new Uint32Array(lines.length);
   const times = new Float64Array(lines.length);
   const flags = new Uint8Array(lines.length);
+  const sources = lines[0]?.source === undefined ? undefined : new Uint16Array(lines.length);
   const parts: string[] = new Array<string>(lines.length);
   let offset = 0;
   for (let i = 0; i < lines.length; i++) {
@@ -104,8 +109,15 @@ export function buildChunk(lines: readonly RawLine[]): LogChunk {
     ends[i] = offset;
     times[i] = timeOf(timestamp);
     flags[i] = flagsOf(raw, text);
+    if (sources !== undefined) sources[i] = raw.source ?? 0;
   }
-  return { text: parts.join(''), ends, times, flags };
+  return {
+    text: parts.join(''),
+    ends,
+    times,
+    flags,
+    ...(sources === undefined ? {} : { sources }),
+  };
 }
 
 /** A line as the server tells its stream (LogStreamCode: `1`, `2`, `-` a marker of dwi's own). */

@@ -64,3 +64,13 @@ export function fromInputValue(value: string, utc: boolean): number {
   // Without a zone, Date.parse reads a date-time as local time.
   return Date.parse(utc ? `${value}Z` : value);
 }
+
+/**
+ * A log timestamp ("2026-11-24T21:00:00.5Z", UTC as the engine writes them) as a key that
+ * sorts as text in time order to the nanosecond: its fraction padded to nine digits.
+ */
+export function timeKey(timestamp: string): string {
+  const match = /^(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d)(?:\.(\d{1,9}))?Z$/.exec(timestamp);
+  if (match === null) return '';
+  return `${match[1]}.${(match[2] ?? '').padEnd(9, '0')}`;
+}

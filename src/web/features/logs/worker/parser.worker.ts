@@ -19,5 +19,6 @@ scope.onmessage = (event) => {
     chunk.ends.buffer,
     chunk.times.buffer,
     chunk.flags.buffer,
+    ...(chunk.sources === undefined ? [] : [chunk.sources.buffer]),
   ]);
 };
