@@ -27,6 +27,11 @@ export const LogsSchema = z.object({
     .string()
     .describe('The lines, each ending in a newline (with its timestamp unless timestamps=false).'),
   lines: z.int(),
+  streams: z
+    .string()
+    .describe(
+      'One character per line, in order: its stream, `1` stdout or `2` stderr (as in log_batch).',
+    ),
   truncated: z
     .enum(['lines', 'bytes'])
     .nullable()

@@ -142,9 +142,22 @@ export interface LogUpdate {
   log: string;
 }
 
+/**
+ * A line's stream in a log_batch's `streams`: `1` stdout, `2` stderr (their file descriptors),
+ * `-` a line dwi wrote about the stream itself (the `[dwi] …` healing markers).
+ */
+export type LogStreamCode = '1' | '2' | '-';
+
+export const streamCode = { stdout: '1', stderr: '2' } as const satisfies Record<
+  'stdout' | 'stderr',
+  LogStreamCode
+>;
+
 export interface LogBatch {
   container_id: string;
   lines: string[];
+  /** One character per line, in the same order: each line's LogStreamCode. */
+  streams: string;
   missed: number;
 }
 

@@ -23,6 +23,7 @@ const LIVE = `${prefix}-live`;
 const BIG = `${prefix}-big`;
 const COLORS = `${prefix}-colors`;
 const HEAL = `${prefix}-heal`;
+const MIXED = `${prefix}-mixed`;
 const BIG_LINES = 200_000;
 /** Sits at line 1,234 of 200,000: far before the last page the viewer loads. */
 const NEEDLE = `needle-${prefix}`;
@@ -47,6 +48,12 @@ beforeAll(async () => {
      for i in 1 2 3 4 5 6; do echo "GET /api/items/$i 200 3ms"; done;
      echo 'ERROR payment failed: timeout after 30s' >&2;
      exec sleep 600`,
+  );
+  // Odd lines to stdout, even ones to stderr.
+  runShell(
+    engine,
+    MIXED,
+    `for i in 1 2 3 4 5 6 7 8; do if [ $((i % 2)) = 1 ]; then echo "to stdout $i"; else echo "to stderr $i" >&2; fi; done; exec sleep 600`,
   );
   runShell(
     engine,
@@ -80,7 +87,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await dwi?.stop();
   try {
-    docker('rm', '-f', LIVE, BIG, COLORS, HEAL);
+    docker('rm', '-f', LIVE, BIG, COLORS, HEAL, MIXED);
   } catch {
     // Already gone.
   }
@@ -93,11 +100,17 @@ interface Session {
 }
 
 async function open(
-  options: { width?: number; height?: number; colorScheme?: 'light' | 'dark' } = {},
+  options: {
+    width?: number;
+    height?: number;
+    colorScheme?: 'light' | 'dark';
+    timezoneId?: string;
+  } = {},
 ): Promise<Session> {
   const context = await browser.newContext({
     viewport: { width: options.width ?? 1280, height: options.height ?? 800 },
     colorScheme: options.colorScheme ?? 'light',
+    ...(options.timezoneId === undefined ? {} : { timezoneId: options.timezoneId }),
     acceptDownloads: true,
   });
   await context.addCookies([
@@ -304,6 +317,58 @@ describe('the log viewer', () => {
     await context.close();
   });
 
+  it('filters by stream, marks stderr lines, and remembers the choice', async () => {
+    const { context, page, errors } = await open();
+    await logsPage(page, MIXED);
+    await lines(page).getByText('to stdout 7').waitFor();
+    const shown = async () =>
+      [...(await lines(page).innerText()).matchAll(/to (stdout|stderr) (\d)/g)].map((m) => m[0]);
+    expect(await shown()).toHaveLength(8);
+    // stderr lines carry the mark, stdout lines do not.
+    expect(await lines(page).locator('[data-stderr]').count()).toBe(4);
+    expect(
+      await lines(page).locator('[data-stderr]').filter({ hasText: 'to stdout' }).count(),
+    ).toBe(0);
+
+    const stream = page.getByRole('group', { name: 'Stream' });
+    await stream.getByRole('button', { name: 'stderr' }).click();
+    await expect.poll(shown).toEqual(['to stderr 2', 'to stderr 4', 'to stderr 6', 'to stderr 8']);
+    await stream.getByRole('button', { name: 'stdout' }).click();
+    await expect.poll(shown).toEqual(['to stdout 1', 'to stdout 3', 'to stdout 5', 'to stdout 7']);
+    await page.reload();
+    await lines(page).getByText('to stdout 7').waitFor();
+    expect(
+      await page
+        .getByRole('group', { name: 'Stream' })
+        .getByRole('button', { name: 'stdout' })
+        .getAttribute('aria-pressed'),
+    ).toBe('true');
+    expect(await shown()).toEqual(['to stdout 1', 'to stdout 3', 'to stdout 5', 'to stdout 7']);
+    await page.getByRole('group', { name: 'Stream' }).getByRole('button', { name: 'All' }).click();
+    await expect.poll(async () => (await shown()).length).toBe(8);
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+
+  it("starts the jump at the newest line's time, in the zone the timestamps are shown in", async () => {
+    // An hour east of UTC in winter: a local/UTC mix-up shows as an hour off.
+    const { context, page, errors } = await open({ timezoneId: 'Europe/Berlin' });
+    await logsPage(page, MIXED);
+    await lines(page).getByText('to stderr 8').waitFor();
+    const shownTime = (await lines(page).getByRole('link').last().innerText()).trim();
+    const jump = page.getByLabel('Jump to local time');
+    // The newest line's local time, to the second: "2026-11-30 10:00:05.123" and "2026-11-30T10:00:05".
+    expect(await jump.inputValue()).toBe(shownTime.slice(0, 19).replace(' ', 'T'));
+    await page.getByLabel('Timestamps').selectOption('utc');
+    const utcTime = (await lines(page).getByRole('link').last().innerText()).trim();
+    expect(await page.getByLabel('Jump to UTC time').inputValue()).toBe(
+      utcTime.slice(0, 19).replace(' ', 'T'),
+    );
+    expect(utcTime).not.toBe(shownTime);
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+
   it.each([
     ['light', { colorScheme: 'light' }],
     ['dark', { colorScheme: 'dark' }],
@@ -317,6 +382,24 @@ describe('the log viewer', () => {
       await lines(page).getByText('red alert', { exact: true }).waitFor();
       await screenshot(page, `logs-${label}`);
       expect(await seriousViolations(page)).toEqual([]);
+      // The toolbar fits the width: nothing hidden off its side.
+      const toolbar = page.locator('[class*="toolbar"]').first();
+      expect(
+        await toolbar.evaluate(
+          (el) =>
+            (el as { scrollWidth: number }).scrollWidth <=
+            (el as { clientWidth: number }).clientWidth,
+        ),
+      ).toBe(true);
+      if (label.startsWith('390')) {
+        // The view's controls fold behind "View" on a phone.
+        expect(await page.getByLabel('Level').isVisible()).toBe(false);
+        await page.getByRole('button', { name: 'View' }).click();
+        await page.getByLabel('Level').waitFor();
+        await screenshot(page, `logs-${label}-view`);
+        expect(await seriousViolations(page)).toEqual([]);
+        await page.getByRole('button', { name: 'View' }).click();
+      }
       await page.getByRole('button', { name: 'Search log' }).click();
       await page.getByRole('searchbox', { name: 'Search the whole log' }).fill('items');
       await page.getByRole('searchbox', { name: 'Search the whole log' }).press('Enter');

@@ -1,5 +1,5 @@
 /** The log viewer's pure parts: ANSI parsing, line parsing and levels, the store, the filter. */
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { applySgr, parseAnsi, stripAnsi } from '../../src/web/features/logs/lib/ansi.js';
 import {
   buildChunk,
@@ -13,7 +13,13 @@ import {
   timeOf,
 } from '../../src/web/features/logs/lib/parse.js';
 import { LogStore } from '../../src/web/features/logs/lib/store.js';
-import { formatTime, justAfter, unixSeconds } from '../../src/web/features/logs/lib/time.js';
+import {
+  formatTime,
+  fromInputValue,
+  justAfter,
+  toInputValue,
+  unixSeconds,
+} from '../../src/web/features/logs/lib/time.js';
 import { FilteredView, linePredicate } from '../../src/web/features/logs/lib/view.js';
 
 const ESC = '\u001b';
@@ -86,6 +92,12 @@ describe('lines', () => {
     expect(chunk.flags[1]! & (JSON_LINE | STDERR)).toBe(JSON_LINE | STDERR);
     expect(chunk.flags[2]).toBe(MARKER);
     expect(linesOfText('a\nb\n')).toEqual([{ line: 'a' }, { line: 'b' }]);
+    // A page's streams: one character a line (1 stdout, 2 stderr, - a marker of dwi's own).
+    expect(linesOfText('a\nb\nc\n', '12-')).toEqual([
+      { line: 'a', stream: 'stdout' },
+      { line: 'b', stream: 'stderr' },
+      { line: 'c', marker: true },
+    ]);
     expect(timeOf('')).toBeNaN();
   });
 
@@ -99,6 +111,27 @@ describe('lines', () => {
     expect(formatTime(Date.parse('2026-11-24T21:00:00.123Z'), true)).toBe(
       '2026-11-24 21:00:00.123',
     );
+  });
+
+  describe("the jump's datetime-local value, in a zone an hour from UTC (and two in summer)", () => {
+    const zone = process.env.TZ;
+    beforeAll(() => void (process.env.TZ = 'Europe/Berlin'));
+    afterAll(() => void (zone === undefined ? delete process.env.TZ : (process.env.TZ = zone)));
+
+    it('shows a moment as the wall-clock time of the zone asked for, and reads it back', () => {
+      const winter = Date.parse('2026-11-24T21:00:05Z');
+      expect(toInputValue(winter, true)).toBe('2026-11-24T21:00:05');
+      expect(toInputValue(winter, false)).toBe('2026-11-24T22:00:05');
+      expect(fromInputValue('2026-11-24T22:00:05', false)).toBe(winter);
+      expect(fromInputValue('2026-11-24T21:00:05', true)).toBe(winter);
+      const summer = Date.parse('2026-07-01T10:00:00Z');
+      expect(toInputValue(summer, false)).toBe('2026-07-01T12:00:00');
+      expect(fromInputValue(toInputValue(summer, false), false)).toBe(summer);
+      // Chromium leaves the seconds out when they are zero.
+      expect(fromInputValue('2026-07-01T12:00', false)).toBe(summer);
+      expect(fromInputValue('', false)).toBeNaN();
+      expect(fromInputValue('2026-07-01', true)).toBeNaN();
+    });
   });
 });
 
@@ -131,7 +164,10 @@ describe('the store', () => {
   it('filters a held log in slices, extends as lines come, and forgets dropped ones', () => {
     const store = new LogStore(1000);
     for (let from = 0; from < 500; from += 100) store.append(numbered(from, 100));
-    const view = new FilteredView(store, linePredicate({ text: '', level: 'error' }));
+    const view = new FilteredView(
+      store,
+      linePredicate({ text: '', level: 'error', stream: 'all' }),
+    );
     expect(view.advance(Infinity)).toBe(true);
     expect(view.count).toBe(50);
     expect(view.at(1)).toBe(10);
@@ -143,8 +179,33 @@ describe('the store', () => {
     expect(store.length).toBe(1000);
     expect(view.count).toBe(100);
     expect(view.at(0)).toBe(100);
-    const text = new FilteredView(store, linePredicate({ text: 'LINE 77', level: 'all' }));
+    const text = new FilteredView(
+      store,
+      linePredicate({ text: 'LINE 77', level: 'all', stream: 'all' }),
+    );
     text.advance(Infinity);
     expect([text.at(0), text.at(1)]).toEqual([770, 771]);
+  });
+
+  it('keeps the lines of one stream, and the markers, for a stream filter', () => {
+    const store = new LogStore();
+    store.append(
+      buildChunk([
+        { line: '2026-11-24T21:00:00Z to stdout 1', stream: 'stdout' },
+        { line: '2026-11-24T21:00:01Z to stderr 2', stream: 'stderr' },
+        { line: '2026-11-24T21:00:02Z [dwi] log stream reopened', marker: true },
+        { line: '2026-11-24T21:00:03Z ERROR to stderr 4', stream: 'stderr' },
+        { line: '2026-11-24T21:00:04Z to stdout 5', stream: 'stdout' },
+      ]),
+    );
+    const kept = (filter: Parameters<typeof linePredicate>[0]) => {
+      const view = new FilteredView(store, linePredicate(filter));
+      view.advance(Infinity);
+      return Array.from({ length: view.count }, (_, i) => view.at(i));
+    };
+    expect(kept({ text: '', level: 'all', stream: 'stdout' })).toEqual([0, 2, 4]);
+    expect(kept({ text: '', level: 'all', stream: 'stderr' })).toEqual([1, 2, 3]);
+    expect(kept({ text: '', level: 'error', stream: 'stderr' })).toEqual([2, 3]);
+    expect(kept({ text: 'stderr', level: 'all', stream: 'stdout' })).toEqual([2]);
   });
 });

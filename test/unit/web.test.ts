@@ -3,7 +3,12 @@ import { describe, expect, it } from 'vitest';
 import { isNavigation, prefersHtml } from '../../src/server/http/webapp.js';
 import type { Role } from '../../src/shared/auth.js';
 import type { Container } from '../../src/shared/containers.js';
-import { actionEntries, namedBy, projectsOf } from '../../src/web/app/palette/entries.js';
+import {
+  actionEntries,
+  namedBy,
+  projectPath,
+  projectsOf,
+} from '../../src/web/app/palette/entries.js';
 import { actionsFor } from '../../src/web/lib/container-actions.js';
 import {
   buildGroups,
@@ -174,5 +179,10 @@ describe('the command palette', () => {
 
   it('lists each compose project once, sorted', () => {
     expect(projectsOf([...list, container('api-1', { project: 'api' })])).toEqual(['api', 'shop']);
+  });
+
+  it("opens a project's own page, its label kept whole in the address", () => {
+    expect(projectPath('shop')).toBe('/projects/shop');
+    expect(projectPath('my shop/v2')).toBe('/projects/my%20shop%2Fv2');
   });
 });

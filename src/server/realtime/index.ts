@@ -14,6 +14,7 @@ import type { Container, SocketContainer } from '../../shared/containers.js';
 import type { ErrorCode } from '../../shared/errors.js';
 import {
   clientEventSchemas,
+  type LogStreamCode,
   type LogStreamStatus,
   type Ack,
   type ClientEvent,
@@ -360,8 +361,8 @@ export function attachRealtime(server: HttpServer, options: RealtimeOptions): Re
       starts.set(ref, start);
       const subscriber = {
         id: socket.id,
-        chunk: (lines: string[]) => outbox.chunk(ref, lines),
-        line: (line: string) => outbox.line(ref, line),
+        chunk: (lines: string[], streams: string) => outbox.chunk(ref, lines, streams),
+        line: (line: string, stream: LogStreamCode) => outbox.line(ref, line, stream),
         saturated: () => outbox.saturated(ref),
         whenDrained: (wake: () => void) => outbox.whenDrained(wake),
         stopped: (message: string) =>

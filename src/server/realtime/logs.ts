@@ -11,7 +11,7 @@
  */
 import type { Logger } from 'pino';
 import type { Container } from '../../shared/containers.js';
-import type { LogStreamStatus } from '../../shared/events.js';
+import { streamCode, type LogStreamCode, type LogStreamStatus } from '../../shared/events.js';
 import type { ContainerOperations, ContainerState, LiveSources } from '../engine/ports.js';
 import { EngineError } from '../engine/errors.js';
 import { isLater, isTimestamp, justAfter, splitTimestamp } from '../engine/timestamps.js';
@@ -23,10 +23,10 @@ import type { ModelChange } from '../engine/model.js';
 export interface LogSubscriber {
   /** Stable id of the subscriber (the socket id). */
   id: string;
-  /** The first chunk: the last lines before the stream started. */
-  chunk(lines: string[]): void;
-  /** One live line, with its timestamp. */
-  line(line: string): void;
+  /** The first chunk: the last lines before the stream started, and each one's stream code. */
+  chunk(lines: string[], streams: string): void;
+  /** One live line, with its timestamp, and its stream (`-`: a line of dwi's own). */
+  line(line: string, stream: LogStreamCode): void;
   stopped(message: string): void;
   status(status: LogStreamStatus, message: string): void;
   /** True while the subscriber is so far behind that new lines only replace waiting ones. */
@@ -37,8 +37,8 @@ export interface LogSubscriber {
 
 interface Subscription {
   subscriber: LogSubscriber;
-  /** Live lines held back until the first chunk is sent. */
-  pending: string[] | null;
+  /** Live lines (and their streams) held back until the first chunk is sent. */
+  pending: Array<[string, LogStreamCode]> | null;
   /** Timestamp of the first chunk's last line: live lines up to it are not sent again. */
   after: string;
 }
@@ -173,10 +173,11 @@ export class LogStreams {
       });
       if (follow.subscriptions.get(subscriber.id) !== subscription) return container.id;
       // What the client has is never sent again, however the engine rounds `since`.
-      const fresh = lines
-        .map((l) => l.line)
-        .filter((line) => since === undefined || isLater(splitTimestamp(line).timestamp, since));
-      subscriber.chunk(fresh);
+      const kept = lines.filter(
+        ({ line }) => since === undefined || isLater(splitTimestamp(line).timestamp, since),
+      );
+      const fresh = kept.map((l) => l.line);
+      subscriber.chunk(fresh, kept.map((l) => streamCode[l.stream]).join(''));
       const newest = fresh.at(-1);
       if (newest !== undefined) {
         subscription.after = splitTimestamp(newest).timestamp;
@@ -189,7 +190,7 @@ export class LogStreams {
     }
     const held = subscription.pending ?? [];
     subscription.pending = null;
-    for (const line of held) this.deliver(subscription, line);
+    for (const [line, stream] of held) this.deliver(subscription, line, stream);
     if (follow.waiting?.noticeSent) this.noticeWaiting(follow, [subscription]);
     return container.id;
   }
@@ -221,9 +222,9 @@ export class LogStreams {
     return known === undefined ? undefined : this.follows.get(known.id);
   }
 
-  private deliver(subscription: Subscription, line: string): void {
+  private deliver(subscription: Subscription, line: string, stream: LogStreamCode): void {
     if (subscription.pending !== null) {
-      subscription.pending.push(line);
+      subscription.pending.push([line, stream]);
       return;
     }
     if (subscription.after !== '') {
@@ -231,10 +232,10 @@ export class LogStreams {
       if (!isLater(splitTimestamp(line).timestamp, subscription.after)) return;
       subscription.after = '';
     }
-    subscription.subscriber.line(line);
+    subscription.subscriber.line(line, stream);
   }
 
-  private onLine(follow: Follow, line: string): void {
+  private onLine(follow: Follow, line: string, stream: LogStreamCode): void {
     if (follow.resumeAfter !== '') {
       if (!isLater(splitTimestamp(line).timestamp, follow.resumeAfter)) return;
       follow.resumeAfter = '';
@@ -247,7 +248,7 @@ export class LogStreams {
     }
     let saturated = true;
     for (const subscription of follow.subscriptions.values()) {
-      this.deliver(subscription, line);
+      this.deliver(subscription, line, stream);
       saturated &&= subscription.pending === null && subscription.subscriber.saturated();
     }
     // Nobody can take more: stop reading (the engine keeps the lines) until one can, rather
@@ -271,7 +272,7 @@ export class LogStreams {
       follow.resumeAfter = lastOf(follow);
       const handle = await this.engine.follow(
         follow.id,
-        (line) => this.onLine(follow, line),
+        (line, stream) => this.onLine(follow, line, streamCode[stream]),
         follow.last === '' ? undefined : follow.last,
       );
       this.log.debug(`log stream of ${follow.id.slice(0, 12)} open`);
@@ -431,7 +432,7 @@ export class LogStreams {
   private marker(subscriptions: Subscription[], status: LogStreamStatus, message: string): void {
     const line = `${new Date().toISOString()} [dwi] ${message}`;
     for (const { subscriber } of subscriptions) {
-      subscriber.line(line);
+      subscriber.line(line, '-');
       subscriber.status(status, message);
     }
   }

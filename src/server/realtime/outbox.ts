@@ -7,7 +7,11 @@
  * log_batch messages, at most one per event-loop turn.
  */
 import type { Socket } from 'socket.io';
-import type { ClientToServerEvents, ServerToClientEvents } from '../../shared/events.js';
+import type {
+  ClientToServerEvents,
+  LogStreamCode,
+  ServerToClientEvents,
+} from '../../shared/events.js';
 import { splitTimestamp } from '../engine/timestamps.js';
 
 type DwiSocket = Socket<ClientToServerEvents, ServerToClientEvents, object, unknown>;
@@ -15,6 +19,8 @@ type DwiSocket = Socket<ClientToServerEvents, ServerToClientEvents, object, unkn
 interface Queue {
   batch: boolean;
   lines: string[];
+  /** Batch queues: each waiting line's stream code (see LogBatch). */
+  streams: string;
   missed: number;
   /** The last line handed to the socket: where a recovered session resumes. */
   sent: string;
@@ -39,7 +45,7 @@ export class LogOutbox {
   ) {}
 
   open(ref: string, batch: boolean): void {
-    this.queues.set(ref, { batch, lines: [], missed: 0, sent: '' });
+    this.queues.set(ref, { batch, lines: [], streams: '', missed: 0, sent: '' });
   }
 
   /** Lines not yet sent are dropped with the stream. */
@@ -61,15 +67,16 @@ export class LogOutbox {
   }
 
   /** The first chunk: one message whatever the state of the socket. */
-  chunk(ref: string, lines: string[]): void {
+  chunk(ref: string, lines: string[], streams: string): void {
     const queue = this.queues.get(ref);
     if (queue === undefined) return;
     queue.sent = lines.at(-1) ?? queue.sent;
-    if (queue.batch) this.socket.emit('log_batch', { container_id: ref, lines, missed: 0 });
+    if (queue.batch)
+      this.socket.emit('log_batch', { container_id: ref, lines, streams, missed: 0 });
     else this.socket.emit('log_update', { container_id: ref, log: joined(lines) });
   }
 
-  line(ref: string, line: string): void {
+  line(ref: string, line: string, stream: LogStreamCode): void {
     const queue = this.queues.get(ref);
     if (queue === undefined) return;
     if (!queue.batch && queue.lines.length === 0 && !this.congested()) {
@@ -78,11 +85,13 @@ export class LogOutbox {
       return;
     }
     queue.lines.push(line);
+    if (queue.batch) queue.streams += stream;
     if (queue.lines.length > this.limits.maxLines) {
       // Keep the newest half: dropping in halves keeps this O(1) a line.
       const keep = this.limits.maxLines >> 1;
       queue.missed += queue.lines.length - keep;
       queue.lines = queue.lines.slice(-keep);
+      queue.streams = queue.streams.slice(-keep);
     }
     this.schedule();
   }
@@ -128,12 +137,13 @@ export class LogOutbox {
     for (const wake of waiters) wake();
     for (const [ref, queue] of this.queues) {
       if (queue.lines.length === 0) continue;
-      const { lines, missed } = queue;
+      const { lines, streams, missed } = queue;
       queue.lines = [];
+      queue.streams = '';
       queue.missed = 0;
       queue.sent = lines.at(-1)!;
       if (queue.batch) {
-        this.socket.emit('log_batch', { container_id: ref, lines, missed });
+        this.socket.emit('log_batch', { container_id: ref, lines, streams, missed });
       } else {
         const notice =
           missed > 0

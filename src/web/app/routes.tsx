@@ -27,10 +27,20 @@ const LogsPage = lazy(() =>
   import('../features/logs/components/LogsPage.js').then((m) => ({ default: m.LogsPage })),
 );
 
+// A compose project's page, with its merged logs (the viewer's parts): loaded when opened.
+const ProjectRoute = lazy(() => import('./ProjectRoute.js'));
+
 export function Routes() {
   return (
     <Switch>
       <Route path="/" component={ContainersPage} />
+      <Route path="/projects/:name">
+        {(params) => (
+          <Suspense fallback={<p className="empty-page">Loading…</p>}>
+            <ProjectRoute name={decodeURIComponent(params.name)} />
+          </Suspense>
+        )}
+      </Route>
       <Route path="/images" component={ImagesPage} />
       <Route path="/prune" component={PrunePage} />
       <Route path="/admin" component={LazyAdminPage} />

@@ -2,6 +2,7 @@ import { Readable } from 'node:stream';
 import type { FastifyPluginAsync } from 'fastify';
 import type { ApiData, ApiReply } from '../../../shared/api.js';
 import { PATTERN_LIMITS, PatternError, REGEX_SYNTAX } from '../../../shared/logpattern.js';
+import { streamCode } from '../../../shared/events.js';
 import {
   CONTAINER_ACTION_ROLES,
   CONTAINER_ACTIONS,
@@ -262,6 +263,7 @@ export const containerRoutes: FastifyPluginAsync<{
       const more = truncated !== null || (tail !== 'all' && lines.length >= tail);
       const data: Omit<ApiData<'getContainerLogs'>, 'logs'> = {
         lines: lines.length,
+        streams: lines.map((l) => streamCode[l.stream]).join(''),
         truncated,
         cursor: { before: more && oldest ? justBefore(oldest) : null },
       };

@@ -13,7 +13,7 @@ import { THEMES, useTheme, type Theme } from '../../lib/theme.js';
 import { runContainerAction } from '../../lib/run-action.js';
 import { useContainers } from '../../lib/containers.js';
 import { ACTION_LABELS } from '../../lib/container-actions.js';
-import { actionEntries, projectsOf } from './entries.js';
+import { actionEntries, projectPath, projectsOf } from './entries.js';
 import styles from './palette.module.css';
 
 /** Actions rank below the container they act on: Enter on a name opens it, never restarts it. */
@@ -125,7 +125,7 @@ export default function CommandPalette({
               <Command.Item
                 key={project}
                 value={`Project ${project}`}
-                onSelect={run(() => navigate(`/?q=${encodeURIComponent(project)}`))}
+                onSelect={run(() => navigate(projectPath(project)))}
                 className={styles.item}
               >
                 <Icon name="containers" />

@@ -50,6 +50,9 @@ export function actionEntries(
   );
 }
 
+/** A compose project's page (by its raw label). */
+export const projectPath = (project: string): string => `/projects/${encodeURIComponent(project)}`;
+
 /** Compose projects of the containers, by name. */
 export function projectsOf(containers: readonly Container[]): string[] {
   const names = new Set<string>();

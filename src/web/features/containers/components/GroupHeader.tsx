@@ -1,5 +1,6 @@
 /** A compose project's header row: collapse, name, counts by state, bulk actions. */
 import { memo } from 'react';
+import { Link } from 'wouter';
 import { allows, type Role } from '../../../../shared/auth.js';
 import {
   CONTAINER_STATES,
@@ -68,6 +69,15 @@ export const GroupHeader = memo(function GroupHeader({
             </span>
           )}
         </span>
+        {project !== null && (
+          <Link
+            href={`/projects/${encodeURIComponent(project)}`}
+            className="button small"
+            aria-label={`Project page of ${project}`}
+          >
+            Project page
+          </Link>
+        )}
         {bulk && (
           <span className={styles.bulk}>
             {PROJECT_ACTIONS.map((action) => (

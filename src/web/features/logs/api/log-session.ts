@@ -10,21 +10,15 @@
  * `since` with a limit); scrolling loads more either way. "Back to live" returns to the end.
  */
 import type { LogBatch, LogStreamStatusUpdate, StreamStopped } from '../../../../shared/events.js';
-import { PatternError } from '../../../../shared/logpattern.js';
-import { ApiFailure, call } from '../../../lib/api.js';
+import { call } from '../../../lib/api.js';
 import type { DwiSocket } from '../../../lib/socket.js';
 import type { RawLine } from '../lib/parse.js';
-import { splitLine } from '../lib/parse.js';
-import { LogStore } from '../lib/store.js';
+import { rawLine, splitLine } from '../lib/parse.js';
 import { justAfter, unixSeconds } from '../lib/time.js';
-import {
-  FilteredView,
-  isFiltering,
-  linePredicate,
-  NO_FILTER,
-  type LineFilter,
-} from '../lib/view.js';
+import { HeldLines, type SessionState } from './held-lines.js';
 import { parseLines, parseText } from './parser.js';
+
+export type { SessionError, SessionState } from './held-lines.js';
 
 export const PAGE_LINES = 5000;
 const AROUND_LINES = 1000;
@@ -32,33 +26,6 @@ const AROUND_LINES = 1000;
 const FLUSH_MS = 100;
 /** Matches every line: the search route as "the lines after `since`". */
 const EVERY_LINE = '^';
-/** A line the server writes into a followed stream about the stream itself. */
-const SERVER_MARKER = /^\S+ \[dwi\] /;
-
-export interface SessionError {
-  message: string;
-  requestId: string | null;
-}
-
-export interface SessionState {
-  mode: 'live' | 'history';
-  /** What is being loaded, for the busy line; null when idle. */
-  loading: string | null;
-  error: SessionError | null;
-  /** No older line to load. */
-  atStart: boolean;
-  /** History: no newer line to load (the live end is next). */
-  atEnd: boolean;
-  /** The line to scroll to and mark (a jump's target), with a counter to repeat the same jump. */
-  target: { seq: number; jump: number } | null;
-  /** Why the filter cannot be used (a bad pattern), else null. */
-  filterError: string | null;
-}
-
-const asError = (err: unknown): SessionError =>
-  err instanceof ApiFailure
-    ? { message: err.message, requestId: err.requestId }
-    : { message: (err as Error).message, requestId: null };
 
 /** A line for the store from a search match (it knows its stream). */
 const matchLine = (m: {
@@ -70,38 +37,19 @@ const matchLine = (m: {
   stream: m.stream,
 });
 
-export class LogSession {
-  readonly store = new LogStore();
-  private view: FilteredView | undefined;
-  private filter: LineFilter = NO_FILTER;
-  private state: SessionState = {
-    mode: 'live',
-    loading: null,
-    error: null,
-    atStart: false,
-    atEnd: false,
-    target: null,
-    filterError: null,
-  };
-  private readonly listeners = new Set<() => void>();
+export class LogSession extends HeldLines {
   private olderCursor: string | null = null;
   private newerCursor: string | null = null;
   private subscribed = false;
   private pending: RawLine[] = [];
   private flushTimer: ReturnType<typeof setTimeout> | undefined;
-  /** Parsed chunks are applied in the order their lines came, whatever the worker does. */
-  private applying: Promise<void> = Promise.resolve();
-  /** Bumped when the store's lines are replaced: work begun for older lines is dropped. */
-  private generation = 0;
   private jumps = 0;
-  private filtering: ReturnType<typeof setTimeout> | undefined;
-  private disposed = false;
 
   constructor(
     readonly containerId: string,
     private readonly socket: DwiSocket | null,
   ) {
-    this.store.subscribe(() => this.extendView());
+    super();
     if (socket !== null) {
       socket.on('log_batch', this.onBatch);
       socket.on('log_stream_status', this.onStatus);
@@ -110,44 +58,9 @@ export class LogSession {
     }
   }
 
-  // State for React (useSyncExternalStore).
-
-  subscribe = (listener: () => void): (() => void) => {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
-  };
-
-  getState = (): SessionState => this.state;
-
-  private set(patch: Partial<SessionState>): void {
-    this.state = { ...this.state, ...patch };
-    for (const listener of this.listeners) listener();
-  }
-
-  /** The filtered view, or undefined when every line is shown. */
-  get filtered(): FilteredView | undefined {
-    return this.view;
-  }
-
-  get shownCount(): number {
-    return this.view === undefined ? this.store.length : this.view.count;
-  }
-
-  /** The sequence number of the index-th shown line. */
-  seqAt(index: number): number {
-    return this.view === undefined ? this.store.firstSeq + index : this.view.at(index);
-  }
-
-  /** The index (among shown lines) of the first at or after `seq`. */
-  indexOfSeq(seq: number): number {
-    return this.view === undefined ? seq - this.store.firstSeq : this.view.indexOf(seq);
-  }
-
-  dispose(): void {
-    this.disposed = true;
-    this.generation += 1;
+  override dispose(): void {
+    super.dispose();
     clearTimeout(this.flushTimer);
-    clearTimeout(this.filtering);
     this.unsubscribe();
     if (this.socket !== null) {
       this.socket.off('log_batch', this.onBatch);
@@ -159,26 +72,12 @@ export class LogSession {
 
   // Loading.
 
-  private async load(what: string, work: (generation: number) => Promise<void>): Promise<void> {
-    const generation = this.generation;
-    this.set({ loading: what, error: null });
-    try {
-      await work(generation);
-      if (generation === this.generation || this.state.loading === what)
-        this.set({ loading: null });
-    } catch (err) {
-      if (this.disposed) return;
-      this.set({ loading: null, error: asError(err) });
-    }
-  }
-
   /** Replaces what is held: a fresh start for a new window. */
   private reset(mode: SessionState['mode']): number {
-    this.generation += 1;
     this.pending = [];
-    this.store.clear();
+    const generation = this.clearLines();
     this.set({ mode, atStart: false, atEnd: mode === 'live', target: null });
-    return this.generation;
+    return generation;
   }
 
   private newestTimestamp(): string | undefined {
@@ -212,7 +111,7 @@ export class LogSession {
         params: { id: this.containerId },
         query: { tail: PAGE_LINES },
       });
-      const chunk = await parseText(page.logs);
+      const chunk = await parseText(page.logs, page.streams);
       if (generation !== this.generation) return;
       this.store.append(chunk);
       this.olderCursor = page.cursor.before;
@@ -242,7 +141,7 @@ export class LogSession {
   }
 
   /** Lines before the oldest held. */
-  loadOlder(): Promise<void> {
+  override loadOlder(): Promise<void> {
     if (this.state.loading !== null || this.state.atStart) return Promise.resolve();
     const until = this.olderCursor ?? unixSeconds(this.oldestTimestamp() ?? '', -1);
     if (until === undefined) {
@@ -254,7 +153,7 @@ export class LogSession {
         params: { id: this.containerId },
         query: { tail: PAGE_LINES, until },
       });
-      const chunk = await parseText(page.logs);
+      const chunk = await parseText(page.logs, page.streams);
       if (generation !== this.generation) return;
       this.store.prepend(chunk);
       this.olderCursor = page.cursor.before;
@@ -263,7 +162,7 @@ export class LogSession {
   }
 
   /** History: lines after the newest held. */
-  loadNewer(): Promise<void> {
+  override loadNewer(): Promise<void> {
     if (this.state.mode !== 'history' || this.state.loading !== null || this.state.atEnd)
       return Promise.resolve();
     const since = this.newerCursor;
@@ -321,7 +220,10 @@ export class LogSession {
         }),
         this.linesAfter(since, AROUND_LINES),
       ]);
-      const [older, newer] = await Promise.all([parseText(before.logs), parseLines(after.lines)]);
+      const [older, newer] = await Promise.all([
+        parseText(before.logs, before.streams),
+        parseLines(after.lines),
+      ]);
       if (generation !== this.generation) return;
       this.store.append(older);
       this.store.append(newer);
@@ -357,9 +259,9 @@ export class LogSession {
 
   private onBatch = (batch: LogBatch) => {
     if (batch.container_id !== this.containerId || !this.subscribed) return;
-    // The server's own healing lines ("<time> [dwi] log stream reopened") are markers.
-    for (const line of batch.lines)
-      this.pending.push(SERVER_MARKER.test(line) ? { line, marker: true } : { line });
+    // Each line's stream; the server's own healing lines ("<time> [dwi] log stream reopened")
+    // are markers.
+    batch.lines.forEach((line, i) => this.pending.push(rawLine(line, batch.streams[i])));
     if (batch.missed > 0)
       this.pending.push(
         this.markerLine(`${batch.missed} lines skipped: the connection could not keep up`),
@@ -399,62 +301,5 @@ export class LogSession {
       this.feed(this.pending);
       this.pending = [];
     }, FLUSH_MS);
-  }
-
-  /** Lines through the worker into the store, in order. Also the bench's way in. */
-  feed(lines: RawLine[]): Promise<void> {
-    if (lines.length === 0) return this.applying;
-    const generation = this.generation;
-    const parsed = parseLines(lines);
-    this.applying = this.applying.then(async () => {
-      const chunk = await parsed;
-      if (generation === this.generation) this.store.append(chunk);
-    });
-    return this.applying;
-  }
-
-  // The filter over held lines.
-
-  setFilter(filter: LineFilter): void {
-    this.filter = filter;
-    clearTimeout(this.filtering);
-    this.filtering = undefined;
-    if (!isFiltering(filter)) {
-      this.view = undefined;
-      this.set({ filterError: null });
-      return;
-    }
-    try {
-      this.view = new FilteredView(this.store, linePredicate(filter));
-      this.set({ filterError: null });
-    } catch (err) {
-      if (!(err instanceof PatternError)) throw err;
-      this.view = undefined;
-      this.set({ filterError: err.message });
-      return;
-    }
-    this.extendView();
-  }
-
-  get currentFilter(): LineFilter {
-    return this.filter;
-  }
-
-  /** Reads new lines into the filtered view a slice at a time, yielding between slices. */
-  private extendView(): void {
-    if (this.view === undefined || this.filtering !== undefined) return;
-    const view = this.view;
-    const step = () => {
-      this.filtering = undefined;
-      if (this.view !== view) return;
-      const done = view.advance(performance.now() + 8);
-      for (const listener of this.listeners) listener();
-      if (!done) this.filtering = setTimeout(step, 0);
-    };
-    this.filtering = setTimeout(step, 0);
-  }
-
-  get filterComplete(): boolean {
-    return this.view === undefined || this.view.complete;
   }
 }

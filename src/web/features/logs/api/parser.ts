@@ -3,7 +3,7 @@
  * promise of its chunk. Loaded with the viewer only (the log page is a lazy chunk).
  */
 import type { LogChunk, RawLine } from '../lib/parse.js';
-import type { ParseReply, ParseRequest } from '../worker/protocol.js';
+import type { ParseInput, ParseReply, ParseRequest } from '../worker/protocol.js';
 
 let worker: Worker | undefined;
 let nextId = 1;
@@ -24,16 +24,16 @@ function parser(): Worker {
   return worker;
 }
 
-function request(message: Omit<ParseRequest, 'id'>): Promise<LogChunk> {
+function request(message: ParseInput): Promise<LogChunk> {
   const id = nextId++;
   return new Promise((resolve) => {
     waiting.set(id, resolve);
-    parser().postMessage({ ...message, id } as ParseRequest);
+    parser().postMessage({ ...message, id } satisfies ParseRequest);
   });
 }
 
-/** A REST page's text (lines ending in newlines) as a chunk. */
-export const parseText = (text: string) => request({ text });
+/** A REST page's text (lines ending in newlines) and its lines' streams as a chunk. */
+export const parseText = (text: string, streams?: string) => request({ text, streams });
 
 /** Lines (timestamped, without newlines) as a chunk. */
 export const parseLines = (lines: RawLine[]) => request({ lines });

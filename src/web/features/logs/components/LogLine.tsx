@@ -8,6 +8,9 @@ import type { TimestampMode } from '../hooks/use-viewer-options.js';
 import { AnsiText } from './AnsiText.js';
 import styles from './logs.module.css';
 
+/** Tags take this many colours in turn (logs.module.css). */
+const TAG_COLOURS = 8;
+
 function prettyJson(text: string): string | null {
   try {
     return JSON.stringify(JSON.parse(stripAnsi(text)), null, 2);
@@ -25,6 +28,8 @@ export const LogLine = memo(function LogLine({
   time,
   flags,
   containerRef,
+  source,
+  tag,
   timestamps,
   mark,
   expanded,
@@ -35,16 +40,28 @@ export const LogLine = memo(function LogLine({
   time: number;
   flags: number;
   containerRef: string;
+  /** Merged logs: the line's container, as an index (its tag's colour) and a name. */
+  source?: number | undefined;
+  tag?: string | undefined;
   timestamps: TimestampMode;
   mark: string;
   expanded: boolean;
   onToggle: (seq: number) => void;
 }) {
   const { timestamp, text } = splitLine(raw);
+  const tagged =
+    tag === undefined ? null : (
+      <span className={styles.tag} data-source={(source ?? 0) % TAG_COLOURS} title={tag}>
+        {tag}
+      </span>
+    );
   if ((flags & MARKER) !== 0)
     return (
       <div className={styles.marker}>
-        <span>{text.replace(/^\[dwi\] /, '')}</span>
+        <span>
+          {tag === undefined ? '' : `${tag}: `}
+          {text.replace(/^\[dwi\] /, '')}
+        </span>
       </div>
     );
   const json = (flags & JSON_LINE) !== 0;
@@ -60,6 +77,7 @@ export const LogLine = memo(function LogLine({
           {formatTime(time, timestamps === 'utc')}
         </Link>
       ) : null}
+      {tagged}
       {json ? (
         <button
           type="button"

@@ -10,7 +10,7 @@
  */
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { useCallback, useEffect, useLayoutEffect, useRef, useState } from 'react';
-import type { LogSession, SessionState } from '../api/log-session.js';
+import type { HeldLines, SessionState } from '../api/held-lines.js';
 import type { TimestampMode } from '../hooks/use-viewer-options.js';
 import { LEVEL_MASK, Level, MARKER, STDERR } from '../lib/parse.js';
 import { LogLine } from './LogLine.js';
@@ -28,16 +28,23 @@ export function LogLines({
   state,
   revision,
   containerRef,
+  sources,
+  tags = sources,
   timestamps,
   wrap,
   mark,
   following,
   setFollowing,
 }: {
-  session: LogSession;
+  session: HeldLines;
   state: SessionState;
   revision: number;
+  /** The container whose log this is (its lines' time links go there). */
   containerRef: string;
+  /** Merged logs: the containers, by name, that lines' sources index; each line is tagged. */
+  sources?: readonly string[];
+  /** The tags shown for them (shorter than the names, say), in the same order. */
+  tags?: readonly string[];
   timestamps: TimestampMode;
   wrap: boolean;
   mark: string;
@@ -207,7 +214,9 @@ export function LogLines({
                   raw={line.raw}
                   time={line.time}
                   flags={line.flags}
-                  containerRef={containerRef}
+                  containerRef={sources?.[line.source] ?? containerRef}
+                  source={sources === undefined ? undefined : line.source}
+                  tag={tags?.[line.source]}
                   timestamps={timestamps}
                   mark={mark}
                   expanded={expanded.has(seq)}

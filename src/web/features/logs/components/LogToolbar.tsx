@@ -1,16 +1,17 @@
 /**
- * The viewer's controls: follow, timestamps, wrap, level, the filter over loaded lines, search
- * on the server, jump to a time, downloads, full screen.
+ * The viewer's controls: follow, the filter over loaded lines and search on the server first;
+ * then the view (timestamps, wrap, stream, level), jump to a time, downloads and full screen,
+ * which on a narrow screen fold behind a "View" button so the toolbar stays one row.
  */
-import { useState, type RefObject } from 'react';
+import { useId, useState, type RefObject } from 'react';
 import { pathOf } from '../../../lib/api.js';
 import { API } from '../../../../shared/api.js';
 import { Icon } from '../../../components/Icon.js';
 import type { LogSession } from '../api/log-session.js';
 import type { TimestampMode, ViewerOptions } from '../hooks/use-viewer-options.js';
-import { splitLine } from '../lib/parse.js';
-import { unixSeconds } from '../lib/time.js';
-import type { LevelFilter } from '../lib/view.js';
+import { MARKER, splitLine } from '../lib/parse.js';
+import { fromInputValue, toInputValue, unixSeconds } from '../lib/time.js';
+import type { LevelFilter, StreamFilter } from '../lib/view.js';
 import styles from './logs.module.css';
 
 /** The download route's address for these options. */
@@ -22,10 +23,21 @@ function downloadUrl(containerId: string, query: Record<string, string | undefin
   return search.size > 0 ? `${path}?${search}` : path;
 }
 
-/** "2026-11-24T21:00:05" for a datetime-local input, in UTC or the local zone. */
-function inputValue(ms: number, utc: boolean): string {
-  const d = new Date(utc ? ms : ms - new Date(ms).getTimezoneOffset() * 60_000);
-  return d.toISOString().slice(0, 19);
+const STREAMS: Array<{ value: StreamFilter; label: string; title: string }> = [
+  { value: 'all', label: 'All', title: 'Lines of both streams' },
+  { value: 'stdout', label: 'stdout', title: 'Only lines written to standard output' },
+  { value: 'stderr', label: 'stderr', title: 'Only lines written to standard error' },
+];
+
+/** The newest held line's time (ms, to the second), for the jump's starting value. */
+function newestTime(session: LogSession): number | undefined {
+  const { store } = session;
+  for (let seq = store.endSeq - 1; seq >= store.firstSeq && seq > store.endSeq - 100; seq--) {
+    const line = store.line(seq)!;
+    if ((line.flags & MARKER) === 0 && !Number.isNaN(line.time))
+      return Math.floor(line.time / 1000) * 1000;
+  }
+  return undefined;
 }
 
 export function LogToolbar({
@@ -52,7 +64,17 @@ export function LogToolbar({
   filterInput: RefObject<HTMLInputElement | null>;
 }) {
   const utc = options.timestamps === 'utc';
-  const [when, setWhen] = useState(() => inputValue(Date.now() - 3_600_000, utc));
+  const [viewOpen, setViewOpen] = useState(false);
+  const moreId = useId();
+  const streamLabel = useId();
+  // The jump's moment, kept as an instant (not the input's text) so switching between local and
+  // UTC shows the same moment in the other zone. Until the user picks one it is the newest
+  // line's time.
+  const [picked, setPicked] = useState<number | null>(null);
+  /** An incomplete value being typed, shown as it is. */
+  const [draft, setDraft] = useState<string | null>(null);
+  const [openedAt] = useState(() => Math.floor(Date.now() / 1000) * 1000);
+  const jumpMs = picked ?? newestTime(session) ?? openedAt;
 
   const store = session.store;
   const stamp = (seq: number) => unixSeconds(splitLine(store.line(seq)?.raw ?? '').timestamp);
@@ -62,6 +84,8 @@ export function LogToolbar({
     q: options.filter === '' ? undefined : options.filter,
     since: oldest,
     until: newest,
+    ...(options.stream === 'stdout' ? { stderr: 'false' } : {}),
+    ...(options.stream === 'stderr' ? { stdout: 'false' } : {}),
   });
 
   return (
@@ -75,39 +99,6 @@ export function LogToolbar({
       >
         {following ? 'Following' : 'Follow'}
       </button>
-      <label className={styles.field}>
-        <span>Timestamps</span>
-        <select
-          className="input"
-          value={options.timestamps}
-          onChange={(event) => options.setTimestamps(event.target.value as TimestampMode)}
-        >
-          <option value="local">Local</option>
-          <option value="utc">UTC</option>
-          <option value="off">Off</option>
-        </select>
-      </label>
-      <button
-        type="button"
-        className="button small"
-        aria-pressed={options.wrap}
-        onClick={() => options.setWrap(!options.wrap)}
-        title="Wrap long lines (w)"
-      >
-        Wrap
-      </button>
-      <label className={styles.field}>
-        <span>Level</span>
-        <select
-          className="input"
-          value={options.level}
-          onChange={(event) => options.setLevel(event.target.value as LevelFilter)}
-        >
-          <option value="all">All</option>
-          <option value="warn">Warnings and errors</option>
-          <option value="error">Errors</option>
-        </select>
-      </label>
       <div className={styles.filter}>
         <Icon name="search" className={styles.filterIcon} />
         <input
@@ -115,7 +106,7 @@ export function LogToolbar({
           type="search"
           className="input"
           aria-label="Filter loaded lines"
-          placeholder="Filter loaded lines (/)"
+          placeholder="Filter lines (/)"
           value={options.filter}
           maxLength={500}
           onChange={(event) => options.setFilter(event.target.value)}
@@ -136,50 +127,122 @@ export function LogToolbar({
       >
         Search log
       </button>
-      <form
-        className={styles.jump}
-        onSubmit={(event) => {
-          event.preventDefault();
-          const ms = Date.parse(utc ? `${when}Z` : when);
-          if (!Number.isNaN(ms)) {
-            setFollowing(false);
-            void session.jumpToTime(ms);
-          }
+      <button
+        type="button"
+        className={`button small ${styles.moreToggle}`}
+        aria-expanded={viewOpen}
+        aria-controls={moreId}
+        onClick={() => setViewOpen(!viewOpen)}
+      >
+        View
+        <Icon name="expand" />
+      </button>
+      <div
+        id={moreId}
+        className={styles.more}
+        data-open={viewOpen || undefined}
+        onKeyDown={(event) => {
+          if (event.key === 'Escape' && viewOpen) setViewOpen(false);
         }}
       >
         <label className={styles.field}>
-          <span>Jump to {utc ? 'UTC' : 'local'} time</span>
-          <input
-            type="datetime-local"
-            step={1}
+          <span>Timestamps</span>
+          <select
             className="input"
-            value={when}
-            onChange={(event) => setWhen(event.target.value)}
-          />
+            value={options.timestamps}
+            onChange={(event) => options.setTimestamps(event.target.value as TimestampMode)}
+          >
+            <option value="local">Local</option>
+            <option value="utc">UTC</option>
+            <option value="off">Off</option>
+          </select>
         </label>
-        <button type="submit" className="button small">
-          Go
+        <button
+          type="button"
+          className="button small"
+          aria-pressed={options.wrap}
+          onClick={() => options.setWrap(!options.wrap)}
+          title="Wrap long lines (w)"
+        >
+          Wrap
         </button>
-      </form>
-      <a className="button small" href={downloadUrl(containerId, {})} download>
-        Download all
-      </a>
-      <a
-        className="button small"
-        href={shownUrl}
-        download
-        title="The lines of the loaded time range that the filter keeps"
-      >
-        Download shown
-      </a>
-      <button
-        type="button"
-        className="button small"
-        aria-pressed={fullscreen}
-        onClick={toggleFullscreen}
-      >
-        Full screen
-      </button>
+        <div className={styles.field}>
+          <span id={streamLabel}>Stream</span>
+          <div className={styles.segmented} role="group" aria-labelledby={streamLabel}>
+            {STREAMS.map(({ value, label, title }) => (
+              <button
+                key={value}
+                type="button"
+                className="button small"
+                aria-pressed={options.stream === value}
+                title={title}
+                onClick={() => options.setStream(value)}
+              >
+                {label}
+              </button>
+            ))}
+          </div>
+        </div>
+        <label className={styles.field}>
+          <span>Level</span>
+          <select
+            className="input"
+            value={options.level}
+            onChange={(event) => options.setLevel(event.target.value as LevelFilter)}
+          >
+            <option value="all">All</option>
+            <option value="warn">Warnings and errors</option>
+            <option value="error">Errors</option>
+          </select>
+        </label>
+        <form
+          className={styles.jump}
+          onSubmit={(event) => {
+            event.preventDefault();
+            if (draft !== null) return;
+            setFollowing(false);
+            void session.jumpToTime(jumpMs);
+          }}
+        >
+          <label className={styles.field}>
+            <span>Jump to {utc ? 'UTC' : 'local'} time</span>
+            <input
+              type="datetime-local"
+              step={1}
+              className="input"
+              value={draft ?? toInputValue(jumpMs, utc)}
+              onChange={(event) => {
+                const ms = fromInputValue(event.target.value, utc);
+                if (Number.isNaN(ms)) return setDraft(event.target.value);
+                setPicked(ms);
+                setDraft(null);
+              }}
+            />
+          </label>
+          <button type="submit" className="button small">
+            Go
+          </button>
+        </form>
+        <a className="button small" href={downloadUrl(containerId, {})} download>
+          Download all
+        </a>
+        <a
+          className="button small"
+          href={shownUrl}
+          download
+          title="The lines of the loaded time range that the filters keep"
+        >
+          Download shown
+        </a>
+        <button
+          type="button"
+          className="button small"
+          aria-pressed={fullscreen}
+          onClick={toggleFullscreen}
+        >
+          Full screen
+        </button>
+      </div>
     </div>
   );
 }

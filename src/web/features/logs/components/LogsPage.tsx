@@ -47,8 +47,11 @@ export function LogsPage({ params }: { params: { id: string } }) {
     else void session.startLive();
   }, [session, at]);
 
-  const { filter, level } = options;
-  useEffect(() => session.setFilter({ text: filter, level }), [session, filter, level]);
+  const { filter, level, stream } = options;
+  useEffect(
+    () => session.setFilter({ text: filter, level, stream }),
+    [session, filter, level, stream],
+  );
 
   useEffect(() => {
     const onChange = () => {

@@ -4,6 +4,7 @@
  */
 import { useEffect, useState, useSyncExternalStore } from 'react';
 import { useLive } from '../../../lib/live.js';
+import type { HeldLines } from '../api/held-lines.js';
 import { LogSession, type SessionState } from '../api/log-session.js';
 
 declare global {
@@ -32,6 +33,15 @@ export function useLogSession(containerId: string): {
   }, [session]);
 
   const state = useSyncExternalStore(session.subscribe, session.getState);
+  const revision = useRevision(session);
+  return { session, state, revision };
+}
+
+/**
+ * A counter that moves at most once an animation frame while the lines or the state change:
+ * what a view of them re-renders on.
+ */
+export function useRevision(session: HeldLines): number {
   const [revision, setRevision] = useState(0);
   useEffect(() => {
     let frame: number | undefined;
@@ -49,5 +59,5 @@ export function useLogSession(containerId: string): {
       if (frame !== undefined) cancelAnimationFrame(frame);
     };
   }, [session]);
-  return { session, state, revision };
+  return revision;
 }

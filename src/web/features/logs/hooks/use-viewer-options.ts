@@ -1,6 +1,6 @@
 /** The viewer's toggles, remembered across reloads (lib/storage.ts). */
 import { usePersistentState } from '../../../lib/storage.js';
-import type { LevelFilter } from '../lib/view.js';
+import type { LevelFilter, StreamFilter } from '../lib/view.js';
 
 export type TimestampMode = 'off' | 'local' | 'utc';
 
@@ -22,12 +22,28 @@ export function useViewerOptions() {
     'all',
     oneOf('all', 'warn', 'error'),
   );
+  const [stream, setStream] = usePersistentState<StreamFilter>(
+    'logs.stream',
+    'all',
+    oneOf('all', 'stdout', 'stderr'),
+  );
   const [filter, setFilter] = usePersistentState(
     'logs.filter',
     '',
     (value) => typeof value === 'string' && value.length <= 500,
   );
-  return { timestamps, setTimestamps, wrap, setWrap, level, setLevel, filter, setFilter };
+  return {
+    timestamps,
+    setTimestamps,
+    wrap,
+    setWrap,
+    level,
+    setLevel,
+    stream,
+    setStream,
+    filter,
+    setFilter,
+  };
 }
 
 export type ViewerOptions = ReturnType<typeof useViewerOptions>;

@@ -12,7 +12,7 @@ export type LevelName = Exclude<keyof typeof Level, 'none'>;
 export const MARKER = 0b1000;
 /** The line's text is a JSON object: it can be pretty-printed. */
 export const JSON_LINE = 0b10000;
-/** The stream is known (only lines from the server's search carry it) and it is stderr. */
+/** The line's stream, when the server said (it does for every line of a log page or batch). */
 export const STDERR = 0b100000;
 export const STDOUT = 0b1000000;
 
@@ -24,12 +24,16 @@ export interface LogChunk {
   /** Each line's time, in ms since the epoch (NaN when it has none). */
   times: Float64Array;
   flags: Uint8Array;
+  /** Merged logs: each line's container (an index into the view's list of them). */
+  sources?: Uint16Array;
 }
 
 export interface RawLine {
   line: string;
   stream?: 'stdout' | 'stderr';
   marker?: boolean;
+  /** Merged logs: the line's container, an index into the view's list of them. */
+  source?: number;
 }
 
 const LEVEL_KEY = /\b(?:level|lvl|severity)["']?\s*[=:]\s*["']?([a-z]+)/i;
@@ -92,6 +96,7 @@ export function buildChunk(lines: readonly RawLine[]): LogChunk {
   const ends = new Uint32Array(lines.length);
   const times = new Float64Array(lines.length);
   const flags = new Uint8Array(lines.length);
+  const sources = lines[0]?.source === undefined ? undefined : new Uint16Array(lines.length);
   const parts: string[] = new Array<string>(lines.length);
   let offset = 0;
   for (let i = 0; i < lines.length; i++) {
@@ -104,13 +109,28 @@ export function buildChunk(lines: readonly RawLine[]): LogChunk {
     ends[i] = offset;
     times[i] = timeOf(timestamp);
     flags[i] = flagsOf(raw, text);
+    if (sources !== undefined) sources[i] = raw.source ?? 0;
   }
-  return { text: parts.join(''), ends, times, flags };
+  return {
+    text: parts.join(''),
+    ends,
+    times,
+    flags,
+    ...(sources === undefined ? {} : { sources }),
+  };
 }
 
-/** A REST page's text (lines each ending in a newline) as raw lines. */
-export function linesOfText(text: string): RawLine[] {
+/** A line as the server tells its stream (LogStreamCode: `1`, `2`, `-` a marker of dwi's own). */
+export function rawLine(line: string, code: string | undefined): RawLine {
+  if (code === '1') return { line, stream: 'stdout' };
+  if (code === '2') return { line, stream: 'stderr' };
+  if (code === '-') return { line, marker: true };
+  return { line };
+}
+
+/** A REST page's text (lines each ending in a newline), and its streams, as raw lines. */
+export function linesOfText(text: string, streams?: string): RawLine[] {
   const lines = text.split('\n');
   if (lines.at(-1) === '') lines.pop();
-  return lines.map((line) => ({ line }));
+  return lines.map((line, i) => rawLine(line, streams?.[i]));
 }

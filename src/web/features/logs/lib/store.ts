@@ -15,6 +15,8 @@ export interface StoredLine {
   raw: string;
   time: number;
   flags: number;
+  /** Merged logs: the line's container (an index); -1 for a single container's log. */
+  source: number;
 }
 
 export class LogStore {
@@ -106,6 +108,7 @@ export class LogStore {
       raw: entry.text.slice(from, entry.ends[i]),
       time: entry.times[i]!,
       flags: entry.flags[i]!,
+      source: entry.sources === undefined ? -1 : entry.sources[i]!,
     };
   }
 

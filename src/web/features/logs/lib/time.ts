@@ -50,3 +50,27 @@ export function formatTime(ms: number, utc: boolean): string {
       ];
   return `${y}-${pad(mo)}-${pad(day)} ${pad(h)}:${pad(mi)}:${pad(s)}.${pad(d.getMilliseconds(), 3)}`;
 }
+
+/** A moment as a datetime-local input's value ("2026-11-24T21:00:05"), in UTC or the local zone. */
+export function toInputValue(ms: number, utc: boolean): string {
+  // The local wall-clock time is UTC shifted by the zone's offset at that moment (DST included).
+  const shifted = utc ? ms : ms - new Date(ms).getTimezoneOffset() * 60_000;
+  return new Date(shifted).toISOString().slice(0, 19);
+}
+
+/** A datetime-local input's value as ms since the epoch, read in UTC or the local zone; NaN if none. */
+export function fromInputValue(value: string, utc: boolean): number {
+  if (!/^\d{4}-\d\d-\d\dT\d\d:\d\d(:\d\d(\.\d+)?)?$/.test(value)) return NaN;
+  // Without a zone, Date.parse reads a date-time as local time.
+  return Date.parse(utc ? `${value}Z` : value);
+}
+
+/**
+ * A log timestamp ("2026-11-24T21:00:00.5Z", UTC as the engine writes them) as a key that
+ * sorts as text in time order to the nanosecond: its fraction padded to nine digits.
+ */
+export function timeKey(timestamp: string): string {
+  const match = /^(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d)(?:\.(\d{1,9}))?Z$/.exec(timestamp);
+  if (match === null) return '';
+  return `${match[1]}.${(match[2] ?? '').padEnd(9, '0')}`;
+}

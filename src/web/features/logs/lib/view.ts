@@ -5,19 +5,23 @@
  */
 import { plainMatcher, type LineMatcher } from '../../../../shared/logpattern.js';
 import { stripAnsi } from './ansi.js';
-import { LEVEL_MASK, Level, MARKER, splitLine } from './parse.js';
+import { LEVEL_MASK, Level, MARKER, STDERR, STDOUT, splitLine } from './parse.js';
 import type { LogStore } from './store.js';
 
 export type LevelFilter = 'all' | 'warn' | 'error';
 
+export type StreamFilter = 'all' | 'stdout' | 'stderr';
+
 export interface LineFilter {
   text: string;
   level: LevelFilter;
+  stream: StreamFilter;
 }
 
-export const NO_FILTER: LineFilter = { text: '', level: 'all' };
+export const NO_FILTER: LineFilter = { text: '', level: 'all', stream: 'all' };
 
-export const isFiltering = (filter: LineFilter) => filter.text !== '' || filter.level !== 'all';
+export const isFiltering = (filter: LineFilter) =>
+  filter.text !== '' || filter.level !== 'all' || filter.stream !== 'all';
 
 export type LinePredicate = (raw: string, flags: number) => boolean;
 
@@ -28,8 +32,11 @@ export function linePredicate(filter: LineFilter, matcher?: LineMatcher): LinePr
     filter.level === 'all' ||
     level === Level.error ||
     (filter.level === 'warn' && level === Level.warn);
+  const streamFlag =
+    filter.stream === 'stdout' ? STDOUT : filter.stream === 'stderr' ? STDERR : undefined;
   return (raw, flags) => {
     if ((flags & MARKER) !== 0) return true;
+    if (streamFlag !== undefined && (flags & streamFlag) === 0) return false;
     if (!levelOk(flags & LEVEL_MASK)) return false;
     return match === undefined || match(stripAnsi(splitLine(raw).text));
   };

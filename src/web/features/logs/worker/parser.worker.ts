@@ -12,11 +12,13 @@ const scope = self as unknown as {
 
 scope.onmessage = (event) => {
   const request = event.data;
-  const lines: RawLine[] = request.text !== undefined ? linesOfText(request.text) : request.lines;
+  const lines: RawLine[] =
+    request.text !== undefined ? linesOfText(request.text, request.streams) : request.lines;
   const chunk = buildChunk(lines);
   scope.postMessage({ id: request.id, chunk }, [
     chunk.ends.buffer,
     chunk.times.buffer,
     chunk.flags.buffer,
+    ...(chunk.sources === undefined ? [] : [chunk.sources.buffer]),
   ]);
 };

@@ -1,0 +1,239 @@
+/**
+ * A compose project's page, /projects/:name: its containers (live state, image, a link to each
+ * container's page, the actions the role allows, the project's bulk actions) and their merged
+ * logs. The row actions and the merged logs come from other features, handed in by the app's
+ * routes (a feature imports no other feature).
+ */
+import { useEffect, useMemo, useState, type ComponentType } from 'react';
+import { Link } from 'wouter';
+import { allows } from '../../../../shared/auth.js';
+import {
+  CONTAINER_ACTION_ROLES,
+  CONTAINER_STATES,
+  PROJECT_ACTIONS,
+  type Container,
+  type ContainerAction,
+  type ProjectAction,
+} from '../../../../shared/containers.js';
+import { ConfirmDialog, type Confirmation } from '../../../components/ConfirmDialog.js';
+import { OutcomeLine } from '../../../components/OutcomeLine.js';
+import {
+  ACTION_LABELS,
+  actionsFor,
+  consequence,
+  DESTRUCTIVE,
+  PROJECT_ACTION_LABELS,
+} from '../../../lib/container-actions.js';
+import { stateDetail } from '../../../lib/container-state.js';
+import { useContainers } from '../../../lib/containers.js';
+import { useOutcome } from '../../../lib/outcomes.js';
+import { projectKey, runContainerAction, runProjectAction } from '../../../lib/run-action.js';
+import { useSession } from '../../../lib/session.js';
+import { projectView, shortName } from '../lib/project.js';
+import styles from './project.module.css';
+
+export interface RowActionsProps {
+  name: string;
+  actions: readonly ContainerAction[];
+  busy: boolean;
+  onAction: (action: ContainerAction) => void;
+}
+
+export interface MergedLogsProps {
+  names: readonly string[];
+  tags?: readonly string[];
+  title: string;
+}
+
+export function ProjectPage({
+  name,
+  Actions,
+  Logs,
+}: {
+  name: string;
+  Actions: ComponentType<RowActionsProps>;
+  Logs: ComponentType<MergedLogsProps>;
+}) {
+  const list = useContainers();
+  const session = useSession();
+  const role = session?.role ?? 'viewer';
+  const [confirmation, setConfirmation] = useState<Confirmation | null>(null);
+  const view = useMemo(() => projectView(list.data ?? [], name), [list.data, name]);
+  const names = useMemo(() => view.containers.map((c) => c.name), [view.containers]);
+  // The merged logs follow the set of containers, not their states.
+  const namesKey = names.join('\n');
+  const stableNames = useMemo(() => namesKey.split('\n').filter(Boolean), [namesKey]);
+  // "shop-web-1" says no more than "web-1" on the project's own page.
+  const tags = useMemo(() => stableNames.map((n) => shortName(n, name)), [stableNames, name]);
+  const now = useNowMinute();
+
+  const runBulk = (action: ProjectAction) => {
+    if (action === 'start') return void runProjectAction(name, action);
+    setConfirmation({
+      title: `${PROJECT_ACTION_LABELS[action]} of ${name}?`,
+      body: `${action === 'stop' ? 'Stops' : 'Restarts'} all ${view.containers.length} containers of the compose project ${name}, one by one. Each result is reported here.`,
+      confirm: PROJECT_ACTION_LABELS[action],
+      onConfirm: () => void runProjectAction(name, action),
+    });
+  };
+
+  return (
+    <section className={styles.page} aria-labelledby="project-title">
+      <header className={styles.header}>
+        <nav aria-label="Breadcrumb" className={styles.breadcrumb}>
+          <Link href={`/?q=${encodeURIComponent(name)}`}>Containers</Link>
+          <span aria-hidden="true"> / </span>
+        </nav>
+        <div className={styles.titleRow}>
+          <h1 id="project-title" className={styles.title}>
+            {name}
+          </h1>
+          <span className={styles.kind}>compose project</span>
+          <span className={styles.counts}>
+            {CONTAINER_STATES.filter((state) => view.counts[state] > 0).map((state) => (
+              <span key={state} className={styles.count}>
+                <span className={styles.dot} data-state={state} aria-hidden="true" />
+                {view.counts[state]} {state}
+              </span>
+            ))}
+          </span>
+          {allows(role, 'operator') && view.containers.length > 0 && (
+            <span className={styles.bulk}>
+              {PROJECT_ACTIONS.map((action) => (
+                <button
+                  key={action}
+                  type="button"
+                  className="button small"
+                  aria-label={`${PROJECT_ACTION_LABELS[action]} of ${name}`}
+                  onClick={() => runBulk(action)}
+                >
+                  {PROJECT_ACTION_LABELS[action]}
+                </button>
+              ))}
+            </span>
+          )}
+        </div>
+        <OutcomeLine outcomeKey={projectKey(name)} compact />
+      </header>
+      {list.isPending ? (
+        <p className={styles.empty}>Loading…</p>
+      ) : view.containers.length === 0 ? (
+        <p className={styles.empty} role="status">
+          No container carries the label com.docker.compose.project={name} on this engine.{' '}
+          <Link href="/">Back to the containers</Link>
+        </p>
+      ) : (
+        <>
+          <table className={styles.table}>
+            <caption className="visually-hidden">Containers of {name}</caption>
+            <thead>
+              <tr>
+                <th scope="col">Container</th>
+                <th scope="col">State</th>
+                <th scope="col" className={styles.wideOnly}>
+                  Image
+                </th>
+                <th scope="col">
+                  <span className="visually-hidden">Actions</span>
+                </th>
+              </tr>
+            </thead>
+            <tbody>
+              {view.containers.map((container) => (
+                <ContainerRow
+                  key={container.id}
+                  container={container}
+                  now={now}
+                  role={role}
+                  Actions={Actions}
+                  confirm={setConfirmation}
+                />
+              ))}
+            </tbody>
+          </table>
+          <Logs names={stableNames} tags={tags} title={`Logs of ${name}, merged`} />
+        </>
+      )}
+      <ConfirmDialog request={confirmation} onClose={() => setConfirmation(null)} />
+    </section>
+  );
+}
+
+function ContainerRow({
+  container,
+  now,
+  role,
+  Actions,
+  confirm,
+}: {
+  container: Container;
+  now: number;
+  role: Parameters<typeof allows>[0];
+  Actions: ComponentType<RowActionsProps>;
+  confirm: (request: Confirmation) => void;
+}) {
+  const outcome = useOutcome(container.name);
+  const allowed = actionsFor(container).filter((action) =>
+    allows(role, CONTAINER_ACTION_ROLES[action]),
+  );
+  const run = (action: ContainerAction) => {
+    if (!DESTRUCTIVE.has(action)) return void runContainerAction(container, action);
+    const { verb } = ACTION_LABELS[action];
+    confirm({
+      title: `${verb} ${container.name}?`,
+      body: consequence(container, action),
+      confirm: `${verb} ${container.name}`,
+      onConfirm: () => void runContainerAction(container, action),
+    });
+  };
+  const detail = stateDetail(container, now);
+  return (
+    <>
+      <tr data-state={container.state}>
+        <td>
+          <span className={styles.nameCell}>
+            <span className={styles.dot} data-state={container.state} aria-hidden="true" />
+            <Link href={`/containers/${encodeURIComponent(container.name)}`}>{container.name}</Link>
+            {container.service && <span className={styles.service}>{container.service}</span>}
+          </span>
+        </td>
+        <td>
+          <span className={styles.stateText} data-state={container.state}>
+            {container.state === 'stopped' ? detail : container.state}
+          </span>
+          {container.state !== 'stopped' && detail && (
+            <span className={styles.muted}> · {detail}</span>
+          )}
+        </td>
+        <td className={`${styles.image} ${styles.wideOnly}`} title={container.image}>
+          {container.image}
+        </td>
+        <td className={styles.actions}>
+          <Actions
+            name={container.name}
+            actions={allowed}
+            busy={outcome?.state === 'pending'}
+            onAction={run}
+          />
+        </td>
+      </tr>
+      {outcome && (
+        <tr>
+          <td colSpan={4}>
+            <OutcomeLine outcomeKey={container.name} />
+          </td>
+        </tr>
+      )}
+    </>
+  );
+}
+
+/** The clock the uptimes are read against, moved once a minute. */
+function useNowMinute(): number {
+  const [now, setNow] = useState(Date.now);
+  useEffect(() => {
+    const timer = setInterval(() => setNow(Date.now()), 60_000);
+    return () => clearInterval(timer);
+  }, []);
+  return now;
+}
