@@ -22,6 +22,7 @@ const LAYERS = [
   ['engine'],
   ['http', 'realtime', 'metrics.ts'],
   ['supervisor'],
+  ['demo'],
   ['app'],
 ];
 const layerZones = LAYERS.flatMap((layer, index) => {

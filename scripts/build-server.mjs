@@ -19,7 +19,13 @@ const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const OUT = `${ROOT}dist/server`;
 
 /** What a process runs, by its path under src/server (and dist/server). */
-const ENTRIES = ['cli', 'app/worker-entry', 'engine/matchworker', 'config/docs'];
+const ENTRIES = [
+  'cli',
+  'app/worker-entry',
+  'engine/matchworker',
+  'config/docs',
+  'app/reference/write',
+];
 
 /** Left to Node's own loader: native addons, and the optional speed-ups ws tries to require. */
 const EXTERNAL = ['better-sqlite3', '@node-rs/argon2', 'bufferutil', 'utf-8-validate'];

@@ -9,6 +9,7 @@ import {
 } from './auth/accounts.js';
 import { renderConfig, renderHelp } from './config/help.js';
 import { loadConfig } from './config/load.js';
+import { runDemo } from './demo/index.js';
 import { Store } from './store/index.js';
 import { VERSION } from './version.js';
 
@@ -44,6 +45,10 @@ async function accounts(argv: string[]): Promise<number> {
 
 async function main(argv: string[]): Promise<number> {
   if (argv[0] === 'user' || argv[0] === 'token') return accounts(argv);
+  if (argv[0] === 'demo') {
+    const write = (stream: NodeJS.WriteStream) => (text: string) => void stream.write(text);
+    return runDemo(argv.slice(1), write(process.stdout), write(process.stderr), process);
+  }
   const loaded = await loadConfig(argv);
   const { actions } = loaded;
   if (actions.help) {

@@ -7,7 +7,7 @@
 import { z } from 'zod';
 import { PrincipalSchema, RoleSchema } from './principal.js';
 import { ContainerSchema, ImageSchema } from './containers.js';
-import type { SuccessReply } from './errors.js';
+import type { ErrorCode, SuccessReply } from './errors.js';
 import { HealthSchema, ReadinessSchema } from './health.js';
 import { ContainerStatsSchema } from './stats.js';
 import { PruneConfirmSchema, PrunePreviewSchema } from './prune.js';
@@ -504,3 +504,44 @@ export type ApiData<K extends OperationId> = z.infer<(typeof API)[K]['data']>;
 
 /** An operation's whole success reply: `{status: "success", data}`. */
 export type ApiReply<K extends OperationId> = SuccessReply<ApiData<K>>;
+
+/**
+ * The errors an operation answers beyond those every operation of its kind may (a bad request,
+ * missing credentials, a role too low, a rate limit, the engine away): each code with why. The
+ * OpenAPI document lists them under their statuses, and docs/api.md from it.
+ */
+export const OPERATION_ERRORS: Partial<Record<OperationId, Partial<Record<ErrorCode, string>>>> = {
+  login: {
+    unauthorized: 'wrong user name or password',
+    rate_limited: 'too many logins from this address, or the user name is locked',
+  },
+  setLogLevel: { not_found: 'no logger of that name' },
+  addUser: { conflict: 'the user exists already' },
+  setUserRole: {
+    not_found: 'no such user',
+    bad_request: 'your own role',
+    conflict: 'the last admin',
+  },
+  resetUserPassword: { not_found: 'no such user' },
+  deleteUser: { not_found: 'no such user', bad_request: 'yourself', conflict: 'the last admin' },
+  createToken: { not_found: 'no such user', bad_request: "a role above the user's" },
+  revokeToken: { not_found: 'no such token', conflict: 'revoked already' },
+  inspectContainer: { not_found: 'no such container' },
+  getContainerLogs: { not_found: 'no such container' },
+  searchContainerLogs: {
+    not_found: 'no such container',
+    bad_request: 'a pattern RE2 refuses, or one too costly',
+    rate_limited: 'four searches run in this worker already',
+  },
+  downloadContainerLogs: { not_found: 'no such container' },
+  getContainerCpuStats: { not_found: 'no such container' },
+  runContainerAction: {
+    not_found: 'no such container',
+    conflict: 'the engine refuses it in this state (delete with force=false of a running one)',
+  },
+  deleteImage: {
+    not_found: 'no such image',
+    conflict: 'a container uses it, or it has several tags (force)',
+  },
+  runProjectAction: { not_found: 'no container carries that project label' },
+};

@@ -24,27 +24,32 @@ export interface SocketAuth {
 
 // Client to server.
 
-const containerRef = z.string().min(1).max(255);
+const containerRef = z.string().min(1).max(255).describe("The container's id, id prefix or name.");
 
 export const streamRequestSchema = z.object({ container_id: containerRef });
 
 export const logStreamRequestSchema = z.object({
   container_id: containerRef,
-  /** Lines as log_batch messages instead of one log_update per line. */
-  batch: z.boolean().optional(),
-  /**
-   * The timestamp of the last line the client has (after a reconnection): the first chunk is
-   * then the lines after it (at most 5,000) instead of the last 100.
-   */
-  since: z.string().min(1).max(64).optional(),
+  batch: z
+    .boolean()
+    .optional()
+    .describe('Lines as log_batch messages instead of one log_update per line (dwi).'),
+  since: z
+    .string()
+    .min(1)
+    .max(64)
+    .optional()
+    .describe(
+      'The timestamp of the last line the client has (after a reconnection): the first chunk is then the lines after it (at most 5,000) instead of the last 100 (dwi).',
+    ),
 });
 
 /** The most an exec_input event carries: bigger input (a paste) goes as several. */
 export const EXEC_INPUT_MAX_CHARS = 4096;
 
-const execSessionRef = z.string().min(1).max(64);
-const terminalCols = z.int().min(1).max(1000);
-const terminalRows = z.int().min(1).max(1000);
+const execSessionRef = z.string().min(1).max(64).describe("exec_start's session_id.");
+const terminalCols = z.int().min(1).max(1000).describe("The terminal's width in columns.");
+const terminalRows = z.int().min(1).max(1000).describe("The terminal's height in rows.");
 
 /**
  * A command in a container with a terminal (admin only: it runs as the container's user, root
@@ -52,15 +57,25 @@ const terminalRows = z.int().min(1).max(1000);
  */
 export const execStartSchema = z.object({
   container_id: containerRef,
-  command: z.array(z.string().min(1).max(4096)).min(1).max(64).optional(),
-  /** The terminal's size (80x24 if not given). */
-  cols: terminalCols.optional(),
-  rows: terminalRows.optional(),
+  command: z
+    .array(z.string().min(1).max(4096))
+    .min(1)
+    .max(64)
+    .optional()
+    .describe(
+      "An argv; the container's shell when absent (/bin/bash if it has one, else /bin/sh).",
+    ),
+  cols: terminalCols.optional().describe("The terminal's width (80 if not given)."),
+  rows: terminalRows.optional().describe("The terminal's height (24 if not given)."),
 });
 
 export const execInputSchema = z.object({
   session_id: execSessionRef,
-  data: z.string().min(1).max(EXEC_INPUT_MAX_CHARS),
+  data: z
+    .string()
+    .min(1)
+    .max(EXEC_INPUT_MAX_CHARS)
+    .describe('Keys typed or pasted, as text; a longer paste goes as several events.'),
 });
 
 export const execResizeSchema = z.object({
@@ -238,3 +253,197 @@ export interface ServerToClientEvents {
   exec_exit: (payload: ExecExit) => void;
   error: (payload: SocketError) => void;
 }
+
+// What each event is for, as data: docs/events.md is generated from these maps and the schemas
+// and types above (npm run docs), and the compiler holds each map to its event table.
+
+/** `original`: the Flask-SocketIO server's contract, unchanged; `dwi`: an addition. */
+export type EventOrigin = 'original' | 'dwi';
+
+export interface ClientEventDoc {
+  summary: string;
+  origin: EventOrigin;
+  /** What the ack callback gets, when the client passes one. */
+  ack: string;
+}
+
+export const CLIENT_EVENT_DOCS: { [E in ClientEvent]: ClientEventDoc } = {
+  start_log_stream: {
+    summary:
+      "Follow a container's log: `log_update` messages (or `log_batch` with `batch`), first the last 100 lines as one chunk (or the lines after `since`), then one timestamped line per message. One engine stream per container, shared by all its readers; it heals across container and engine restarts (`log_stream_status`).",
+    origin: 'original',
+    ack: '`{status: "stream_started"}`, or `{status: "error", error, code}` (an unknown container: `not_found`) together with an `error` event.',
+  },
+  stop_log_stream: {
+    summary: 'Stop following a log; answered by `log_stream_stopped`.',
+    origin: 'original',
+    ack: '`{status: "stream_stopped"}` (dwi).',
+  },
+  start_stats_stream: {
+    summary:
+      "Follow a container's resource use: `stats_update` about once a second. One engine stream per container, open only while someone watches.",
+    origin: 'dwi',
+    ack: '`{status: "stream_started"}`, or an error reply.',
+  },
+  stop_stats_stream: {
+    summary: 'Stop following resource use; answered by `stats_stream_stopped`.',
+    origin: 'dwi',
+    ack: '`{status: "stream_stopped"}`.',
+  },
+  exec_start: {
+    summary:
+      "Run a command in a container with a terminal (the web app's Terminal). Output comes as `exec_output`, the end as `exec_exit`. At most 4 terminals per socket and 8 per user and worker; every start, refusal and end is audited. The command is ended in the engine when the socket goes.",
+    origin: 'dwi',
+    ack: '`{status: "exec_started", session_id, container_id, name, command}`, or an error reply (`rate_limited` past the limits).',
+  },
+  exec_input: {
+    summary: "Send keys to a terminal's command (at most 4,096 characters an event).",
+    origin: 'dwi',
+    ack: '`{status: "ok"}`, or an error reply.',
+  },
+  exec_resize: {
+    summary: 'Resize a terminal.',
+    origin: 'dwi',
+    ack: '`{status: "ok"}`, or an error reply.',
+  },
+  exec_close: {
+    summary: "End a terminal's command (killed in the engine if it does not end by itself).",
+    origin: 'dwi',
+    ack: '`{status: "exec_closed", session_id, exit_code}`.',
+  },
+};
+
+/** Every field of a payload, described: a field added to the type must be added here. */
+export type PayloadFields<P> = { [K in keyof P]-?: string };
+
+type ServerPayload<E extends keyof ServerToClientEvents> = Parameters<ServerToClientEvents[E]>[0];
+
+export interface ServerEventDoc<P> {
+  summary: string;
+  origin: EventOrigin;
+  /** Who gets it, when not every connected client. */
+  to?: string;
+  /** A container payload is documented by the container's schema (ContainerSchema). */
+  payload: P extends SocketContainer | DeletedContainer ? 'container' : PayloadFields<P>;
+}
+
+export const SERVER_EVENT_DOCS: {
+  [E in keyof ServerToClientEvents]: ServerEventDoc<ServerPayload<E>>;
+} = {
+  connection_established: {
+    summary: 'The first message on every connection.',
+    origin: 'original',
+    payload: { message: '"Connected to Docker Web Interface"' },
+  },
+  initial_state: {
+    summary:
+      'Right after `connection_established`: every container, as `container_state_changed` sends one. An engine with none sends `[]`.',
+    origin: 'original',
+    payload: { containers: 'The containers, each keyed both `container_id` and `id`.' },
+  },
+  container_state_changed: {
+    summary:
+      'On every real change of a container, from the engine model; flat, not wrapped. A removed container comes with `state: "deleted"`.',
+    origin: 'original',
+    payload: 'container',
+  },
+  log_update: {
+    summary:
+      'Lines of a followed log: first the last 100 lines (or the lines after `since`) as one chunk, then one timestamped line per message. A reader too slow to keep up gets the lines that waited as one chunk, with a `[dwi] N lines skipped` line.',
+    origin: 'original',
+    to: 'the sockets following that log without `batch`',
+    payload: {
+      container_id: 'As the client named it in start_log_stream.',
+      log: 'One or more lines, each starting with its RFC 3339 timestamp and ending in a newline.',
+    },
+  },
+  log_batch: {
+    summary: 'Lines of a followed log, at most one message per event-loop turn.',
+    origin: 'dwi',
+    to: 'the sockets following that log with `batch: true`',
+    payload: {
+      container_id: 'As the client named it in start_log_stream.',
+      lines: 'Timestamped lines, without their newlines, oldest first.',
+      missed: 'Lines dropped for this reader since the last message (it read too slowly).',
+    },
+  },
+  log_stream_stopped: {
+    summary:
+      'The reply to `stop_log_stream`; also sent (dwi) when the stream ends because the container went away.',
+    origin: 'original',
+    to: 'the socket that followed the log',
+    payload: { container_id: 'The container.', message: 'Why it stopped, in words.' },
+  },
+  log_stream_status: {
+    summary:
+      'What a followed log is doing beyond its lines: `waiting` (the container stopped or the engine is away), `resumed`, `stale` (no line for `stale_stream_after` seconds while it runs), `live` (lines again). A `[dwi] …` marker line goes into the log too.',
+    origin: 'dwi',
+    to: 'the sockets following that log',
+    payload: {
+      container_id: 'The container.',
+      status: '`waiting`, `resumed`, `stale` or `live`.',
+      message: 'The same in words.',
+    },
+  },
+  stats_update: {
+    summary: 'A resource-use sample of a followed container, about once a second.',
+    origin: 'dwi',
+    to: 'the sockets that sent start_stats_stream for it',
+    payload: {
+      container_id: 'The container.',
+      stats:
+        'CPU %, memory (without page cache) and its limit, network and block I/O, pids: as `GET /api/containers/{id}/cpu-stats`.',
+    },
+  },
+  stats_stream_stopped: {
+    summary: 'The reply to `stop_stats_stream`, or the server ending the stream.',
+    origin: 'dwi',
+    to: 'the sockets that followed its stats',
+    payload: { container_id: 'The container.', message: 'Why it stopped, in words.' },
+  },
+  container_action: {
+    summary: 'Somebody ran an action on a container, through any worker.',
+    origin: 'dwi',
+    payload: {
+      container_id: "The container's id.",
+      name: "The container's name.",
+      action: 'start, stop, restart, kill, pause, unpause, rebuild or delete.',
+      message: 'What was done, in words.',
+    },
+  },
+  audit_appended: {
+    summary:
+      'Audit rows as they are written through any worker, at most four messages a second per worker; a folded row of refusals comes again with its new count.',
+    origin: 'dwi',
+    to: 'admins',
+    payload: { entries: 'Rows as `GET /api/audit` answers them, oldest first.' },
+  },
+  exec_output: {
+    summary: "A terminal's output.",
+    origin: 'dwi',
+    to: 'the socket that started the terminal',
+    payload: {
+      session_id: "exec_start's session_id.",
+      data: 'Output as text (UTF-8, never a split character).',
+    },
+  },
+  exec_exit: {
+    summary: "A terminal's command ended.",
+    origin: 'dwi',
+    to: 'the socket that started the terminal',
+    payload: {
+      session_id: "exec_start's session_id.",
+      exit_code:
+        "The command's exit code (137: dwi had to kill it); null when the engine could not tell.",
+      reason: '`exited` (it ended by itself, or the engine broke off) or `closed` (exec_close).',
+      message: 'The same in words.',
+    },
+  },
+  error: {
+    summary:
+      "A client event was refused or failed (a bad payload, a role too low, a rate limit), or the socket's credential stopped holding (`unauthorized`, then the server disconnects it).",
+    origin: 'original',
+    to: 'the socket concerned',
+    payload: { error: 'The message.', code: 'A stable code from the error table (dwi).' },
+  },
+};

@@ -5,8 +5,8 @@
  */
 import type { SwaggerOptions } from '@fastify/swagger';
 import { z } from 'zod';
-import { API, TAGS, type OperationId } from '../../shared/api.js';
-import { ErrorReplySchema, successReply } from '../../shared/errors.js';
+import { API, OPERATION_ERRORS, TAGS, type OperationId } from '../../shared/api.js';
+import { ERROR_CODES, ErrorReplySchema, successReply } from '../../shared/errors.js';
 import { SESSION_COOKIE } from '../auth/authenticator.js';
 import type { Access } from './auth.js';
 
@@ -112,6 +112,22 @@ export function operation(id: OperationId) {
 
 const errorReplySchema = jsonSchema(ErrorReplySchema);
 
+/** An operation's own errors (OPERATION_ERRORS), as responses by status: "`code`: why". */
+function specificErrors(id: unknown): Record<string, JsonSchema> {
+  const errors = OPERATION_ERRORS[id as OperationId] ?? {};
+  const byStatus = new Map<number, string[]>();
+  for (const [code, why] of Object.entries(errors)) {
+    const status = ERROR_CODES[code as keyof typeof ERROR_CODES].status;
+    byStatus.set(status, [...(byStatus.get(status) ?? []), `\`${code}\`: ${why}`]);
+  }
+  return Object.fromEntries(
+    [...byStatus].map(([status, lines]) => [
+      String(status),
+      { description: lines.join('; '), ...errorReplySchema },
+    ]),
+  );
+}
+
 const SECURITY_SCHEMES = {
   bearerToken: {
     type: 'http',
@@ -190,6 +206,8 @@ export function openapiOptions(version: string): SwaggerOptions {
       const transformed: JsonSchema = {
         ...schema,
         security: securityOf(access, methods),
+        // The least role, machine-readable (docs/api.md and SECURITY.md's matrix read it).
+        'x-role': access ?? 'public',
         ...(access !== undefined && access !== 'public'
           ? { description: `Needs the ${access} role.` }
           : {}),
@@ -198,6 +216,7 @@ export function openapiOptions(version: string): SwaggerOptions {
           // Every route can fail in the one error shape; said once here rather than on each route.
           '4XX': { description: 'Refused: see `code`', ...errorReplySchema },
           '5XX': { description: 'Failed: see `code`', ...errorReplySchema },
+          ...specificErrors(schema?.operationId),
         },
       };
       for (const part of ['body', 'querystring', 'params'] as const) {
