@@ -364,6 +364,8 @@ export const SERVER_EVENT_DOCS: {
     payload: {
       container_id: 'As the client named it in start_log_stream.',
       lines: 'Timestamped lines, without their newlines, oldest first.',
+      streams:
+        'One character per line, in the same order: `1` stdout, `2` stderr, `-` a line dwi wrote about the stream itself (the `[dwi] …` healing markers).',
       missed: 'Lines dropped for this reader since the last message (it read too slowly).',
     },
   },
