@@ -11,9 +11,9 @@ import { ConfirmDialog, type Confirmation } from '../../../components/ConfirmDia
 import { StateDot, StateText } from '../../../components/ContainerState.js';
 import { CopyButton } from '../../../components/CopyButton.js';
 import { OutcomeLine } from '../../../components/OutcomeLine.js';
+import { useContainerActions } from '../../../components/use-container-actions.js';
 import { ACTION_LABELS, DESTRUCTIVE } from '../../../lib/container-actions.js';
 import { useCan, useSession } from '../../../lib/session.js';
-import { useContainerActions } from '../../../lib/use-container-actions.js';
 import { useNow } from '../../../lib/use-now.js';
 import type { ContainerLookup } from '../hooks/use-container.js';
 import { containerPath, type ContainerTab } from '../lib/tabs.js';

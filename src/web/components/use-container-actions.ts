@@ -9,10 +9,10 @@ import {
   type Container,
   type ContainerAction,
 } from '../../shared/containers.js';
-import type { Confirmation } from '../components/ConfirmDialog.js';
-import { ACTION_LABELS, actionsFor, consequence, DESTRUCTIVE } from './container-actions.js';
-import { useOutcome } from './outcomes.js';
-import { runContainerAction } from './run-action.js';
+import { ACTION_LABELS, actionsFor, consequence, DESTRUCTIVE } from '../lib/container-actions.js';
+import { useOutcome } from '../lib/outcomes.js';
+import { runContainerAction } from '../lib/run-action.js';
+import type { Confirmation } from './ConfirmDialog.js';
 
 export function useContainerActions(
   container: Container,
