@@ -6,17 +6,19 @@
  * light, dark and at 390 px (test/e2e/screenshots/, to look at).
  */
 import { spawnSync } from 'node:child_process';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import {
-  launchChromium,
-  screenshot,
-  seriousViolations,
-  watchForErrors,
-} from '../support/browser.js';
-import { CLI, Dwi, seededDataDir, TEST_ADMIN_PASSWORD } from '../support/dwi.js';
+import { screenshot } from '../support/browser.js';
 import { dockerCli, TEST_IMAGE } from '../support/engine.js';
-import { freePort, request } from '../support/http.js';
+import { request } from '../support/http.js';
+import {
+  LOOKS,
+  rowWith,
+  screenshotAndAudit,
+  testUser,
+  WebApp,
+  type OpenOptions,
+} from '../support/web-session.js';
 
 const engine = { host: inject('dockerHost') };
 const docker = (...args: string[]) => dockerCli(engine, args);
@@ -26,35 +28,15 @@ const app = `${prefix}-app`;
 const busy = `${prefix}-busy`;
 /** Writes a numbered line every half second: something for the log viewer to show. */
 const talk = `${prefix}-talk`;
-const VIEWER_PASSWORD = 'viewer password, long enough';
+const vera = testUser('vera', 'viewer');
 
-let dwi: Dwi;
-let base: string;
-let browser: Browser;
+let web: WebApp;
 const made: string[] = [];
-/** Session cookies, one login each: dwi allows 10 logins a minute per address. */
-const cookies: Record<'admin' | 'vera', string> = { admin: '', vera: '' };
-
-async function sessionCookie(username: string, password: string): Promise<string> {
-  const reply = await request(`${base}/api/auth/login`, {
-    auth: false,
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ username, password }),
-  });
-  const cookie = /dwi_session=([^;]+)/.exec(String(reply.headers['set-cookie']))?.[1];
-  if (reply.status !== 200 || cookie === undefined) throw new Error(`login failed: ${reply.body}`);
-  return cookie;
-}
+/** The page is taller than the WebApp's default: the overview shows its chart and first tables. */
+const HEIGHT = 900;
+const open = (options: OpenOptions = {}) => web.open({ height: HEIGHT, ...options });
 
 beforeAll(async () => {
-  const dataDir = await seededDataDir();
-  const add = spawnSync(
-    process.execPath,
-    [CLI, 'user', 'add', 'vera', '--role', 'viewer', '--password-stdin', '--data-dir', dataDir],
-    { input: `${VIEWER_PASSWORD}\n`, encoding: 'utf8' },
-  );
-  if (add.status !== 0) throw new Error(`user add failed: ${add.stderr}`);
   docker(
     'run',
     '-d',
@@ -103,58 +85,16 @@ beforeAll(async () => {
     'i=0; while true; do i=$((i+1)); echo "said $i"; sleep 0.5; done',
   );
   made.push(talk);
-  const port = await freePort();
-  base = `http://127.0.0.1:${port}`;
-  dwi = await Dwi.start(['-b', `127.0.0.1:${port}`], {
-    env: { DWI_DATA_DIR: dataDir },
-    // The e2e project runs beside the others on a shared machine: a slow start is load.
-    waitMs: 60_000,
-  });
-  cookies.admin = await sessionCookie('admin', TEST_ADMIN_PASSWORD);
-  cookies.vera = await sessionCookie('vera', VIEWER_PASSWORD);
-  browser = await launchChromium();
+  web = await WebApp.start({ users: [vera] });
 });
 
-afterAll(async () => {
-  await browser?.close();
-  await dwi?.stop();
+afterAll(() => {
   if (made.length > 0) spawnSync('docker', ['-H', engine.host, 'rm', '-f', ...made]);
 });
 
-interface Session {
-  context: BrowserContext;
-  page: Page;
-  errors: string[];
-}
-
-async function open(
-  options: {
-    as?: 'admin' | 'vera';
-    width?: number;
-    height?: number;
-    colorScheme?: 'light' | 'dark';
-  } = {},
-): Promise<Session> {
-  const context = await browser.newContext({
-    viewport: { width: options.width ?? 1280, height: options.height ?? 900 },
-    colorScheme: options.colorScheme ?? 'light',
-  });
-  await context.addCookies([
-    {
-      name: 'dwi_session',
-      value: cookies[options.as ?? 'admin'],
-      url: base,
-      httpOnly: true,
-      sameSite: 'Strict',
-    },
-  ]);
-  const page = await context.newPage();
-  return { context, page, errors: watchForErrors(page) };
-}
-
 /** Opens a container's page by its address, and waits for its overview. */
 async function containerPage(page: Page, name: string): Promise<void> {
-  await page.goto(`${base}/containers/${name}`);
+  await page.goto(`${web.base}/containers/${name}`);
   await page.getByRole('heading', { level: 1, name }).waitFor();
   await page.getByRole('table', { name: 'Environment variables' }).waitFor();
 }
@@ -169,7 +109,7 @@ const envValue = (page: Page, variable: string) =>
 
 /** The engine stats streams dwi holds open (its Prometheus gauge). */
 async function statsStreamsOpen(): Promise<number> {
-  const metrics = (await request(`${base}/metrics`)).body;
+  const metrics = (await request(`${web.base}/metrics`)).body;
   return Number(/^dwi_stats_streams_open (\d+)$/m.exec(metrics)?.[1]);
 }
 
@@ -191,8 +131,6 @@ const showsAtItsPlace = (element: unknown) => {
 
 const logLines = (page: Page) => page.getByRole('region', { name: 'Log lines' });
 
-const row = (page: Page, name: string) => page.getByRole('row').filter({ hasText: name });
-
 /** How many samples a chart holds (the figure says so for tests and tools). */
 const samples = (page: Page, chart: string) =>
   page.getByRole('figure').filter({ hasText: chart }).getAttribute('data-samples').then(Number);
@@ -200,9 +138,9 @@ const samples = (page: Page, chart: string) =>
 describe('the container page', () => {
   it('opens from the list, with live state, the overview and secrets masked', async () => {
     const { context, page, errors } = await open();
-    await page.goto(base);
+    await page.goto(web.base);
     await page.getByLabel('Filter containers').fill(prefix);
-    await row(page, app).getByRole('link', { name: app }).click();
+    await rowWith(page, app).getByRole('link', { name: app }).click();
     await page.getByRole('heading', { level: 1, name: app }).waitFor();
     expect(new URL(page.url()).pathname).toBe(`/containers/${app}`);
     const header = page.locator('header', { has: page.getByRole('heading', { level: 1 }) });
@@ -239,8 +177,7 @@ describe('the container page', () => {
     expect(
       await page.getByRole('button', { name: 'Hide secrets' }).getAttribute('aria-pressed'),
     ).toBe('true');
-    const audit = await request(`${base}/api/audit`);
-    const entries = (JSON.parse(audit.body) as { data: { entries: unknown[] } }).data.entries;
+    const { entries } = (await web.api('GET', '/api/audit')) as { entries: unknown[] };
     expect(
       entries.some((entry) => {
         const text = JSON.stringify(entry);
@@ -254,7 +191,7 @@ describe('the container page', () => {
   });
 
   it('shows a viewer the masked overview, with no way to reveal, no action and no terminal', async () => {
-    const { context, page, errors } = await open({ as: 'vera' });
+    const { context, page, errors } = await open({ as: vera.username });
     await containerPage(page, app);
     expect(await envValue(page, 'DB_PASSWORD').textContent()).toContain('********');
     expect(await page.getByRole('button', { name: /Reveal/ }).count()).toBe(0);
@@ -305,9 +242,9 @@ describe('the container page', () => {
 
   it('shows CPU and memory on the list for the running containers on screen', async () => {
     const { context, page, errors } = await open();
-    await page.goto(base);
+    await page.goto(web.base);
     await page.getByLabel('Filter containers').fill(prefix);
-    const cells = (name: string) => row(page, name).getByRole('cell');
+    const cells = (name: string) => rowWith(page, name).getByRole('cell');
     await expect
       .poll(async () => (await cells(app).allTextContents()).join(' | '), { timeout: 20_000 })
       .toMatch(/\| [\d.]+ % \| [\d.]+ (B|KiB|MiB) \|/);
@@ -386,7 +323,9 @@ describe('the container page', () => {
     const last = docker('logs', '-t', '--tail', '1', talk).trim();
     const stamp = last.slice(0, last.indexOf(' '));
     const said = last.slice(last.indexOf(' ') + 1);
-    await page.goto(`${base}/containers/${id.slice(0, 12)}/logs?at=${encodeURIComponent(stamp)}`);
+    await page.goto(
+      `${web.base}/containers/${id.slice(0, 12)}/logs?at=${encodeURIComponent(stamp)}`,
+    );
     await logLines(page).getByText(said, { exact: true }).first().waitFor();
     await expect.poll(() => new URL(page.url()).pathname).toBe(`/containers/${talk}/logs`);
     expect(new URLSearchParams(new URL(page.url()).search).get('at')).toBe(stamp);
@@ -398,11 +337,11 @@ describe('the container page', () => {
     expect(await tabs.getByRole('link', { name: 'Terminal' }).getAttribute('href')).toBe(
       `/containers/${talk}/terminal`,
     );
-    await page.goto(`${base}/containers/${id}`);
+    await page.goto(`${web.base}/containers/${id}`);
     await page.getByRole('table', { name: 'Environment variables' }).waitFor();
     await expect.poll(() => new URL(page.url()).pathname).toBe(`/containers/${talk}`);
     // A tab that does not exist is no page.
-    await page.goto(`${base}/containers/${talk}/nothing`);
+    await page.goto(`${web.base}/containers/${talk}/nothing`);
     await page.getByRole('heading', { level: 1, name: 'Nothing here' }).waitFor();
     expect(errors).toEqual([]);
     await context.close();
@@ -410,7 +349,7 @@ describe('the container page', () => {
 
   it('hides the frame when the log viewer goes full screen, and the g keys still go', async () => {
     const { context, page, errors } = await open();
-    await page.goto(`${base}/containers/${talk}/logs`);
+    await page.goto(`${web.base}/containers/${talk}/logs`);
     await logLines(page)
       .getByText(/said \d+/)
       .first()
@@ -437,20 +376,14 @@ describe('the container page', () => {
     await context.close();
   });
 
-  it.each([
-    ['light', { colorScheme: 'light' }],
-    ['dark', { colorScheme: 'dark' }],
-    ['390-light', { width: 390, height: 844, colorScheme: 'light' }],
-    ['390-dark', { width: 390, height: 844, colorScheme: 'dark' }],
-  ] as const)(
+  it.each(LOOKS)(
     'has no serious accessibility violations: %s (with screenshots)',
     async (label, options) => {
       const { context, page, errors } = await open(options);
       await containerPage(page, talk);
       await page.getByLabel('Latest sample').waitFor({ timeout: 20_000 });
       await expect.poll(() => samples(page, 'CPU'), { timeout: 20_000 }).toBeGreaterThanOrEqual(2);
-      await screenshot(page, `container-${label}`);
-      expect(await seriousViolations(page)).toEqual([]);
+      await screenshotAndAudit(page, `container-${label}`);
       await page.getByRole('table', { name: 'Labels' }).scrollIntoViewIfNeeded();
       await screenshot(page, `container-details-${label}`);
 
@@ -459,8 +392,7 @@ describe('the container page', () => {
         .getByText(/said \d+/)
         .first()
         .waitFor();
-      await screenshot(page, `container-logs-${label}`);
-      expect(await seriousViolations(page)).toEqual([]);
+      await screenshotAndAudit(page, `container-logs-${label}`);
       expect(errors).toEqual([]);
       await context.close();
     },

@@ -5,102 +5,30 @@
  * follows the window's size and the theme; an operator has no Terminal tab and is refused at
  * its address; screenshots in light, dark and at 390 px; axe finds nothing serious.
  */
-import { spawnSync } from 'node:child_process';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import {
-  launchChromium,
-  screenshot,
-  seriousViolations,
-  watchForErrors,
-} from '../support/browser.js';
-import { CLI, Dwi, seededDataDir, TEST_ADMIN_PASSWORD } from '../support/dwi.js';
 import { dockerCli, runShell } from '../support/engine.js';
-import { freePort, request } from '../support/http.js';
+import { LOOKS, screenshotAndAudit, testUser, WebApp } from '../support/web-session.js';
 
 const engine = { host: inject('dockerHost') };
 const docker = (...args: string[]) => dockerCli(engine, args);
 const box = `e2e-term-${Math.random().toString(36).slice(2, 6)}`;
-const OPERATOR_PASSWORD = 'operator password, long enough';
+const otto = testUser('otto', 'operator');
 
-let dwi: Dwi;
-let base: string;
-let browser: Browser;
-/** Session cookies, one login each (dwi allows 10 logins a minute per address). */
-const cookies: Record<'admin' | 'otto', string> = { admin: '', otto: '' };
-
-async function sessionCookie(username: string, password: string): Promise<string> {
-  const reply = await request(`${base}/api/auth/login`, {
-    auth: false,
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ username, password }),
-  });
-  const cookie = /dwi_session=([^;]+)/.exec(String(reply.headers['set-cookie']))?.[1];
-  if (reply.status !== 200 || cookie === undefined) throw new Error(`login failed: ${reply.body}`);
-  return cookie;
-}
+let app: WebApp;
 
 beforeAll(async () => {
-  const dataDir = await seededDataDir();
-  const add = spawnSync(
-    process.execPath,
-    [CLI, 'user', 'add', 'otto', '--role', 'operator', '--password-stdin', '--data-dir', dataDir],
-    { input: `${OPERATOR_PASSWORD}\n`, encoding: 'utf8' },
-  );
-  if (add.status !== 0) throw new Error(`user add failed: ${add.stderr}`);
   runShell(engine, box, 'sleep 3600');
-  const port = await freePort();
-  base = `http://127.0.0.1:${port}`;
-  dwi = await Dwi.start(['-b', `127.0.0.1:${port}`], {
-    env: { DWI_DATA_DIR: dataDir },
-    // The e2e project runs beside the others on a shared machine: a slow start is load.
-    waitMs: 60_000,
-  });
-  cookies.admin = await sessionCookie('admin', TEST_ADMIN_PASSWORD);
-  cookies.otto = await sessionCookie('otto', OPERATOR_PASSWORD);
-  browser = await launchChromium();
+  app = await WebApp.start({ users: [otto] });
 });
 
-afterAll(async () => {
-  await dwi?.stop();
+afterAll(() => {
   docker('rm', '-f', box);
 });
 
-interface Session {
-  context: BrowserContext;
-  page: Page;
-  errors: string[];
-}
-
-async function open(
-  options: {
-    as?: 'admin' | 'otto';
-    width?: number;
-    height?: number;
-    colorScheme?: 'light' | 'dark';
-  } = {},
-): Promise<Session> {
-  const context = await browser.newContext({
-    viewport: { width: options.width ?? 1280, height: options.height ?? 800 },
-    colorScheme: options.colorScheme ?? 'light',
-  });
-  await context.addCookies([
-    {
-      name: 'dwi_session',
-      value: cookies[options.as ?? 'admin'],
-      url: base,
-      httpOnly: true,
-      sameSite: 'Strict',
-    },
-  ]);
-  const page = await context.newPage();
-  return { context, page, errors: watchForErrors(page) };
-}
-
 /** Opens the terminal of the test container and waits for its shell. */
 async function terminalPage(page: Page): Promise<void> {
-  await page.goto(`${base}/containers/${box}/terminal`);
+  await page.goto(`${app.base}/containers/${box}/terminal`);
   await expect
     .poll(() => page.getByRole('status').last().textContent(), { timeout: 30_000 })
     .toBe('Running /bin/sh');
@@ -151,8 +79,8 @@ async function sttySize(page: Page): Promise<[number, number]> {
 
 describe('the terminal', () => {
   it('opens from the Terminal tab of an admin, runs what is typed, then shows the exit code and a way to start again', async () => {
-    const { context, page, errors } = await open();
-    await page.goto(`${base}/containers/${box}`);
+    const { context, page, errors } = await app.open();
+    await page.goto(`${app.base}/containers/${box}`);
     const tabs = page.getByRole('navigation', { name: 'Container pages' });
     await tabs.getByRole('link', { name: 'Terminal' }).waitFor();
     expect(await tabs.getByRole('link').allTextContents()).toEqual([
@@ -175,8 +103,7 @@ describe('the terminal', () => {
     // The quotes keep the typed line apart from what the command prints.
     await type(page, 'echo "hel""lo"');
     await expect.poll(() => screenLines(page), { timeout: 15_000 }).toContain('hello');
-    expect(await seriousViolations(page)).toEqual([]);
-    await screenshot(page, 'terminal-light');
+    await screenshotAndAudit(page, 'terminal-light');
 
     await type(page, 'exit 3');
     await expect
@@ -199,7 +126,7 @@ describe('the terminal', () => {
   });
 
   it('fits the window as it resizes, and follows the theme', async () => {
-    const { context, page, errors } = await open();
+    const { context, page, errors } = await app.open();
     await terminalPage(page);
     const [rows, cols] = await sttySize(page);
     expect(cols).toBeGreaterThan(80);
@@ -226,8 +153,8 @@ describe('the terminal', () => {
   });
 
   it('offers an operator no Terminal tab, and refuses one at its address, saying why', async () => {
-    const { context, page, errors } = await open({ as: 'otto' });
-    await page.goto(`${base}/containers/${box}/terminal`);
+    const { context, page, errors } = await app.open({ as: otto.username });
+    await page.goto(`${app.base}/containers/${box}/terminal`);
     const alert = page.getByRole('alert');
     await expect
       .poll(() => alert.textContent())
@@ -238,25 +165,20 @@ describe('the terminal', () => {
     await tabs.getByRole('link', { name: 'Logs' }).waitFor();
     expect(await tabs.getByRole('link').allTextContents()).toEqual(['Overview', 'Logs']);
     expect(await page.getByRole('link', { name: 'Terminal' }).count()).toBe(0);
-    expect(await seriousViolations(page)).toEqual([]);
-    await screenshot(page, 'terminal-refused-light');
+    await screenshotAndAudit(page, 'terminal-refused-light');
     expect(errors).toEqual([]);
     await context.close();
   });
 
-  it.each([
-    ['dark', { colorScheme: 'dark' }],
-    ['390-light', { width: 390, height: 844, colorScheme: 'light' }],
-    ['390-dark', { width: 390, height: 844, colorScheme: 'dark' }],
-  ] as const)(
+  // Light is the first test's.
+  it.each(LOOKS.filter(([label]) => label !== 'light'))(
     'has no serious accessibility violations: %s (with screenshots)',
     async (label, options) => {
-      const { context, page, errors } = await open(options);
+      const { context, page, errors } = await app.open(options);
       await terminalPage(page);
       await type(page, 'echo "hel""lo"; ls /');
       await expect.poll(() => screenLines(page), { timeout: 15_000 }).toContain('hello');
-      await screenshot(page, `terminal-${label}`);
-      expect(await seriousViolations(page)).toEqual([]);
+      await screenshotAndAudit(page, `terminal-${label}`);
       expect(errors).toEqual([]);
       await context.close();
     },

@@ -1,7 +1,8 @@
 /** The global shortcuts (app/shortcuts.ts) and the `?` sheet that lists them. */
-import { useEffect, useId, useRef } from 'react';
+import { useEffect, useId } from 'react';
 import { useLocation } from 'wouter';
 import dialogStyles from '../components/dialog.module.css';
+import { useModalDialog } from '../components/use-modal-dialog.js';
 import type { PageEntry } from './pages.js';
 import { isPaletteChord, isTyping, shortcuts } from './shortcuts.js';
 import styles from './shell.module.css';
@@ -66,14 +67,9 @@ export function ShortcutSheet({
   pages: readonly PageEntry[];
   onClose: () => void;
 }) {
-  const dialog = useRef<HTMLDialogElement>(null);
+  // showModal() focuses the Close button, the sheet's only control.
+  const dialog = useModalDialog(open, () => {});
   const id = useId();
-  useEffect(() => {
-    const element = dialog.current;
-    if (element === null) return;
-    if (open && !element.open) element.showModal();
-    else if (!open && element.open) element.close();
-  }, [open]);
 
   return (
     <dialog

@@ -5,40 +5,19 @@
  */
 import { useState } from 'react';
 import { Link } from 'wouter';
-import { allows } from '../../../../shared/auth.js';
-import {
-  CONTAINER_ACTION_ROLES,
-  type Container,
-  type ContainerAction,
-} from '../../../../shared/containers.js';
+import type { Container } from '../../../../shared/containers.js';
+import { ActionIcon } from '../../../components/ActionIcon.js';
 import { ConfirmDialog, type Confirmation } from '../../../components/ConfirmDialog.js';
+import { StateDot, StateText } from '../../../components/ContainerState.js';
 import { CopyButton } from '../../../components/CopyButton.js';
-import { Icon, type IconName } from '../../../components/Icon.js';
 import { OutcomeLine } from '../../../components/OutcomeLine.js';
-import {
-  ACTION_LABELS,
-  actionsFor,
-  consequence,
-  DESTRUCTIVE,
-} from '../../../lib/container-actions.js';
-import { stateDetail } from '../../../lib/container-state.js';
-import { useOutcome } from '../../../lib/outcomes.js';
-import { runContainerAction } from '../../../lib/run-action.js';
+import { useContainerActions } from '../../../components/use-container-actions.js';
+import { ACTION_LABELS, DESTRUCTIVE } from '../../../lib/container-actions.js';
 import { useCan, useSession } from '../../../lib/session.js';
-import { useNow, type ContainerLookup } from '../hooks/use-container.js';
+import { useNow } from '../../../lib/use-now.js';
+import type { ContainerLookup } from '../hooks/use-container.js';
 import { containerPath, type ContainerTab } from '../lib/tabs.js';
 import styles from './container.module.css';
-
-const ICONS: Record<ContainerAction, IconName> = {
-  start: 'play',
-  stop: 'stop',
-  restart: 'restart',
-  kill: 'kill',
-  pause: 'pause',
-  unpause: 'play',
-  rebuild: 'rebuild',
-  delete: 'delete',
-};
 
 export function ContainerHeader({
   containerRef,
@@ -115,30 +94,18 @@ function TabLink({
 function Summary({ container }: { container: Container }) {
   const session = useSession();
   const now = useNow(5_000);
-  const outcome = useOutcome(container.name);
   const [confirmation, setConfirmation] = useState<Confirmation | null>(null);
-  const role = session?.role ?? 'viewer';
-  const allowed = actionsFor(container).filter((action) =>
-    allows(role, CONTAINER_ACTION_ROLES[action]),
+  const { allowed, run, busy } = useContainerActions(
+    container,
+    session?.role ?? 'viewer',
+    setConfirmation,
   );
-  const run = (action: ContainerAction) => {
-    if (!DESTRUCTIVE.has(action)) return void runContainerAction(container, action);
-    const { verb } = ACTION_LABELS[action];
-    setConfirmation({
-      title: `${verb} ${container.name}?`,
-      body: consequence(container, action),
-      confirm: `${verb} ${container.name}`,
-      onConfirm: () => void runContainerAction(container, action),
-    });
-  };
-  const detail = stateDetail(container, now);
-  const busy = outcome?.state === 'pending';
 
   return (
     <>
       <div className={styles.titleRow}>
         <h1 id="container-title" className={styles.title}>
-          <span className={styles.dot} data-state={container.state} aria-hidden="true" />
+          <StateDot state={container.state} />
           <span className={styles.name}>{container.name}</span>
         </h1>
         <CopyButton value={container.name} label={`Copy the name ${container.name}`} />
@@ -153,7 +120,7 @@ function Summary({ container }: { container: Container }) {
                 aria-label={`${ACTION_LABELS[action].verb} ${container.name}`}
                 onClick={() => run(action)}
               >
-                <Icon name={ICONS[action]} size={14} />
+                <ActionIcon action={action} size={14} />
                 {ACTION_LABELS[action].verb}
                 {DESTRUCTIVE.has(action) ? '…' : ''}
               </button>
@@ -162,11 +129,8 @@ function Summary({ container }: { container: Container }) {
         )}
       </div>
       <p className={styles.facts}>
-        <span>
-          <span className={styles.stateText} data-state={container.state}>
-            {container.state === 'stopped' ? detail : container.state}
-          </span>
-          {container.state !== 'stopped' && detail && ` · ${detail}`}
+        <span className={styles.state}>
+          <StateText container={container} now={now} />
         </span>
         <span className={styles.fact}>
           <span className={styles.factLabel}>image</span>

@@ -11,8 +11,8 @@ import { Icon } from '../../../components/Icon.js';
 import { ApiFailure } from '../../../lib/api.js';
 import { clockTime, shortDuration } from '../../../lib/format.js';
 import { useCan } from '../../../lib/session.js';
+import { useNow } from '../../../lib/use-now.js';
 import { inspectQuery } from '../api/inspect.js';
-import { useNow } from '../hooks/use-container.js';
 import { readOverview, type EnvVar, type Overview as OverviewData } from '../lib/overview.js';
 import styles from './container.module.css';
 

@@ -2,7 +2,7 @@
  * The container a page is about, from the live list (so its state changes as it does), found by
  * name, id or id prefix; and whether it went away while the page was open.
  */
-import { useEffect, useState } from 'react';
+import { useState } from 'react';
 import type { Container } from '../../../../shared/containers.js';
 import { useContainers } from '../../../lib/containers.js';
 
@@ -31,14 +31,4 @@ export function useContainer(ref: string): ContainerLookup {
   if (!containers.data) return { status: 'loading' };
   if (container) return { status: 'found', container };
   return { status: 'missing', deleted: found === ref };
-}
-
-/** The current time, every `everyMs`: uptimes tick without a render per second. */
-export function useNow(everyMs: number): number {
-  const [now, setNow] = useState(Date.now);
-  useEffect(() => {
-    const timer = setInterval(() => setNow(Date.now()), everyMs);
-    return () => clearInterval(timer);
-  }, [everyMs]);
-  return now;
 }

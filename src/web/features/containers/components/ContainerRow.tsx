@@ -1,26 +1,15 @@
 /** One container: state, name, image, ports, its actions, and the outcome of the last one. */
 import { memo } from 'react';
 import { Link } from 'wouter';
-import { allows, type Role } from '../../../../shared/auth.js';
-import {
-  CONTAINER_ACTION_ROLES,
-  type Container,
-  type ContainerAction,
-} from '../../../../shared/containers.js';
+import type { Role } from '../../../../shared/auth.js';
+import type { Container } from '../../../../shared/containers.js';
 import type { Confirmation } from '../../../components/ConfirmDialog.js';
+import { StateDot, StateText } from '../../../components/ContainerState.js';
 import { CopyButton } from '../../../components/CopyButton.js';
 import { OutcomeLine } from '../../../components/OutcomeLine.js';
+import { useContainerActions } from '../../../components/use-container-actions.js';
 import { placeProps, type Place } from '../../../components/VirtualTable.js';
 import table from '../../../components/table.module.css';
-import { stateDetail } from '../../../lib/container-state.js';
-import { runContainerAction } from '../../../lib/run-action.js';
-import { useOutcome } from '../../../lib/outcomes.js';
-import {
-  ACTION_LABELS,
-  actionsFor,
-  consequence,
-  DESTRUCTIVE,
-} from '../../../lib/container-actions.js';
 import { RowActions } from './RowActions.js';
 import { StatsCells } from './StatsCells.js';
 import styles from './containers.module.css';
@@ -38,32 +27,18 @@ export const ContainerRow = memo(function ContainerRow({
   now: number;
   confirm: (request: Confirmation) => void;
 }) {
-  const outcome = useOutcome(container.name);
-  const allowed = actionsFor(container).filter((action) =>
-    allows(role, CONTAINER_ACTION_ROLES[action]),
-  );
-  const run = (action: ContainerAction) => {
-    if (!DESTRUCTIVE.has(action)) return void runContainerAction(container, action);
-    const { verb } = ACTION_LABELS[action];
-    confirm({
-      title: `${verb} ${container.name}?`,
-      body: consequence(container, action),
-      confirm: `${verb} ${container.name}`,
-      onConfirm: () => void runContainerAction(container, action),
-    });
-  };
-  const detail = stateDetail(container, now);
+  const { allowed, run, outcome, busy } = useContainerActions(container, role, confirm);
 
   return (
     <div
       role="row"
       className={`${table.virtual} ${table.row} ${styles.columns}`}
       data-state={container.state}
-      aria-busy={outcome?.state === 'pending'}
+      aria-busy={busy}
       {...placeProps(place)}
     >
       <div role="cell" className={styles.nameCell}>
-        <span className={styles.dot} data-state={container.state} aria-hidden="true" />
+        <StateDot state={container.state} />
         <Link
           href={`/containers/${encodeURIComponent(container.name)}`}
           className={styles.name}
@@ -79,13 +54,7 @@ export const ContainerRow = memo(function ContainerRow({
         />
       </div>
       <div role="cell" className={styles.stateCell}>
-        {/* A stopped container's status says more than "stopped": "exited (3) · 2 h ago". */}
-        <span className={styles.stateText} data-state={container.state}>
-          {container.state === 'stopped' ? detail : container.state}
-        </span>
-        {container.state !== 'stopped' && detail && (
-          <span className={table.muted}> · {detail}</span>
-        )}
+        <StateText container={container} now={now} />
       </div>
       <div role="cell" className={`${styles.image} ${table.wideOnly}`} title={container.image}>
         {container.image}
@@ -95,12 +64,7 @@ export const ContainerRow = memo(function ContainerRow({
       </div>
       <StatsCells id={container.id} running={container.state === 'running'} />
       <div role="cell" className={`${table.actions} ${styles.actions}`}>
-        <RowActions
-          name={container.name}
-          actions={allowed}
-          busy={outcome?.state === 'pending'}
-          onAction={run}
-        />
+        <RowActions name={container.name} actions={allowed} busy={busy} onAction={run} />
       </div>
       {outcome && (
         <div role="cell" className={table.outcomeCell}>

@@ -8,6 +8,7 @@ import {
   type ProjectAction,
 } from '../../../../shared/containers.js';
 import type { Confirmation } from '../../../components/ConfirmDialog.js';
+import { StateDot } from '../../../components/ContainerState.js';
 import { Icon } from '../../../components/Icon.js';
 import { OutcomeLine } from '../../../components/OutcomeLine.js';
 import { placeProps, type Place } from '../../../components/VirtualTable.js';
@@ -59,7 +60,7 @@ export const GroupHeader = memo(function GroupHeader({
         <span className={styles.groupCounts}>
           {CONTAINER_STATES.filter((state) => group.counts[state] > 0).map((state) => (
             <span key={state} className={styles.groupCount}>
-              <span className={styles.dot} data-state={state} aria-hidden="true" />
+              <StateDot state={state} />
               {group.counts[state]} {state}
             </span>
           ))}

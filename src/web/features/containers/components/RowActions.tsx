@@ -4,20 +4,10 @@
  */
 import { useId, useRef } from 'react';
 import type { ContainerAction } from '../../../../shared/containers.js';
-import { Icon, type IconName } from '../../../components/Icon.js';
+import { ActionIcon } from '../../../components/ActionIcon.js';
+import { Icon } from '../../../components/Icon.js';
 import { ACTION_LABELS, DESTRUCTIVE } from '../../../lib/container-actions.js';
 import styles from './containers.module.css';
-
-const ICONS: Record<ContainerAction, IconName> = {
-  start: 'play',
-  stop: 'stop',
-  restart: 'restart',
-  kill: 'kill',
-  pause: 'pause',
-  unpause: 'play',
-  rebuild: 'rebuild',
-  delete: 'delete',
-};
 
 export function RowActions({
   name,
@@ -58,7 +48,7 @@ export function RowActions({
         disabled={busy}
         onClick={() => onAction(main)}
       >
-        <Icon name={ICONS[main]} />
+        <ActionIcon action={main} />
       </button>
       {more.length > 0 && (
         <>
@@ -96,7 +86,7 @@ export function RowActions({
                   onAction(action);
                 }}
               >
-                <Icon name={ICONS[action]} />
+                <ActionIcon action={action} />
                 {ACTION_LABELS[action].verb}
                 {DESTRUCTIVE.has(action) ? '…' : ''}
               </button>

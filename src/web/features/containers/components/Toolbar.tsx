@@ -1,5 +1,6 @@
 /** The filter box, the state chips and collapse/expand all. */
 import { CONTAINER_STATES, type ContainerState } from '../../../../shared/containers.js';
+import { StateDot } from '../../../components/ContainerState.js';
 import { Chip, Chips, FilterToolbar } from '../../../components/FilterToolbar.js';
 import { Icon } from '../../../components/Icon.js';
 import type { ViewOptionsState } from '../hooks/use-view-options.js';
@@ -30,7 +31,7 @@ export function Toolbar({
             pressed={view.states.includes(state)}
             onToggle={() => view.toggleState(state)}
           >
-            <span className={styles.dot} data-state={state} aria-hidden="true" />
+            <StateDot state={state} />
             {state}
             <span className={styles.chipCount}>{counts[state]}</span>
           </Chip>
