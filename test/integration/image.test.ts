@@ -95,7 +95,7 @@ function nodeBinary(): void {
     cwd: NODE_DIR,
     timeoutMs: 5 * MINUTE,
   }).trim();
-  run('tar', ['-xzf', tarball, '-C', NODE_DIR], { timeoutMs: MINUTE });
+  run('tar', ['-xzf', join(NODE_DIR, tarball), '-C', NODE_DIR], { timeoutMs: MINUTE });
   rmSync(join(NODE_DIR, tarball));
 }
 
