@@ -4,10 +4,10 @@ export default defineConfig({
   test: {
     // Integration tests start real server processes; each file runs in its own fork.
     pool: 'forks',
-    // Three files at once even on two cores: most of a file's time is spent waiting on dwi, the
-    // engine or Chromium. Files share their project's engine, so a test only counts what it
-    // made (a file that prunes or restarts an engine starts its own).
-    maxWorkers: 3,
+    // One file at a time: on two cores the suite is CPU-bound (Chromium, dwi, dockerd), and three
+    // at once saved little while starving timing-sensitive tests (exec hold-back). Files still
+    // only count what they made (a file that prunes or restarts an engine starts its own).
+    maxWorkers: 1,
     testTimeout: 30_000,
     hookTimeout: 60_000,
     projects: [
