@@ -4,11 +4,10 @@
  * logs. The row actions and the merged logs come from other features, handed in by the app's
  * routes (a feature imports no other feature).
  */
-import { useEffect, useMemo, useState, type ComponentType } from 'react';
+import { useMemo, useState, type ComponentType } from 'react';
 import { Link } from 'wouter';
 import { allows } from '../../../../shared/auth.js';
 import {
-  CONTAINER_ACTION_ROLES,
   CONTAINER_STATES,
   PROJECT_ACTIONS,
   type Container,
@@ -16,19 +15,14 @@ import {
   type ProjectAction,
 } from '../../../../shared/containers.js';
 import { ConfirmDialog, type Confirmation } from '../../../components/ConfirmDialog.js';
+import { StateDot, StateText } from '../../../components/ContainerState.js';
+import { useContainerActions } from '../../../components/use-container-actions.js';
 import { OutcomeLine } from '../../../components/OutcomeLine.js';
-import {
-  ACTION_LABELS,
-  actionsFor,
-  consequence,
-  DESTRUCTIVE,
-  PROJECT_ACTION_LABELS,
-} from '../../../lib/container-actions.js';
-import { stateDetail } from '../../../lib/container-state.js';
+import { PROJECT_ACTION_LABELS } from '../../../lib/container-actions.js';
 import { useContainers } from '../../../lib/containers.js';
-import { useOutcome } from '../../../lib/outcomes.js';
-import { projectKey, runContainerAction, runProjectAction } from '../../../lib/run-action.js';
+import { projectKey, runProjectAction } from '../../../lib/run-action.js';
 import { useSession } from '../../../lib/session.js';
+import { useNow } from '../../../lib/use-now.js';
 import { projectView, shortName } from '../lib/project.js';
 import styles from './project.module.css';
 
@@ -65,7 +59,8 @@ export function ProjectPage({
   const stableNames = useMemo(() => namesKey.split('\n').filter(Boolean), [namesKey]);
   // "shop-web-1" says no more than "web-1" on the project's own page.
   const tags = useMemo(() => stableNames.map((n) => shortName(n, name)), [stableNames, name]);
-  const now = useNowMinute();
+  // The clock the uptimes are read against, moved once a minute.
+  const now = useNow(60_000);
 
   const runBulk = (action: ProjectAction) => {
     if (action === 'start') return void runProjectAction(name, action);
@@ -92,7 +87,7 @@ export function ProjectPage({
           <span className={styles.counts}>
             {CONTAINER_STATES.filter((state) => view.counts[state] > 0).map((state) => (
               <span key={state} className={styles.count}>
-                <span className={styles.dot} data-state={state} aria-hidden="true" />
+                <StateDot state={state} />
                 {view.counts[state]} {state}
               </span>
             ))}
@@ -172,49 +167,25 @@ function ContainerRow({
   Actions: ComponentType<RowActionsProps>;
   confirm: (request: Confirmation) => void;
 }) {
-  const outcome = useOutcome(container.name);
-  const allowed = actionsFor(container).filter((action) =>
-    allows(role, CONTAINER_ACTION_ROLES[action]),
-  );
-  const run = (action: ContainerAction) => {
-    if (!DESTRUCTIVE.has(action)) return void runContainerAction(container, action);
-    const { verb } = ACTION_LABELS[action];
-    confirm({
-      title: `${verb} ${container.name}?`,
-      body: consequence(container, action),
-      confirm: `${verb} ${container.name}`,
-      onConfirm: () => void runContainerAction(container, action),
-    });
-  };
-  const detail = stateDetail(container, now);
+  const { allowed, run, outcome, busy } = useContainerActions(container, role, confirm);
   return (
     <>
       <tr data-state={container.state}>
         <td>
           <span className={styles.nameCell}>
-            <span className={styles.dot} data-state={container.state} aria-hidden="true" />
+            <StateDot state={container.state} />
             <Link href={`/containers/${encodeURIComponent(container.name)}`}>{container.name}</Link>
             {container.service && <span className={styles.service}>{container.service}</span>}
           </span>
         </td>
         <td>
-          <span className={styles.stateText} data-state={container.state}>
-            {container.state === 'stopped' ? detail : container.state}
-          </span>
-          {container.state !== 'stopped' && detail && (
-            <span className={styles.muted}> · {detail}</span>
-          )}
+          <StateText container={container} now={now} />
         </td>
         <td className={`${styles.image} ${styles.wideOnly}`} title={container.image}>
           {container.image}
         </td>
         <td className={styles.actions}>
-          <Actions
-            name={container.name}
-            actions={allowed}
-            busy={outcome?.state === 'pending'}
-            onAction={run}
-          />
+          <Actions name={container.name} actions={allowed} busy={busy} onAction={run} />
         </td>
       </tr>
       {outcome && (
@@ -226,14 +197,4 @@ function ContainerRow({
       )}
     </>
   );
-}
-
-/** The clock the uptimes are read against, moved once a minute. */
-function useNowMinute(): number {
-  const [now, setNow] = useState(Date.now);
-  useEffect(() => {
-    const timer = setInterval(() => setNow(Date.now()), 60_000);
-    return () => clearInterval(timer);
-  }, []);
-  return now;
 }
