@@ -344,13 +344,14 @@ describe('exec over Socket.IO', () => {
     for (let i = 1; i <= count; i++) expected += String(i).length + 2;
     reader = spawn(
       process.execPath,
-      // A moment's silence first: the reader is stopped before the flood begins.
+      // The flood waits for the test's word, given once the reader is stopped: a fixed pause
+      // here once lost the race to a test slowed by a loaded machine.
       [
         `${FIXTURES}slow-exec-reader.mjs`,
         url,
         box,
         ADMIN_TOKEN,
-        ...['sh', '-c', `sleep 2; seq 1 ${count}`],
+        ...['sh', '-c', `while [ ! -e /flood-go ]; do sleep 0.1; done; seq 1 ${count}`],
       ],
       { stdio: ['ignore', 'pipe', 'inherit'] },
     );
@@ -360,6 +361,7 @@ describe('exec over Socket.IO', () => {
     // It stops reading. Unheld, seq would print its 1.3 MB within this time, all of it held by
     // dwi for the reader; held back, it waits for its terminal to be read.
     reader.kill('SIGSTOP');
+    docker('exec', box, 'sh', '-c', ': > /flood-go');
     await new Promise((resolve) => setTimeout(resolve, 12_000));
     // (busybox's sh runs seq in its own process: either is the command still running)
     expect(processes()).toMatch(new RegExp(`seq 1 ${count}$`, 'm'));
