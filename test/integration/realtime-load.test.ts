@@ -26,7 +26,8 @@ beforeAll(async () => {
   runShell(engine, ticker, counterScript('tick'));
   const port = await freePort();
   url = `http://127.0.0.1:${port}`;
-  dwi = await Dwi.start(['-b', `127.0.0.1:${port}`]);
+  // --trace-gc: V8 says what each full GC left alive, on stdout (the access log's stream).
+  dwi = await Dwi.start(['-b', `127.0.0.1:${port}`], { nodeArgs: ['--trace-gc'] });
 });
 
 afterAll(async () => {
@@ -66,6 +67,16 @@ async function settled(pid: number): Promise<{ rss: number; fds: number }> {
   );
 }
 
+/**
+ * The live heap in MB that each full GC (Mark-Compact) of process `pid` left, from V8's
+ * --trace-gc lines: "[pid:0x…]  1234 ms: Mark-Compact 82.4 (114.9) -> 67.2 (100.9) MB, …".
+ */
+function liveHeapsAfterFullGc(trace: string, pid: number): number[] {
+  const line =
+    /^\[(\d+):0x[0-9a-f]+\]\s+\d+ ms: Mark-Compact(?: \(reduce\))? [\d.]+ \([\d.]+\) -> ([\d.]+) /gm;
+  return [...trace.matchAll(line)].filter((m) => Number(m[1]) === pid).map((m) => Number(m[2]));
+}
+
 /** connect, start_log_stream, disconnect: `count` times over `lanes` clients at a time. */
 async function cycles(count: number, lanes: number): Promise<void> {
   let next = 0;
@@ -85,38 +96,44 @@ async function cycles(count: number, lanes: number): Promise<void> {
 }
 
 describe('real time under load', () => {
-  it('1,000 cycles of connect, start_log_stream, disconnect: no stream left, fds and RSS back to baseline', async () => {
+  it('1,000 cycles of connect, start_log_stream, disconnect: no stream left, fds back to baseline, no heap kept', async () => {
     const [worker] = dwi.workerPids();
-    // The baseline is taken after a warm-up of the same size and pace (code loaded, the heap
-    // grown to its working size), once sockets have closed: a leak shows as growth from there.
-    // Below the baseline is fine: V8 gives memory back to the system when it sees fit.
-    await cycles(1000, 20);
-    await until('no stream open after the warm-up', async () => (await streamsOpen()) === 0);
-    const baseline = await settled(worker!);
-
-    // V8 frees what the cycles left behind when it sees fit: after a round its young generation
-    // may stay grown (up to 36 MiB here) until the next one. Garbage comes back down within a
-    // few rounds; a leak grows with each. Up to three rounds, each given 30 s to come back.
-    let after: { rss: number; fds: number } | undefined;
-    const readings: string[] = [];
-    for (let round = 0; round < 3 && after === undefined; round++) {
+    // Each round: 1,000 cycles, then the worker at rest. A round's live heap is the least V8
+    // found alive after a full GC (its --trace-gc lines on dwi's stdout) during the round.
+    const rounds: Array<{ rss: number; fds: number; liveHeap: number }> = [];
+    const round = async () => {
+      const from = dwi.stdout.length;
       await cycles(1000, 20);
-      await until('no engine log stream open', async () => (await streamsOpen()) === 0);
-      const deadline = Date.now() + 30_000;
-      while (after === undefined && Date.now() < deadline) {
-        const now = await settled(worker!);
-        readings.push(`${(now.rss / MB).toFixed(1)} MB/${now.fds} fds`);
-        if (now.rss <= baseline.rss * 1.1 && now.fds <= baseline.fds * 1.1) after = now;
+      // V8 chooses when to collect in full; a round it skipped gets more cycles (at most 2,000).
+      for (let extra = 0; extra < 4; extra++) {
+        if (liveHeapsAfterFullGc(dwi.stdout.slice(from), worker!).length > 0) break;
+        await cycles(500, 20);
       }
-    }
-    expect(
-      after,
-      `RSS and fds back to at most 10% over the baseline (${(baseline.rss / MB).toFixed(1)} MB, ${baseline.fds} fds); read ${readings.join(', ')}`,
-    ).toBeDefined();
-    console.log(
-      `1,000 cycles: RSS ${(baseline.rss / MB).toFixed(1)} -> ${(after!.rss / MB).toFixed(1)} MB, fds ${baseline.fds} -> ${after!.fds}, after ${readings.length} readings`,
-    );
-  }, 400_000);
+      await until('no engine log stream open', async () => (await streamsOpen()) === 0);
+      const atRest = await settled(worker!);
+      const liveHeap = Math.min(...liveHeapsAfterFullGc(dwi.stdout.slice(from), worker!));
+      rounds.push({ ...atRest, liveHeap });
+    };
+    const report = () =>
+      rounds
+        .map((r) => `${(r.rss / MB).toFixed(1)} MB RSS, ${r.fds} fds, ${r.liveHeap} MB live heap`)
+        .join('; ');
+    // A warm-up of the same size and pace (code loaded and compiled, the heap grown to its
+    // working size), then the baseline round, then two more.
+    for (let i = 0; i < 4; i++) await round();
+    const [, baseline, , last] = rounds;
+    console.log(`1,000 cycles a round, warm-up first: ${report()}`);
+    expect(last!.fds, report()).toBeLessThanOrEqual(baseline!.fds * 1.1);
+    // A leak is what full GCs cannot free: 2 KB a cycle is 4 MB (20%) more after two rounds.
+    // (RSS is not the measure: at rest it follows V8's heap sizing, which climbs for a few
+    // rounds and falls back when V8 sees fit, slower on a loaded machine: 132, 148, 162, 161,
+    // 135 MB in one run, still 177 after eight rounds in another, with the same live heap.)
+    expect(Number.isFinite(baseline!.liveHeap), `a full GC in the round: ${report()}`).toBe(true);
+    expect(Number.isFinite(last!.liveHeap), `a full GC in the round: ${report()}`).toBe(true);
+    expect(last!.liveHeap, report()).toBeLessThanOrEqual(baseline!.liveHeap * 1.1);
+    // Runaway native memory would still show in RSS: bounded well above V8's swings.
+    expect(last!.rss, report()).toBeLessThanOrEqual(baseline!.rss * 1.6);
+  }, 600_000);
 
   it('a reader that stops reading from a container writing as fast as it can: RSS stays under 150 MB', async () => {
     // As fast as it can on a quarter of a CPU (about 40k lines/s here): the rest of the suite

@@ -122,6 +122,8 @@ export interface StartOptions {
   cwd?: string;
   /** Benchmarks: do not keep stdout (the access log) in memory. */
   discardStdout?: boolean;
+  /** Flags for Node itself, before dwi's script: dwi hands them on to its workers. */
+  nodeArgs?: string[];
 }
 
 export class Dwi {
@@ -144,7 +146,7 @@ export class Dwi {
   /** Runs dwi and waits for it to answer (or, with waitUrl null, just starts it). */
   static async start(args: string[], options: StartOptions = {}): Promise<Dwi> {
     // inject: the private engine of the test run; benchmarks pass their own.
-    const child = spawn(process.execPath, [CLI, ...args], {
+    const child = spawn(process.execPath, [...(options.nodeArgs ?? []), CLI, ...args], {
       cwd: options.cwd,
       env: {
         PATH: process.env.PATH ?? '/usr/bin:/bin',
