@@ -1,5 +1,8 @@
 import { defineConfig } from 'vitest/config';
 
+/** Integration files run again on Node 24: HTTP and auth (the native addons), realtime, engine. */
+const NODE24_FILES = ['http', 'auth', 'realtime', 'realtime-streams', 'engine-restart'];
+
 export default defineConfig({
   test: {
     // Integration tests start real server processes; each file runs in its own fork.
@@ -19,6 +22,17 @@ export default defineConfig({
           name: 'integration',
           include: ['test/integration/**/*.test.ts'],
           globalSetup: ['test/global-setup.ts'],
+        },
+      },
+      // dwi on Node 24, the current LTS that the image runs (test/support/node24.ts), for the
+      // files that cover the server, the engine and the realtime layer: the rest runs on the
+      // tests' own Node only, to keep the run's time.
+      {
+        extends: true,
+        test: {
+          name: 'node24',
+          include: NODE24_FILES.map((file) => `test/integration/${file}.test.ts`),
+          globalSetup: ['test/global-setup.ts', 'test/node24-setup.ts'],
         },
       },
       // A real browser (Debian's Chromium) against the real dwi and engine.

@@ -20,6 +20,7 @@ NEEDS=(
   'python3-socketio for /usr/bin/python3 (the original'"'"'s client)|python_has socketio.Client|python3-socketio'
   'python3-requests for /usr/bin/python3|python_has requests.get|python3-requests'
   'python3-websocket for /usr/bin/python3|python_has websocket.WebSocket|python3-websocket'
+  'g++, make and python3 (better-sqlite3 compiled for Node 24: the node24 and image tests)|command -v g++ && command -v make && command -v python3|g++ make python3'
 )
 # Not checked by `check`: what `npm ci` needs to build better-sqlite3, and what apt needs.
 BUILD_PACKAGES=(python3 make g++ procps ca-certificates)

@@ -2,11 +2,11 @@ import { spawnSync } from 'node:child_process';
 import { statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { CLI, Dwi, freePort, TEST_ADMIN_PASSWORD, tempDataDir } from './harness.js';
+import { CLI, NODE, Dwi, freePort, TEST_ADMIN_PASSWORD, tempDataDir } from './harness.js';
 
 /** Runs `dwi ARGS --data-dir DIR`, with `input` on stdin. */
 function dwi(dir: string, args: string[], input = '') {
-  const run = spawnSync(process.execPath, [CLI, ...args, '--data-dir', dir], {
+  const run = spawnSync(NODE, [CLI, ...args, '--data-dir', dir], {
     input,
     encoding: 'utf8',
     env: { PATH: process.env.PATH },

@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { dockerCli, TEST_IMAGE } from '../engine/engine.js';
 import {
   CLI,
+  NODE,
   Dwi,
   freePort,
   request,
@@ -26,7 +27,7 @@ let dataDir: string;
 /** `dwi token create ...` on the running server's database; the token. */
 function newToken(user: string, ...args: string[]): string {
   const run = spawnSync(
-    process.execPath,
+    NODE,
     [CLI, 'token', 'create', '--user', user, ...args, '--data-dir', dataDir],
     { encoding: 'utf8' },
   );
@@ -36,8 +37,7 @@ function newToken(user: string, ...args: string[]): string {
 }
 
 function cli(...args: string[]): string {
-  return spawnSync(process.execPath, [CLI, ...args, '--data-dir', dataDir], { encoding: 'utf8' })
-    .stdout;
+  return spawnSync(NODE, [CLI, ...args, '--data-dir', dataDir], { encoding: 'utf8' }).stdout;
 }
 
 const as = (token: string, options: RequestOptions = {}): RequestOptions => ({
@@ -50,13 +50,9 @@ beforeAll(async () => {
   dataDir = await seededDataDir();
   cli('user', 'add', 'vera', '--role', 'viewer');
   cli('user', 'add', 'otto', '--role', 'operator');
-  spawnSync(
-    process.execPath,
-    [CLI, 'user', 'add', 'locky', '--password-stdin', '--data-dir', dataDir],
-    {
-      input: `${LOCKY_PASSWORD}\n`,
-    },
-  );
+  spawnSync(NODE, [CLI, 'user', 'add', 'locky', '--password-stdin', '--data-dir', dataDir], {
+    input: `${LOCKY_PASSWORD}\n`,
+  });
   const port = await freePort();
   base = `http://127.0.0.1:${port}`;
   dwi = await Dwi.start(['-b', `127.0.0.1:${port}`], { env: { DWI_DATA_DIR: dataDir } });

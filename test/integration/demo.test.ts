@@ -7,7 +7,7 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { afterAll, expect, it } from 'vitest';
-import { CLI, freePort, until } from './harness.js';
+import { CLI, NODE, freePort, until } from './harness.js';
 
 let demo: ChildProcess | undefined;
 let output = '';
@@ -19,7 +19,7 @@ afterAll(() => {
 
 it('serves a seeded private engine, then SIGINT removes the engine, its bridge and its folder', async () => {
   const port = await freePort();
-  demo = spawn(process.execPath, [CLI, 'demo', '--bind', `127.0.0.1:${port}`], {
+  demo = spawn(NODE, [CLI, 'demo', '--bind', `127.0.0.1:${port}`], {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   demo.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));

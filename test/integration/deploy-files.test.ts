@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CLI, Dwi, freePort, tempDataDir } from './harness.js';
+import { CLI, NODE, Dwi, freePort, tempDataDir } from './harness.js';
 
 const DEPLOY = fileURLToPath(new URL('../../deploy/', import.meta.url));
 const COMPOSE = join(DEPLOY, 'docker-compose.yml');
@@ -183,7 +183,7 @@ describe('deploy/dwi.service', () => {
   it('passes systemd-analyze verify (with the built dwi as its command)', () => {
     // verify checks that the command exists: the built one stands in for /usr/local/bin/dwi.
     const copy = join(scratch, 'dwi.service');
-    writeFileSync(copy, unit.replace(execStart![1]!, `${process.execPath} ${CLI}`));
+    writeFileSync(copy, unit.replace(execStart![1]!, `${NODE} ${CLI}`));
     const result = spawnSync('systemd-analyze', ['verify', copy], {
       encoding: 'utf8',
       timeout: 60_000,

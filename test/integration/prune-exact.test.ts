@@ -15,7 +15,7 @@ import {
   TEST_IMAGE,
   type TestEngine,
 } from '../engine/engine.js';
-import { CLI, Dwi, freePort, request, seededDataDir } from './harness.js';
+import { CLI, NODE, Dwi, freePort, request, seededDataDir } from './harness.js';
 
 // Its own engine: a prune takes every stopped container, unused image, volume and network.
 let engine: TestEngine;
@@ -368,18 +368,9 @@ describe('requests', () => {
   });
 
   it('is for admins only, and audited', async () => {
-    spawnSync(process.execPath, [
-      CLI,
-      'user',
-      'add',
-      'otto',
-      '--role',
-      'operator',
-      '--data-dir',
-      dataDir,
-    ]);
+    spawnSync(NODE, [CLI, 'user', 'add', 'otto', '--role', 'operator', '--data-dir', dataDir]);
     const made = spawnSync(
-      process.execPath,
+      NODE,
       [CLI, 'token', 'create', '--user', 'otto', '--data-dir', dataDir],
       { encoding: 'utf8' },
     );

@@ -10,6 +10,7 @@ import { dockerCli, TEST_IMAGE } from '../engine/engine.js';
 import type { Client, Seen } from './sockets.js';
 import {
   CLI,
+  NODE,
   Dwi,
   freePort,
   request,
@@ -70,7 +71,7 @@ let viewer: string;
 let appId: string;
 
 function cli(...args: string[]): string {
-  const run = spawnSync(process.execPath, [CLI, ...args, '--data-dir', dataDir], {
+  const run = spawnSync(NODE, [CLI, ...args, '--data-dir', dataDir], {
     encoding: 'utf8',
   });
   if (run.status !== 0) throw new Error(`dwi ${args.join(' ')} failed: ${run.stderr}`);

@@ -11,6 +11,7 @@ import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   CLI,
+  NODE,
   Dwi,
   freePort,
   request,
@@ -109,11 +110,9 @@ const login = (username: string, password: string, address: string): Promise<Rep
 beforeAll(async () => {
   dataDir = await seededDataDir();
   seedOldRows(dataDir);
-  spawnSync(
-    process.execPath,
-    [CLI, 'user', 'add', 'rotor', '--password-stdin', '--data-dir', dataDir],
-    { input: `${ROTOR_PASSWORD}\n` },
-  );
+  spawnSync(NODE, [CLI, 'user', 'add', 'rotor', '--password-stdin', '--data-dir', dataDir], {
+    input: `${ROTOR_PASSWORD}\n`,
+  });
   const port = await freePort();
   base = `http://127.0.0.1:${port}`;
   dwi = await Dwi.start(

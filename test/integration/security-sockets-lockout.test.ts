@@ -5,7 +5,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
-import { CLI, Dwi, freePort, request, seededDataDir, type Reply } from './harness.js';
+import { CLI, NODE, Dwi, freePort, request, seededDataDir, type Reply } from './harness.js';
 
 const PASSWORD = 'the right password, really';
 const LIMIT = 5;
@@ -14,7 +14,7 @@ describe.each([1, 2])('the login lockout with %i worker(s)', (workers) => {
   it('gives 40 concurrent wrong passwords at most 5 real checks, then locks the right one out', async () => {
     const dataDir = await seededDataDir();
     const added = spawnSync(
-      process.execPath,
+      NODE,
       [CLI, 'user', 'add', 'raced', '--password-stdin', '--data-dir', dataDir],
       { input: `${PASSWORD}\n`, encoding: 'utf8' },
     );

@@ -14,6 +14,7 @@ import { Store } from '../../src/server/store/index.js';
 import { counterScript, dockerCli, runShell } from '../support/engine.js';
 import {
   CLI,
+  NODE,
   Dwi,
   FIXTURES,
   freePort,
@@ -38,7 +39,7 @@ afterAll(() => {
 
 /** `dwi ARGS --data-dir DIR`, as an administrator runs it beside the server. */
 function cli(dataDir: string, args: string[], input = '') {
-  const run = spawnSync(process.execPath, [CLI, ...args, '--data-dir', dataDir], {
+  const run = spawnSync(NODE, [CLI, ...args, '--data-dir', dataDir], {
     input,
     encoding: 'utf8',
   });

@@ -4,7 +4,14 @@
  * name.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import {
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  readlinkSync,
+  realpathSync,
+  rmSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -13,7 +20,12 @@ import { hashPassword, sha256 } from '../../src/server/auth/credentials.js';
 import { Store } from '../../src/server/store/index.js';
 import { request, TEST_TOKEN, until } from './http.js';
 
-export const CLI = fileURLToPath(new URL('../../dist/server/cli.js', import.meta.url));
+/** In the project node24 (test/node24-setup.ts): dwi laid out for Node 24, and that Node. */
+const node24 = inject('node24');
+/** The node that runs dwi and its commands: the one running the tests, or Node 24. */
+export const NODE = node24?.node ?? process.execPath;
+export const CLI =
+  node24?.cli ?? fileURLToPath(new URL('../../dist/server/cli.js', import.meta.url));
 export const TEST_ADMIN_PASSWORD = 'correct horse battery staple';
 export const FIXTURES = fileURLToPath(new URL('../fixtures/', import.meta.url));
 
@@ -124,6 +136,8 @@ export interface StartOptions {
   discardStdout?: boolean;
   /** Flags for Node itself, before dwi's script: dwi hands them on to its workers. */
   nodeArgs?: string[];
+  /** What runs instead of NODE CLI (an installed bin). */
+  command?: string;
 }
 
 export class Dwi {
@@ -146,7 +160,10 @@ export class Dwi {
   /** Runs dwi and waits for it to answer (or, with waitUrl null, just starts it). */
   static async start(args: string[], options: StartOptions = {}): Promise<Dwi> {
     // inject: the private engine of the test run; benchmarks pass their own.
-    const child = spawn(process.execPath, [...(options.nodeArgs ?? []), CLI, ...args], {
+    const [command, argv] = options.command
+      ? [options.command, args]
+      : [NODE, [...(options.nodeArgs ?? []), CLI, ...args]];
+    const child = spawn(command, argv, {
       cwd: options.cwd,
       env: {
         PATH: process.env.PATH ?? '/usr/bin:/bin',
@@ -177,6 +194,7 @@ export class Dwi {
         // machine running other test files (or other work) in parallel take their time.
         options.waitMs ?? 30_000,
       );
+      if (node24 !== undefined && options.command === undefined) expectNode24(dwi);
     }
     return dwi;
   }
@@ -217,6 +235,15 @@ export class Dwi {
     const result = await this.exited;
     clearTimeout(timer);
     return result;
+  }
+}
+
+/** The primary and its workers run Node 24's binary, not the Node that runs the tests. */
+function expectNode24(dwi: Dwi): void {
+  const binary = realpathSync(node24!.node);
+  for (const pid of [dwi.pid, ...dwi.workerPids()]) {
+    const exe = readlinkSync(`/proc/${pid}/exe`);
+    if (exe !== binary) throw new Error(`dwi's process ${pid} runs ${exe}, not ${binary}`);
   }
 }
 

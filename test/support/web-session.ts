@@ -9,7 +9,7 @@ import { spawnSync } from 'node:child_process';
 import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import { afterAll, expect } from 'vitest';
 import { launchChromium, screenshot, seriousViolations, watchForErrors } from './browser.js';
-import { CLI, Dwi, seededDataDir, TEST_ADMIN_PASSWORD } from './dwi.js';
+import { CLI, Dwi, NODE, seededDataDir, TEST_ADMIN_PASSWORD } from './dwi.js';
 import { freePort, request } from './http.js';
 
 export type Role = 'viewer' | 'operator' | 'admin';
@@ -50,7 +50,7 @@ export async function sessionCookie(
 /** Adds a user to a data dir with the CLI, as an operator would before starting dwi. */
 export function addUserWithCli(dataDir: string, user: TestUser): void {
   const add = spawnSync(
-    process.execPath,
+    NODE,
     [
       CLI,
       'user',
