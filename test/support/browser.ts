@@ -1,12 +1,15 @@
 /**
  * A real browser for e2e tests and benchmarks: Debian's headless Chromium driven by
  * playwright-core (nothing is downloaded), axe-core injected from node_modules, and
- * screenshots written to test/e2e/screenshots/ (gitignored) to be looked at.
+ * screenshots written to test/e2e/screenshots/ (gitignored) to be looked at. The README's
+ * pictures go to docs/screenshots/ only when asked (DOCS_SCREENSHOTS=1, `npm run screenshots`),
+ * so that a test run never changes the tree.
  */
-import { mkdirSync, readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright-core';
+import UPNG from 'upng-js';
 import { afterAll } from 'vitest';
 
 export const CHROMIUM = '/usr/bin/chromium';
@@ -62,6 +65,26 @@ export async function seriousViolations(page: Page): Promise<Violation[]> {
 export async function screenshot(page: Page, name: string): Promise<void> {
   mkdirSync(SCREENSHOTS, { recursive: true });
   await page.screenshot({ path: `${SCREENSHOTS}${name}.png`, fullPage: false });
+}
+
+/** Where the README's screenshots go: docs/screenshots/ when asked, else test/e2e/screenshots/docs/. */
+export const DOCS_SCREENSHOTS = fileURLToPath(
+  process.env.DOCS_SCREENSHOTS === '1'
+    ? new URL('../../docs/screenshots/', import.meta.url)
+    : new URL('../e2e/screenshots/docs/', import.meta.url),
+);
+
+/**
+ * Saves a screenshot for the README as <DOCS_SCREENSHOTS><name>.png, in 256 colours: a third
+ * of the size, and the same to the eye for a page of flat colours and text (the repository
+ * keeps every version of each).
+ */
+export async function docsScreenshot(page: Page, name: string): Promise<void> {
+  const png = await page.screenshot({ fullPage: false });
+  const image = UPNG.decode(new Uint8Array(png).buffer);
+  const small = UPNG.encode(UPNG.toRGBA8(image), image.width, image.height, 256);
+  mkdirSync(DOCS_SCREENSHOTS, { recursive: true });
+  writeFileSync(`${DOCS_SCREENSHOTS}${name}.png`, Buffer.from(small));
 }
 
 /**
