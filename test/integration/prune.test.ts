@@ -31,7 +31,7 @@ beforeAll(async () => {
     '600',
   );
   docker('volume', 'create', 'unused');
-  docker('network', 'create', '--internal', '--subnet', '10.232.77.0/24', 'unused-net');
+  docker('network', 'create', '--internal', '--subnet', '10.233.77.0/24', 'unused-net');
   // A tagged image no container uses: pruned only with all=true (docker image prune --all).
   ids.unusedImage = docker('commit', 'running', 'dwi-test/unused:1');
   const port = await freePort();
