@@ -7,15 +7,14 @@
  */
 import type { CDPSession, Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { launchChromium } from '../test/support/browser.js';
-import { TEST_ADMIN_PASSWORD } from '../test/support/dwi.js';
 import {
   runShell,
   startTestEngine,
   stopTestEngine,
   type TestEngine,
 } from '../test/support/engine.js';
-import { request as httpRequest, until } from '../test/support/http.js';
+import { until } from '../test/support/http.js';
+import { adminContext } from './browser.js';
 import { startDwi, type RunningDwi } from './dwi.js';
 
 const LINES = Number(process.env.BENCH_LOG_LINES ?? 1_000_000);
@@ -162,16 +161,7 @@ const STREAM = `
 
 it(`log viewer: ${LINES.toLocaleString('en')} lines held, scrolled, and ${RATE}/s for ${SECONDS} s`, async () => {
   const base = `http://127.0.0.1:${dwi.port}`;
-  const login = await httpRequest(`${base}/api/auth/login`, {
-    auth: false,
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ username: 'admin', password: TEST_ADMIN_PASSWORD }),
-  });
-  const cookie = /dwi_session=([^;]+)/.exec(String(login.headers['set-cookie']))![1]!;
-  const browser = await launchChromium();
-  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
-  await context.addCookies([{ name: 'dwi_session', value: cookie, url: base }]);
+  const context = await adminContext(base);
   const page = await context.newPage();
   const cdp = await context.newCDPSession(page);
   await page.goto(`${base}/containers/bench-logs/logs`);

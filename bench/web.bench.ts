@@ -9,15 +9,14 @@ import { request } from 'node:http';
 import { gzipSync } from 'node:zlib';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { launchChromium } from '../test/support/browser.js';
-import { TEST_ADMIN_PASSWORD } from '../test/support/dwi.js';
 import {
   startTestEngine,
   stopTestEngine,
   TEST_IMAGE,
   type TestEngine,
 } from '../test/support/engine.js';
-import { request as httpRequest, until } from '../test/support/http.js';
+import { until } from '../test/support/http.js';
+import { adminContext } from './browser.js';
 import { median, startDwi, type RunningDwi } from './dwi.js';
 
 const CONTAINERS = Number(process.env.BENCH_WEB_CONTAINERS ?? 1000);
@@ -154,16 +153,7 @@ beforeAll(async () => {
 
 it(`${CONTAINERS} containers: first rendered row, a filter keystroke's result, a new container's row`, async () => {
   const base = `http://127.0.0.1:${dwi.port}`;
-  const login = await httpRequest(`${base}/api/auth/login`, {
-    auth: false,
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ username: 'admin', password: TEST_ADMIN_PASSWORD }),
-  });
-  const cookie = /dwi_session=([^;]+)/.exec(String(login.headers['set-cookie']))![1]!;
-  const browser = await launchChromium();
-  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
-  await context.addCookies([{ name: 'dwi_session', value: cookie, url: base }]);
+  const context = await adminContext(base);
   await context.addInitScript(FIRST_ROW_PROBE);
   const page = await context.newPage();
 

@@ -1,23 +1,17 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  dockerCli,
-  startDaemon,
-  startTestEngine,
-  stopDaemon,
-  stopTestEngine,
-  TEST_IMAGE,
-  type TestEngine,
-} from '../engine/engine.js';
-import { Dwi, freePort, request, until } from './harness.js';
+import { describe, expect, it } from 'vitest';
+import { startDaemon, stopDaemon, TEST_IMAGE } from '../engine/engine.js';
+import { request, until } from './harness.js';
+import { useOwnEngine } from './own-engine.js';
 
 // Its own engine: this file stops and starts it.
-let engine: TestEngine;
-let dwi: Dwi;
-let base: string;
+const own = useOwnEngine(({ docker }) => {
+  docker('run', '-d', '--init', '--name', 'survivor', TEST_IMAGE, 'sleep', '600');
+});
+const { docker } = own;
 
 /** The engine's own view: id -> state, from `docker ps -a`. */
 function engineStates(): Record<string, string> {
-  const out = dockerCli(engine, ['ps', '-a', '--no-trunc', '--format', '{{.ID}} {{.State}}']);
+  const out = docker('ps', '-a', '--no-trunc', '--format', '{{.ID}} {{.State}}');
   return Object.fromEntries(
     out
       .split('\n')
@@ -27,47 +21,34 @@ function engineStates(): Record<string, string> {
 }
 
 async function dwiStates(): Promise<Record<string, string> | undefined> {
-  const reply = await request(`${base}/api/containers`);
+  const reply = await request(`${own.base}/api/containers`);
   if (reply.status !== 200) return undefined;
   return Object.fromEntries(
     (reply.json().data as Array<{ id: string; status: string }>).map((c) => [c.id, c.status]),
   );
 }
 
-beforeAll(async () => {
-  engine = await startTestEngine();
-  dockerCli(engine, ['run', '-d', '--init', '--name', 'survivor', TEST_IMAGE, 'sleep', '600']);
-  const port = await freePort();
-  base = `http://127.0.0.1:${port}`;
-  dwi = await Dwi.start(['-b', `127.0.0.1:${port}`], { env: { DWI_DOCKER_HOST: engine.host } });
-});
-
-afterAll(async () => {
-  await dwi?.stop();
-  if (engine !== undefined) await stopTestEngine(engine);
-});
-
 describe('the engine going away and coming back', () => {
   it('answers 503 meanwhile, stays up, and is correct again after', async () => {
     expect(await dwiStates()).toEqual(engineStates());
-    await stopDaemon(engine);
+    await stopDaemon(own.engine);
 
     const down = await until('503 from the container list', async () => {
-      const reply = await request(`${base}/api/containers`);
+      const reply = await request(`${own.base}/api/containers`);
       return reply.status === 503 ? reply : undefined;
     });
     expect(down.json()).toMatchObject({ status: 'error', code: 'engine_unavailable' });
-    const ready = await request(`${base}/api/ready`);
+    const ready = await request(`${own.base}/api/ready`);
     expect(ready.status).toBe(503);
     expect(ready.json().data.checks.engine.ok).toBe(false);
-    expect((await request(`${base}/api/health`)).status).toBe(200);
-    const action = await request(`${base}/api/containers/survivor/stop`, { method: 'POST' });
+    expect((await request(`${own.base}/api/health`)).status).toBe(200);
+    const action = await request(`${own.base}/api/containers/survivor/stop`, { method: 'POST' });
     expect(action.status).toBe(503);
     expect(action.json().code).toBe('engine_unavailable');
 
-    await startDaemon(engine);
+    await startDaemon(own.engine);
     // While it was down its containers died and one more comes now: the model must catch up.
-    dockerCli(engine, ['run', '-d', '--init', '--name', 'newcomer', TEST_IMAGE, 'sleep', '600']);
+    docker('run', '-d', '--init', '--name', 'newcomer', TEST_IMAGE, 'sleep', '600');
     await until('the model to equal the engine', async () => {
       const ours = await dwiStates();
       return (
@@ -76,8 +57,8 @@ describe('the engine going away and coming back', () => {
       );
     });
     expect(Object.keys(engineStates())).toHaveLength(2);
-    expect((await request(`${base}/api/ready`)).status).toBe(200);
-    expect(dwi.child.exitCode).toBeNull();
+    expect((await request(`${own.base}/api/ready`)).status).toBe(200);
+    expect(own.dwi.child.exitCode).toBeNull();
   });
 });
 

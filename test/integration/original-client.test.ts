@@ -5,15 +5,10 @@
  * --allowed-origins http://localhost:3002`: the original ran without authentication.
  */
 import { io } from 'socket.io-client';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  dockerCli,
-  startTestEngine,
-  stopTestEngine,
-  TEST_IMAGE,
-  type TestEngine,
-} from '../engine/engine.js';
+import { describe, expect, it } from 'vitest';
+import { TEST_IMAGE } from '../engine/engine.js';
 import { Dwi, freePort, request, until, type Reply } from './harness.js';
+import { useOwnEngine } from './own-engine.js';
 
 const PAGE = 'http://localhost:3002';
 const ELSEWHERE = 'http://localhost:3003';
@@ -32,10 +27,24 @@ const BROWSER = {
 };
 
 // Its own engine: the client's prune buttons would take other files' stopped containers.
-let engine: TestEngine;
-let dwi: Dwi;
-let base: string;
-const docker = (...args: string[]) => dockerCli(engine, args);
+const own = useOwnEngine(({ docker }) => {
+  docker(
+    ...[
+      'run',
+      '-d',
+      '--init',
+      '--name',
+      'shop-web',
+      '--label',
+      'com.docker.compose.project=my-shop',
+    ],
+    ...['--label', 'com.docker.compose.service=web', TEST_IMAGE, 'sh', '-c'],
+    'echo hello from the shop; sleep 600',
+  );
+  docker('run', '-d', '--init', '--name', 'solo', TEST_IMAGE, 'sleep', '600');
+  return { args: ['--auth', 'none', '--allowed-origins', PAGE] };
+});
+const { docker } = own;
 
 /** A request of the page, from its origin unless another is given. */
 function fromPage(
@@ -47,7 +56,7 @@ function fromPage(
     body?: string;
   } = {},
 ): Promise<Reply> {
-  return request(`${base}${path}`, {
+  return request(`${own.base}${path}`, {
     auth: false,
     method: options.method ?? 'GET',
     ...(options.body !== undefined ? { body: options.body } : {}),
@@ -77,34 +86,6 @@ function expectCorsFor(reply: Reply, origin = PAGE): void {
 function expectNoCors(reply: Reply): void {
   expect(Object.keys(reply.headers).filter((h) => h.startsWith('access-control-'))).toEqual([]);
 }
-
-beforeAll(async () => {
-  engine = await startTestEngine();
-  docker(
-    ...[
-      'run',
-      '-d',
-      '--init',
-      '--name',
-      'shop-web',
-      '--label',
-      'com.docker.compose.project=my-shop',
-    ],
-    ...['--label', 'com.docker.compose.service=web', TEST_IMAGE, 'sh', '-c'],
-    'echo hello from the shop; sleep 600',
-  );
-  docker('run', '-d', '--init', '--name', 'solo', TEST_IMAGE, 'sleep', '600');
-  const port = await freePort();
-  base = `http://127.0.0.1:${port}`;
-  dwi = await Dwi.start(['-b', `127.0.0.1:${port}`, '--auth', 'none', '--allowed-origins', PAGE], {
-    env: { DWI_DOCKER_HOST: engine.host },
-  });
-});
-
-afterAll(async () => {
-  await dwi?.stop();
-  if (engine !== undefined) await stopTestEngine(engine);
-});
 
 describe('the original web client on another origin', () => {
   it('lists containers and images and reads logs, each reply readable by the page', async () => {
@@ -229,7 +210,7 @@ describe('the original web client on another origin', () => {
     expect(packets).toMatch(/42\["initial_state",\{"containers":\[/);
 
     // socket.io-client as the page runs it: polling first, then the upgrade, with its Origin.
-    const client = io(base, {
+    const client = io(own.base, {
       extraHeaders: { origin: PAGE },
       reconnection: false,
       forceNew: true,
@@ -306,7 +287,7 @@ describe('booleans in queries', () => {
   it('take true, false, 1 and 0; anything else is refused by name', async () => {
     docker('create', '--name', 'stopped-again', TEST_IMAGE, 'true');
     const prune = (query: string) =>
-      request(`${base}/api/docker/prune/containers?${query}`, { method: 'POST', auth: false });
+      request(`${own.base}/api/docker/prune/containers?${query}`, { method: 'POST', auth: false });
     for (const [query, dryRun] of [
       ['dry_run=1', true],
       ['dry_run=true', true],
@@ -323,14 +304,14 @@ describe('booleans in queries', () => {
       const name = query.split('=')[0];
       expect(reply.json().error).toMatch(new RegExp(`^${name} must be true, false, 1 or 0, got `));
     }
-    const logs = await request(`${base}/api/containers/shop-web/logs?timestamps=0&stderr=1`, {
+    const logs = await request(`${own.base}/api/containers/shop-web/logs?timestamps=0&stderr=1`, {
       auth: false,
     });
     expect(logs.json().data.logs).toBe('hello from the shop\n');
   });
 
   it('the OpenAPI document lists the accepted values of each boolean parameter', async () => {
-    const document = (await request(`${base}/api/openapi.json`, { auth: false })).json();
+    const document = (await request(`${own.base}/api/openapi.json`, { auth: false })).json();
     const booleans = Object.values(document.paths as Record<string, object>)
       .flatMap((operations) => Object.values(operations))
       .flatMap(
@@ -369,7 +350,7 @@ describe('allowed_origins "*"', () => {
     const port = await freePort();
     const open = await Dwi.start(
       ['-b', `127.0.0.1:${port}`, '--auth', 'none', '--allowed-origins', '*'],
-      { env: { DWI_DOCKER_HOST: engine.host } },
+      { env: { DWI_DOCKER_HOST: own.engine.host } },
     );
     try {
       const reply = await request(`http://127.0.0.1:${port}/api/containers`, {

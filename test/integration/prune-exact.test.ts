@@ -4,25 +4,22 @@
  * (and keeping) any that changed in between.
  */
 import { spawnSync } from 'node:child_process';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { API } from '../../src/shared/api.js';
 import { successReply } from '../../src/shared/errors.js';
 import { MAX_PRUNE_ITEMS, type PruneItem, type PruneItemResult } from '../../src/shared/prune.js';
-import {
-  dockerCli,
-  startTestEngine,
-  stopTestEngine,
-  TEST_IMAGE,
-  type TestEngine,
-} from '../engine/engine.js';
-import { CLI, NODE, Dwi, freePort, request, seededDataDir } from './harness.js';
+import { TEST_IMAGE } from '../engine/engine.js';
+import { CLI, NODE, request, seededDataDir } from './harness.js';
+import { useOwnEngine } from './own-engine.js';
 
 // Its own engine: a prune takes every stopped container, unused image, volume and network.
-let engine: TestEngine;
-let dwi: Dwi;
-let base: string;
 let dataDir: string;
-const docker = (...args: string[]) => dockerCli(engine, args);
+const own = useOwnEngine(async ({ docker }) => {
+  dataDir = await seededDataDir();
+  docker('run', '-d', '--init', '--name', 'keeper', TEST_IMAGE, 'sleep', '600');
+  return { env: { DWI_DATA_DIR: dataDir } };
+});
+const { docker } = own;
 // Networks of their own subnets (a random one, like the engine's bridge), removed at the end:
 // a network left behind would leave its bridge on the host after the engine stops.
 const subnet = 100 + Math.floor(Math.random() * 150);
@@ -39,20 +36,8 @@ function createNetwork(name: string): string {
   );
 }
 
-beforeAll(async () => {
-  engine = await startTestEngine();
-  dataDir = await seededDataDir();
-  const port = await freePort();
-  base = `http://127.0.0.1:${port}`;
-  dwi = await Dwi.start(['-b', `127.0.0.1:${port}`], {
-    env: { DWI_DOCKER_HOST: engine.host, DWI_DATA_DIR: dataDir },
-  });
-  docker('run', '-d', '--init', '--name', 'keeper', TEST_IMAGE, 'sleep', '600');
-});
-
-afterAll(async () => {
-  await dwi?.stop();
-  if (engine === undefined) return;
+afterAll(() => {
+  if (own.engine === undefined) return;
   // A failed test may leave a container connected, which would keep its network.
   const left = docker('ps', '-a', '-q');
   if (left !== '') docker('rm', '-f', ...left.split('\n'));
@@ -63,11 +48,10 @@ afterAll(async () => {
       // Pruned, as it should be.
     }
   }
-  await stopTestEngine(engine);
 });
 
 async function preview(kind: string, query = ''): Promise<PruneItem[]> {
-  const reply = await request(`${base}/api/docker/prune/${kind}/preview${query}`, {
+  const reply = await request(`${own.base}/api/docker/prune/${kind}/preview${query}`, {
     method: 'POST',
   });
   expect(reply.status, reply.body).toBe(200);
@@ -80,7 +64,7 @@ async function confirm(
   items: Array<{ type: string; id: string }>,
   options: { all?: boolean; headers?: Record<string, string> } = {},
 ) {
-  return request(`${base}/api/docker/prune/${kind}/confirm`, {
+  return request(`${own.base}/api/docker/prune/${kind}/confirm`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', ...options.headers },
     body: JSON.stringify({
@@ -96,7 +80,7 @@ const outcomes = (results: PruneItemResult[]) =>
   );
 const lines = (text: string) => text.split('\n').filter(Boolean).sort();
 const exists = (...args: string[]) =>
-  spawnSync('docker', ['-H', engine.host, ...args], { stdio: 'ignore' }).status === 0;
+  spawnSync('docker', ['-H', own.engine.host, ...args], { stdio: 'ignore' }).status === 0;
 const apiVersion = () => docker('version', '--format', '{{.Server.APIVersion}}');
 
 describe('containers', () => {
@@ -357,13 +341,13 @@ describe('requests', () => {
       expect(reply.status, `${kind} ${reply.body}`).toBe(400);
       expect(reply.json()).toMatchObject({ status: 'error', code: 'bad_request', error });
     }
-    const noBody = await request(`${base}/api/docker/prune/all/confirm`, {
+    const noBody = await request(`${own.base}/api/docker/prune/all/confirm`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
     });
     expect(noBody.status).toBe(400);
     expect(
-      (await request(`${base}/api/docker/prune/nothing/preview`, { method: 'POST' })).status,
+      (await request(`${own.base}/api/docker/prune/nothing/preview`, { method: 'POST' })).status,
     ).toBe(400);
   });
 
@@ -376,11 +360,15 @@ describe('requests', () => {
     );
     const operator = /: (dwi_\S+)\n$/.exec(made.stdout)![1]!;
     const asOperator = { method: 'POST', headers: { authorization: `Bearer ${operator}` } };
-    expect((await request(`${base}/api/docker/prune/all/preview`, asOperator)).status).toBe(403);
-    expect((await request(`${base}/api/docker/prune/all/confirm`, asOperator)).status).toBe(403);
+    expect((await request(`${own.base}/api/docker/prune/all/preview`, asOperator)).status).toBe(
+      403,
+    );
+    expect((await request(`${own.base}/api/docker/prune/all/confirm`, asOperator)).status).toBe(
+      403,
+    );
     expect((await confirm('containers', [])).status).toBe(200);
     const audit = (
-      await request(`${base}/api/audit?action=POST%20/api/docker/prune/containers/confirm`)
+      await request(`${own.base}/api/audit?action=POST%20/api/docker/prune/containers/confirm`)
     ).json();
     expect(audit.data.entries[0]).toMatchObject({
       username: 'admin',
@@ -398,7 +386,7 @@ describe('the preview and the engine', () => {
     createNetwork('last-net');
     const items = await preview('all', '?all=true');
     const dryRun = (
-      await request(`${base}/api/docker/prune/all?all=true&dry_run=true`, { method: 'POST' })
+      await request(`${own.base}/api/docker/prune/all?all=true&dry_run=true`, { method: 'POST' })
     ).json().data.result;
     const before = {
       container: lines(docker('ps', '-a', '-q', '--no-trunc')),
@@ -407,7 +395,7 @@ describe('the preview and the engine', () => {
       network: lines(docker('network', 'ls', '-q', '--no-trunc')),
     };
     // The engine's own prune (the original's route).
-    const reply = await request(`${base}/api/docker/prune/all?all=true`, { method: 'POST' });
+    const reply = await request(`${own.base}/api/docker/prune/all?all=true`, { method: 'POST' });
     expect(reply.status, reply.body).toBe(200);
     const after = {
       container: lines(docker('ps', '-a', '-q', '--no-trunc')),

@@ -1,22 +1,11 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  dockerCli,
-  startTestEngine,
-  stopTestEngine,
-  TEST_IMAGE,
-  type TestEngine,
-} from '../engine/engine.js';
-import { Dwi, freePort, request } from './harness.js';
+import { afterAll, describe, expect, it } from 'vitest';
+import { TEST_IMAGE } from '../engine/engine.js';
+import { request } from './harness.js';
+import { useOwnEngine } from './own-engine.js';
 
 // Its own engine: pruning would take other files' stopped containers.
-let engine: TestEngine;
-let dwi: Dwi;
-let base: string;
 const ids: Record<string, string> = {};
-const docker = (...args: string[]) => dockerCli(engine, args);
-
-beforeAll(async () => {
-  engine = await startTestEngine();
+const own = useOwnEngine(({ docker }) => {
   ids.stopped = docker('create', '--name', 'stopped', TEST_IMAGE, 'true');
   ids.running = docker(
     'run',
@@ -31,28 +20,24 @@ beforeAll(async () => {
     '600',
   );
   docker('volume', 'create', 'unused');
-  docker('network', 'create', '--internal', '--subnet', '10.232.77.0/24', 'unused-net');
+  docker('network', 'create', '--internal', '--subnet', '10.233.77.0/24', 'unused-net');
   // A tagged image no container uses: pruned only with all=true (docker image prune --all).
   ids.unusedImage = docker('commit', 'running', 'dwi-test/unused:1');
-  const port = await freePort();
-  base = `http://127.0.0.1:${port}`;
-  dwi = await Dwi.start(['-b', `127.0.0.1:${port}`], { env: { DWI_DOCKER_HOST: engine.host } });
 });
+const { docker } = own;
 
-afterAll(async () => {
-  await dwi?.stop();
-  if (engine === undefined) return;
+afterAll(() => {
+  if (own.engine === undefined) return;
   // A network left by a failed test would leave its bridge on the host after the engine stops.
   try {
     docker('network', 'rm', 'unused-net');
   } catch {
     // Pruned, as it should be.
   }
-  await stopTestEngine(engine);
 });
 
 async function prune(path: string) {
-  return request(`${base}/api/docker/prune/${path}`, { method: 'POST' });
+  return request(`${own.base}/api/docker/prune/${path}`, { method: 'POST' });
 }
 
 describe('prune', () => {
@@ -96,7 +81,7 @@ describe('prune', () => {
     const preview = (await prune('images?dry_run=true&all=true')).json().data.result;
     expect(preview.images_deleted).toEqual([ids.unusedImage]);
     // Asked for as NDJSON: a line per step as it happens, then the envelope.
-    const reply = await request(`${base}/api/docker/prune/all?all=true`, {
+    const reply = await request(`${own.base}/api/docker/prune/all?all=true`, {
       method: 'POST',
       headers: { accept: 'application/x-ndjson' },
     });

@@ -1,21 +1,12 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  dockerCli,
-  runShell,
-  startDaemon,
-  startTestEngine,
-  stopDaemon,
-  stopTestEngine,
-  type TestEngine,
-} from '../engine/engine.js';
-import { Dwi, freePort, request, until } from './harness.js';
+import { describe, expect, it } from 'vitest';
+import { runShell, startDaemon, stopDaemon } from '../engine/engine.js';
+import { request, until } from './harness.js';
+import { useOwnEngine } from './own-engine.js';
 import { connect, logLines, record, type Seen } from './sockets.js';
 
 // Its own engine: this file restarts it.
-let engine: TestEngine;
-let dwi: Dwi;
-let url: string;
-const docker = (...args: string[]) => dockerCli(engine, args);
+const own = useOwnEngine(() => ({ args: ['--stale-stream-after', '1'] }));
+const { docker } = own;
 
 /** Numbers its lines across restarts (the counter lives in the container's file system). */
 const COUNTER =
@@ -43,7 +34,7 @@ async function linesAfter(seen: Seen, ref: string, what: RegExp, count: number):
     JSON.stringify(seen.filter(([e]) => e !== 'log_update' && e !== 'initial_state').slice(-20));
   await until(
     async () =>
-      `${count} lines after "${what}"; last events: ${told()}; dwi: ${dwi.stderr.slice(-2000)}; engine: ${docker('ps', '-a')}; streams: ${(await request(`${url}/metrics`)).body.match(/^dwi_log_streams_open.*$/m)}`,
+      `${count} lines after "${what}"; last events: ${told()}; dwi: ${own.dwi.stderr.slice(-2000)}; engine: ${docker('ps', '-a')}; streams: ${(await request(`${own.base}/metrics`)).body.match(/^dwi_log_streams_open.*$/m)}`,
     () => {
       const lines = logLines(seen, ref);
       const at = lines.findIndex((l) => isMarker(l) && what.test(l));
@@ -53,27 +44,13 @@ async function linesAfter(seen: Seen, ref: string, what: RegExp, count: number):
   );
 }
 
-beforeAll(async () => {
-  engine = await startTestEngine();
-  const port = await freePort();
-  url = `http://127.0.0.1:${port}`;
-  dwi = await Dwi.start(['-b', `127.0.0.1:${port}`, '--stale-stream-after', '1'], {
-    env: { DWI_DOCKER_HOST: engine.host },
-  });
-});
-
-afterAll(async () => {
-  await dwi?.stop();
-  if (engine !== undefined) await stopTestEngine(engine);
-});
-
 describe('log streams that heal', () => {
   it(
     'keep streaming through a container restart and an engine restart: no line lost, none twice',
     { timeout: 120_000 },
     async () => {
-      runShell(engine, 'healer', COUNTER, ['--restart', 'always']);
-      const client = connect(url);
+      runShell(own.engine, 'healer', COUNTER, ['--restart', 'always']);
+      const client = connect(own.base);
       const seen = record(client);
       const ack = await client
         .timeout(10_000)
@@ -84,8 +61,8 @@ describe('log streams that heal', () => {
       docker('restart', '-t', '1', 'healer');
       await linesAfter(seen, 'healer', /container restarted; log resumed/, 20);
 
-      await stopDaemon(engine);
-      await startDaemon(engine);
+      await stopDaemon(own.engine);
+      await startDaemon(own.engine);
       await linesAfter(seen, 'healer', /Docker engine back; log resumed/, 20);
       expect(client.connected).toBe(true);
 
@@ -100,8 +77,8 @@ describe('log streams that heal', () => {
   );
 
   it('tells a stop as log_stream_stopped, and carries on when the container starts again', async () => {
-    runShell(engine, 'sleeper', COUNTER);
-    const client = connect(url);
+    runShell(own.engine, 'sleeper', COUNTER);
+    const client = connect(own.base);
     const seen = record(client);
     await client.timeout(10_000).emitWithAck('start_log_stream', { container_id: 'sleeper' });
     await until('10 lines', () => logLines(seen, 'sleeper').length > 10);
@@ -122,8 +99,8 @@ describe('log streams that heal', () => {
   });
 
   it('follows a container re-created under the same name, from its first line', async () => {
-    runShell(engine, 'phoenix', COUNTER);
-    const client = connect(url);
+    runShell(own.engine, 'phoenix', COUNTER);
+    const client = connect(own.base);
     const seen = record(client);
     await client.timeout(10_000).emitWithAck('start_log_stream', { container_id: 'phoenix' });
     await until('10 lines', () => logLines(seen, 'phoenix').length > 10);
@@ -131,7 +108,7 @@ describe('log streams that heal', () => {
     await until('the stop notice', () =>
       seen.some(([e, p]) => e === 'log_stream_stopped' && /removed/.test(p.message)),
     );
-    runShell(engine, 'phoenix', 'echo first; ' + COUNTER);
+    runShell(own.engine, 'phoenix', 'echo first; ' + COUNTER);
     await linesAfter(seen, 'phoenix', /container re-created as [0-9a-f]{12}; log resumed/, 10);
     const lines = logLines(seen, 'phoenix');
     const at = lines.findIndex((l) => /re-created/.test(l));
@@ -141,8 +118,8 @@ describe('log streams that heal', () => {
   });
 
   it('reports a silent stream as stale, and live again when lines come', async () => {
-    runShell(engine, 'quiet', 'sleep 3; echo awake; sleep 600');
-    const client = connect(url);
+    runShell(own.engine, 'quiet', 'sleep 3; echo awake; sleep 600');
+    const client = connect(own.base);
     const seen = record(client);
     await client.timeout(10_000).emitWithAck('start_log_stream', { container_id: 'quiet' });
     await until('stale, then live', () => {

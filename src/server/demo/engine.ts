@@ -26,6 +26,8 @@ export interface PrivateEngine {
   host: string;
   bridge: string;
   pidfile: string;
+  /** More dockerd arguments, given again at each start of the daemon. */
+  dockerdArgs: string[];
 }
 
 const BUSYBOX = '/bin/busybox';
@@ -58,12 +60,16 @@ export function docker(engine: Pick<PrivateEngine, 'host'>, args: string[]): str
 }
 
 /**
- * Starts a private engine in a new folder of `parent`: its bridge (10.232.N.1/24), dockerd,
- * and a watcher that cleans up should this process die first. If a step fails, what was made
- * is removed again and the error says which step.
+ * Starts a private engine in a new folder of TMPDIR: its bridge (on a free 10.232.N.1/24),
+ * dockerd (with `dockerdArgs` besides its own socket, dirs and bridge), and a watcher that
+ * cleans up should this process die first. If a step fails, what was made is removed again and
+ * the error says which step.
  */
-export async function startPrivateEngine(name: string, parent = tmpdir()): Promise<PrivateEngine> {
-  const dir = mkdtempSync(join(parent, `${name}-`));
+export async function startPrivateEngine(
+  name: string,
+  dockerdArgs: string[] = [],
+): Promise<PrivateEngine> {
+  const dir = mkdtempSync(join(tmpdir(), `${name}-`));
   const bridge = `${name.slice(0, 8)}${Math.random().toString(36).slice(2, 7)}`;
   const engine: PrivateEngine = {
     dir,
@@ -71,10 +77,11 @@ export async function startPrivateEngine(name: string, parent = tmpdir()): Promi
     host: `unix://${join(dir, 'docker.sock')}`,
     bridge,
     pidfile: join(dir, 'docker.pid'),
+    dockerdArgs,
   };
   try {
     run('ip', ['link', 'add', bridge, 'type', 'bridge']);
-    run('ip', ['addr', 'add', `10.232.${1 + Math.floor(Math.random() * 250)}.1/24`, 'dev', bridge]);
+    run('ip', ['addr', 'add', `${freeSubnet()}.1/24`, 'dev', bridge]);
     run('ip', ['link', 'set', bridge, 'up']);
     watchOwner(engine);
     await startDaemon(engine);
@@ -120,6 +127,21 @@ function run(command: string, args: string[]): void {
 }
 
 /**
+ * A 10.232.N prefix no address of this host is in, so that engines started side by side (a
+ * demo, several test runs) never share a subnet.
+ */
+function freeSubnet(): string {
+  const taken = new Set(
+    execFileSync('ip', ['-4', '-o', 'addr', 'show'], { encoding: 'utf8' }).match(
+      /(?<=inet 10\.232\.)\d+/g,
+    ),
+  );
+  const free = Array.from({ length: 250 }, (_, i) => String(i + 1)).filter((n) => !taken.has(n));
+  if (free.length === 0) throw new Error('every 10.232.N.0/24 subnet is taken on this host');
+  return `10.232.${free[Math.floor(Math.random() * free.length)]}`;
+}
+
+/**
  * A detached shell that waits for this process to end, then stops the engine by its pidfile
  * and removes its bridge and folder if they are still there: a process killed before it could
  * clean up leaves nothing behind. After a normal stop it finds nothing to do.
@@ -155,8 +177,11 @@ function ping(socket: string): Promise<boolean> {
   });
 }
 
-/** Starts dockerd on the engine's own socket, dirs and bridge; resolves once it answers. */
-async function startDaemon(engine: PrivateEngine): Promise<void> {
+/**
+ * Starts dockerd on the engine's own socket, dirs and bridge; resolves once it answers. On
+ * failure the dockerd started here is stopped and the error says why.
+ */
+export async function startDaemon(engine: PrivateEngine): Promise<void> {
   const logPath = join(engine.dir, 'dockerd.log');
   const log = openSync(logPath, 'a');
   const child = spawn(
@@ -175,6 +200,7 @@ async function startDaemon(engine: PrivateEngine): Promise<void> {
       '--iptables=false',
       '--ip-masq=false',
       '--ip6tables=false',
+      ...engine.dockerdArgs,
     ],
     // Its own process group: a Ctrl+C in the terminal reaches the demo, which stops it in order.
     { stdio: ['ignore', log, log], detached: true },
@@ -185,8 +211,13 @@ async function startDaemon(engine: PrivateEngine): Promise<void> {
   child.unref();
   const deadline = Date.now() + 60_000;
   while (!(await ping(engine.socket))) {
-    if (spawnError !== undefined)
-      throw new Error(`dockerd could not be started: ${spawnError.message}`);
+    if (spawnError !== undefined) {
+      throw new Error(
+        spawnError.code === 'ENOENT'
+          ? 'dockerd is not installed: apt-get install docker.io'
+          : `dockerd could not be started: ${spawnError.message}`,
+      );
+    }
     if (child.exitCode !== null || Date.now() > deadline) {
       const text = existsSync(logPath) ? readFileSync(logPath, 'utf8') : '';
       await stopDaemon(engine);
@@ -200,8 +231,11 @@ async function startDaemon(engine: PrivateEngine): Promise<void> {
   }
 }
 
-/** Stops dockerd by the PID in its pidfile (TERM, then KILL after 20 s). */
-async function stopDaemon(engine: PrivateEngine): Promise<void> {
+/**
+ * Stops dockerd by the PID in its pidfile (TERM, then KILL after 20 s), keeping its data for a
+ * restart.
+ */
+export async function stopDaemon(engine: PrivateEngine): Promise<void> {
   if (!existsSync(engine.pidfile)) return;
   const pid = Number(readFileSync(engine.pidfile, 'utf8').trim());
   if (!Number.isInteger(pid) || pid <= 0) return;

@@ -1,9 +1,9 @@
 /**
  * A container's state as the list and the container's header show it: a dot (colour and shape)
- * and the state in words with its detail. A place may size the dot and weigh the words with
+ * and the state in words with its detail; a project's containers counted by state. A place may size the dot and weigh the words with
  * --state-dot-size and --state-text-weight.
  */
-import type { Container } from '../../shared/containers.js';
+import { CONTAINER_STATES, type Container } from '../../shared/containers.js';
 import { stateDetail } from '../lib/container-state.js';
 import styles from './container-state.module.css';
 
@@ -24,4 +24,14 @@ export function StateText({ container, now }: { container: Container; now: numbe
       )}
     </>
   );
+}
+
+/** "● 3 running ◌ 1 stopped": the states some container is in, each with its count. */
+export function StateCounts({ counts }: { counts: Record<Container['state'], number> }) {
+  return CONTAINER_STATES.filter((state) => counts[state] > 0).map((state) => (
+    <span key={state} className={styles.count}>
+      <StateDot state={state} />
+      {counts[state]} {state}
+    </span>
+  ));
 }

@@ -3,7 +3,7 @@
  * retry, a loading line, then the data) and the table the data goes in.
  */
 import type { ReactNode } from 'react';
-import { errorNotice, NoticeLine, type Notice } from './Notice.js';
+import { errorNotice, NoticeLine } from './Notice.js';
 import styles from './admin.module.css';
 
 export function Panel({
@@ -28,13 +28,6 @@ export function Panel({
       {children}
     </section>
   );
-}
-
-/** A tab's dialog that makes a change (adds a user, creates a token): the notice it leaves. */
-export interface ChangeDialogProps {
-  open: boolean;
-  onClose: () => void;
-  onDone: (notice: Notice) => void;
 }
 
 /** What a query (plain or paged) gives the panel. */

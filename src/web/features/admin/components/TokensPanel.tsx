@@ -6,21 +6,14 @@
 import { useState } from 'react';
 import { ROLES, type Role } from '../../../../shared/auth.js';
 import type { Token } from '../../../../shared/users.js';
-import { ConfirmDialog, type Confirmation } from '../../../components/ConfirmDialog.js';
 import { InputField, SelectField } from '../../../components/Field.js';
 import { FormDialog } from '../../../components/FormDialog.js';
 import { clockTime } from '../../../lib/format.js';
 import { useSession } from '../../../lib/session.js';
 import { useCreateToken, useRevokeToken, useTokens, useUsers } from '../api/users.js';
 import { errorNotice, NoticeLine, type Notice } from './Notice.js';
-import {
-  ACTIONS_COLUMN,
-  AdminTable,
-  Loaded,
-  Panel,
-  type AdminColumn,
-  type ChangeDialogProps,
-} from './Panel.js';
+import { ChangesPanel, type ChangeDialogProps, type Changes } from './ChangesPanel.js';
+import { ACTIONS_COLUMN, AdminTable, Loaded, type AdminColumn } from './Panel.js';
 import styles from './admin.module.css';
 
 const COLUMNS: AdminColumn[] = [
@@ -51,97 +44,80 @@ function stateOf(token: Token, now: number): 'live' | 'revoked' | 'expired' {
 
 export function TokensPanel() {
   const tokens = useTokens();
-  const [notice, setNotice] = useState<Notice | null>(null);
-  const [confirmation, setConfirmation] = useState<Confirmation | null>(null);
-  const [creating, setCreating] = useState(false);
   const revoke = useRevokeToken();
 
-  const askRevoke = (token: Token) =>
-    setConfirmation({
+  const askRevoke = (token: Token, { confirm, report, fail }: Changes) =>
+    confirm({
       title: `Revoke the token ${token.name}?`,
       body: `The token ${token.id} of ${token.username} stops working at once, and the sockets opened with it are disconnected. This cannot be undone: make a new token instead.`,
       confirm: 'Revoke',
       onConfirm: () =>
         revoke.mutate(token.id, {
-          onSuccess: ({ data }) => setNotice({ kind: 'done', message: data.message }),
-          onError: (err) => setNotice(errorNotice(err)),
+          onSuccess: ({ data }) => report({ kind: 'done', message: data.message }),
+          onError: fail,
         }),
     });
 
   return (
-    <Panel
-      id="tokens"
-      title="API tokens"
-      aside={
-        <button type="button" className="button primary" onClick={() => setCreating(true)}>
-          Create token
-        </button>
-      }
-    >
-      <p className={styles.hint}>
-        Send a token as <code>Authorization: Bearer dwi_…</code>, or as <code>auth.token</code> in a
-        Socket.IO handshake.
-      </p>
-      <NoticeLine notice={notice} onDismiss={() => setNotice(null)} />
-      <Loaded read={tokens} loading="Loading tokens…">
-        {(list) =>
-          list.length === 0 ? (
-            <p className={styles.hint}>
-              No tokens yet. Create one for a script or another service.
-            </p>
-          ) : (
-            <AdminTable columns={COLUMNS}>
-              {[...list].reverse().map((token) => {
-                const state = stateOf(token, tokens.dataUpdatedAt);
-                return (
-                  <tr key={token.id} data-state={state}>
-                    <th scope="row">{token.name}</th>
-                    <td>{token.username}</td>
-                    <td>{token.role}</td>
-                    <td>
-                      <span className={styles.state} data-state={state}>
-                        {state}
-                      </span>
-                    </td>
-                    <td className={styles.wide}>
-                      <code>{token.id}</code>
-                    </td>
-                    <td className={styles.wide}>{clockTime(token.created_at)}</td>
-                    <td className={styles.wide}>
-                      {token.expires_at ? clockTime(token.expires_at) : 'never'}
-                    </td>
-                    <td className={styles.wide}>
-                      {token.last_used_at ? clockTime(token.last_used_at) : '—'}
-                    </td>
-                    <td className={styles.actions}>
-                      {state === 'live' && (
-                        <button
-                          type="button"
-                          className="button small"
-                          aria-label={`Revoke the token ${token.name} (${token.id})`}
-                          onClick={() => askRevoke(token)}
-                        >
-                          Revoke
-                        </button>
-                      )}
-                    </td>
-                  </tr>
-                );
-              })}
-            </AdminTable>
-          )
-        }
-      </Loaded>
-      <CreateTokenDialog
-        open={creating}
-        onClose={() => setCreating(false)}
-        onDone={(next) => {
-          setCreating(false);
-          setNotice(next);
-        }}
-      />
-      <ConfirmDialog request={confirmation} onClose={() => setConfirmation(null)} />
-    </Panel>
+    <ChangesPanel id="tokens" title="API tokens" button="Create token" dialog={CreateTokenDialog}>
+      {(changes) => (
+        <>
+          <p className={styles.hint}>
+            Send a token as <code>Authorization: Bearer dwi_…</code>, or as <code>auth.token</code>{' '}
+            in a Socket.IO handshake.
+          </p>
+          <Loaded read={tokens} loading="Loading tokens…">
+            {(list) =>
+              list.length === 0 ? (
+                <p className={styles.hint}>
+                  No tokens yet. Create one for a script or another service.
+                </p>
+              ) : (
+                <AdminTable columns={COLUMNS}>
+                  {[...list].reverse().map((token) => {
+                    const state = stateOf(token, tokens.dataUpdatedAt);
+                    return (
+                      <tr key={token.id} data-state={state}>
+                        <th scope="row">{token.name}</th>
+                        <td>{token.username}</td>
+                        <td>{token.role}</td>
+                        <td>
+                          <span className={styles.state} data-state={state}>
+                            {state}
+                          </span>
+                        </td>
+                        <td className={styles.wide}>
+                          <code>{token.id}</code>
+                        </td>
+                        <td className={styles.wide}>{clockTime(token.created_at)}</td>
+                        <td className={styles.wide}>
+                          {token.expires_at ? clockTime(token.expires_at) : 'never'}
+                        </td>
+                        <td className={styles.wide}>
+                          {token.last_used_at ? clockTime(token.last_used_at) : '—'}
+                        </td>
+                        <td className={styles.actions}>
+                          {state === 'live' && (
+                            <button
+                              type="button"
+                              className="button small"
+                              aria-label={`Revoke the token ${token.name} (${token.id})`}
+                              onClick={() => askRevoke(token, changes)}
+                            >
+                              Revoke
+                            </button>
+                          )}
+                        </td>
+                      </tr>
+                    );
+                  })}
+                </AdminTable>
+              )
+            }
+          </Loaded>
+        </>
+      )}
+    </ChangesPanel>
   );
 }
 

@@ -8,7 +8,6 @@ import { useState } from 'react';
 import { ROLES, type Role } from '../../../../shared/auth.js';
 import type { User } from '../../../../shared/users.js';
 import { MIN_PASSWORD_LENGTH } from '../../../../shared/auth.js';
-import { ConfirmDialog, type Confirmation } from '../../../components/ConfirmDialog.js';
 import { InputField, SelectField } from '../../../components/Field.js';
 import { FormDialog } from '../../../components/FormDialog.js';
 import { Icon } from '../../../components/Icon.js';
@@ -16,14 +15,8 @@ import { clockTime } from '../../../lib/format.js';
 import { useSession } from '../../../lib/session.js';
 import { useAddUser, useDeleteUser, useResetPassword, useSetRole, useUsers } from '../api/users.js';
 import { errorNotice, NoticeLine, type Notice } from './Notice.js';
-import {
-  ACTIONS_COLUMN,
-  AdminTable,
-  Loaded,
-  Panel,
-  type AdminColumn,
-  type ChangeDialogProps,
-} from './Panel.js';
+import { ChangesPanel, type ChangeDialogProps, type Changes } from './ChangesPanel.js';
+import { ACTIONS_COLUMN, AdminTable, Loaded, type AdminColumn } from './Panel.js';
 import styles from './admin.module.css';
 
 const COLUMNS: AdminColumn[] = [
@@ -37,15 +30,12 @@ const COLUMNS: AdminColumn[] = [
 export function UsersPanel() {
   const users = useUsers();
   const me = useSession()?.username;
-  const [notice, setNotice] = useState<Notice | null>(null);
-  const [confirmation, setConfirmation] = useState<Confirmation | null>(null);
-  const [adding, setAdding] = useState(false);
   const setRole = useSetRole();
   const resetPassword = useResetPassword();
   const deleteUser = useDeleteUser();
 
-  const changeRole = (user: User, role: Role) =>
-    setConfirmation({
+  const changeRole = (user: User, role: Role, { confirm, report, fail }: Changes) =>
+    confirm({
       title: `Make ${user.username} ${role}?`,
       body: `${user.username} becomes ${role}. Their open pages and sockets are disconnected and reconnect with the new role; their API tokens act as ${role} at most.`,
       confirm: `Make ${role}`,
@@ -53,15 +43,14 @@ export function UsersPanel() {
         setRole.mutate(
           { name: user.username, role },
           {
-            onSuccess: () =>
-              setNotice({ kind: 'done', message: `${user.username} is now ${role}.` }),
-            onError: (err) => setNotice(errorNotice(err)),
+            onSuccess: () => report({ kind: 'done', message: `${user.username} is now ${role}.` }),
+            onError: fail,
           },
         ),
     });
 
-  const reset = (user: User) =>
-    setConfirmation({
+  const reset = (user: User, { confirm, report, fail }: Changes) =>
+    confirm({
       title: `Reset the password of ${user.username}?`,
       body: `A new password is generated and shown once. ${user.username === me ? 'This ends your own session: you log in again with it.' : `${user.username}'s sessions end at once.`} Their ${user.tokens} API token${user.tokens === 1 ? '' : 's'} are revoked: someone who knew the password could have made them.`,
       confirm: 'Reset the password',
@@ -70,106 +59,92 @@ export function UsersPanel() {
           { name: user.username, keepTokens: false },
           {
             onSuccess: ({ data }) =>
-              setNotice({
+              report({
                 kind: 'secret',
                 message: `New password of ${user.username}: copy it now, it is not shown again.`,
                 label: 'Password',
                 secret: data.password ?? '',
               }),
-            onError: (err) => setNotice(errorNotice(err)),
+            onError: fail,
           },
         ),
     });
 
-  const remove = (user: User) =>
-    setConfirmation({
+  const remove = (user: User, { confirm, report, fail }: Changes) =>
+    confirm({
       title: `Delete ${user.username}?`,
       body: `${user.username} (${user.role}) is deleted with their sessions and ${user.tokens} API token${user.tokens === 1 ? '' : 's'}; their open pages are disconnected. Their rows in the audit log stay.`,
       confirm: `Delete ${user.username}`,
       onConfirm: () =>
         deleteUser.mutate(user.username, {
-          onSuccess: ({ data }) => setNotice({ kind: 'done', message: data.message }),
-          onError: (err) => setNotice(errorNotice(err)),
+          onSuccess: ({ data }) => report({ kind: 'done', message: data.message }),
+          onError: fail,
         }),
     });
 
   return (
-    <Panel
-      id="users"
-      title="Users"
-      aside={
-        <button type="button" className="button primary" onClick={() => setAdding(true)}>
-          Add user
-        </button>
-      }
-    >
-      <NoticeLine notice={notice} onDismiss={() => setNotice(null)} />
-      <Loaded read={users} loading="Loading users…">
-        {(list) => (
-          <AdminTable columns={COLUMNS}>
-            {list.map((user) => {
-              const self = user.username === me;
-              return (
-                <tr key={user.username}>
-                  <th scope="row">
-                    {user.username}
-                    {self && <span className={styles.badge}>you</span>}
-                  </th>
-                  <td>
-                    {self ? (
-                      user.role
-                    ) : (
-                      <select
-                        className={`input ${styles.roleSelect}`}
-                        aria-label={`Role of ${user.username}`}
-                        value={user.role}
-                        onChange={(event) => changeRole(user, event.target.value as Role)}
-                      >
-                        {ROLES.map((role) => (
-                          <option key={role}>{role}</option>
-                        ))}
-                      </select>
-                    )}
-                  </td>
-                  <td className={styles.wide}>{user.tokens}</td>
-                  <td className={styles.wide}>{clockTime(user.created_at)}</td>
-                  <td className={styles.actions}>
-                    <button
-                      type="button"
-                      className="button small"
-                      aria-label={`Reset password of ${user.username}`}
-                      onClick={() => reset(user)}
-                    >
-                      Reset<span className={styles.wide}> password</span>
-                    </button>
-                    {!self && (
+    <ChangesPanel id="users" title="Users" button="Add user" dialog={AddUserDialog}>
+      {(changes) => (
+        <Loaded read={users} loading="Loading users…">
+          {(list) => (
+            <AdminTable columns={COLUMNS}>
+              {list.map((user) => {
+                const self = user.username === me;
+                return (
+                  <tr key={user.username}>
+                    <th scope="row">
+                      {user.username}
+                      {self && <span className={styles.badge}>you</span>}
+                    </th>
+                    <td>
+                      {self ? (
+                        user.role
+                      ) : (
+                        <select
+                          className={`input ${styles.roleSelect}`}
+                          aria-label={`Role of ${user.username}`}
+                          value={user.role}
+                          onChange={(event) =>
+                            changeRole(user, event.target.value as Role, changes)
+                          }
+                        >
+                          {ROLES.map((role) => (
+                            <option key={role}>{role}</option>
+                          ))}
+                        </select>
+                      )}
+                    </td>
+                    <td className={styles.wide}>{user.tokens}</td>
+                    <td className={styles.wide}>{clockTime(user.created_at)}</td>
+                    <td className={styles.actions}>
                       <button
                         type="button"
-                        className="icon-button danger"
-                        aria-label={`Delete ${user.username}`}
-                        title={`Delete ${user.username}`}
-                        onClick={() => remove(user)}
+                        className="button small"
+                        aria-label={`Reset password of ${user.username}`}
+                        onClick={() => reset(user, changes)}
                       >
-                        <Icon name="delete" />
+                        Reset<span className={styles.wide}> password</span>
                       </button>
-                    )}
-                  </td>
-                </tr>
-              );
-            })}
-          </AdminTable>
-        )}
-      </Loaded>
-      <AddUserDialog
-        open={adding}
-        onClose={() => setAdding(false)}
-        onDone={(next) => {
-          setAdding(false);
-          setNotice(next);
-        }}
-      />
-      <ConfirmDialog request={confirmation} onClose={() => setConfirmation(null)} />
-    </Panel>
+                      {!self && (
+                        <button
+                          type="button"
+                          className="icon-button danger"
+                          aria-label={`Delete ${user.username}`}
+                          title={`Delete ${user.username}`}
+                          onClick={() => remove(user, changes)}
+                        >
+                          <Icon name="delete" />
+                        </button>
+                      )}
+                    </td>
+                  </tr>
+                );
+              })}
+            </AdminTable>
+          )}
+        </Loaded>
+      )}
+    </ChangesPanel>
   );
 }
 

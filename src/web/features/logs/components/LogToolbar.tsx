@@ -11,7 +11,8 @@ import type { LogSession } from '../api/log-session.js';
 import type { TimestampMode, ViewerOptions } from '../hooks/use-viewer-options.js';
 import { MARKER, splitLine } from '../lib/parse.js';
 import { fromInputValue, toInputValue, unixSeconds } from '../lib/time.js';
-import type { LevelFilter, StreamFilter } from '../lib/view.js';
+import type { LevelFilter } from '../lib/view.js';
+import { FilterInput, FollowButton, StreamChoice, WrapButton } from './ViewerControls.js';
 import styles from './logs.module.css';
 
 /** The download route's address for these options. */
@@ -22,12 +23,6 @@ function downloadUrl(containerId: string, query: Record<string, string | undefin
     if (value !== undefined) search.set(name, value);
   return search.size > 0 ? `${path}?${search}` : path;
 }
-
-const STREAMS: Array<{ value: StreamFilter; label: string; title: string }> = [
-  { value: 'all', label: 'All', title: 'Lines of both streams' },
-  { value: 'stdout', label: 'stdout', title: 'Only lines written to standard output' },
-  { value: 'stderr', label: 'stderr', title: 'Only lines written to standard error' },
-];
 
 /** The newest held line's time (ms, to the second), for the jump's starting value. */
 function newestTime(session: LogSession): number | undefined {
@@ -66,7 +61,6 @@ export function LogToolbar({
   const utc = options.timestamps === 'utc';
   const [viewOpen, setViewOpen] = useState(false);
   const moreId = useId();
-  const streamLabel = useId();
   // The jump's moment, kept as an instant (not the input's text) so switching between local and
   // UTC shows the same moment in the other zone. Until the user picks one it is the newest
   // line's time.
@@ -90,34 +84,14 @@ export function LogToolbar({
 
   return (
     <div className={styles.toolbar}>
-      <button
-        type="button"
-        className="button small"
-        aria-pressed={following}
-        onClick={() => setFollowing(!following)}
-        title="Follow new lines (f)"
-      >
-        {following ? 'Following' : 'Follow'}
-      </button>
-      <div className={styles.filter}>
-        <Icon name="search" className={styles.filterIcon} />
-        <input
-          ref={filterInput}
-          type="search"
-          className="input"
-          aria-label="Filter loaded lines"
-          placeholder="Filter lines (/)"
-          value={options.filter}
-          maxLength={500}
-          onChange={(event) => options.setFilter(event.target.value)}
-          onKeyDown={(event) => {
-            if (event.key === 'Escape' && options.filter !== '') {
-              event.preventDefault();
-              options.setFilter('');
-            }
-          }}
-        />
-      </div>
+      <FollowButton following={following} setFollowing={setFollowing} shortcutKey="f" />
+      <FilterInput
+        label="Filter loaded lines"
+        placeholder="Filter lines (/)"
+        value={options.filter}
+        onChange={options.setFilter}
+        inputRef={filterInput}
+      />
       <button
         type="button"
         className="button small"
@@ -157,32 +131,8 @@ export function LogToolbar({
             <option value="off">Off</option>
           </select>
         </label>
-        <button
-          type="button"
-          className="button small"
-          aria-pressed={options.wrap}
-          onClick={() => options.setWrap(!options.wrap)}
-          title="Wrap long lines (w)"
-        >
-          Wrap
-        </button>
-        <div className={styles.field}>
-          <span id={streamLabel}>Stream</span>
-          <div className={styles.segmented} role="group" aria-labelledby={streamLabel}>
-            {STREAMS.map(({ value, label, title }) => (
-              <button
-                key={value}
-                type="button"
-                className="button small"
-                aria-pressed={options.stream === value}
-                title={title}
-                onClick={() => options.setStream(value)}
-              >
-                {label}
-              </button>
-            ))}
-          </div>
-        </div>
+        <WrapButton options={options} shortcutKey="w" />
+        <StreamChoice options={options} />
         <label className={styles.field}>
           <span>Level</span>
           <select

@@ -9,10 +9,10 @@ import { useLocation, useSearch } from 'wouter';
 import { call } from '../../../lib/api.js';
 import { useLogSession } from '../hooks/use-log-session.js';
 import { useViewerOptions } from '../hooks/use-viewer-options.js';
-import { ErrorLine } from './ErrorLine.js';
 import { LogLines } from './LogLines.js';
 import { LogToolbar } from './LogToolbar.js';
 import { SearchPanel } from './SearchPanel.js';
+import { StatusLine } from './StatusLine.js';
 import styles from './logs.module.css';
 
 export function LogsPage({ params }: { params: { id: string } }) {
@@ -100,6 +100,13 @@ export function LogsPage({ params }: { params: { id: string } }) {
 
   const held = session.store.length;
   const shown = session.shownCount;
+  const summary = [
+    state.mode === 'live' ? (following ? 'Live, following' : 'Live, paused') : 'History',
+    session.filtered !== undefined
+      ? `${shown.toLocaleString()} of ${held.toLocaleString()} loaded lines match${session.filterComplete ? '' : ' (filtering…)'}`
+      : `${held.toLocaleString()} lines loaded`,
+    ...(state.atStart ? ['from the start of the log'] : []),
+  ].join(' · ');
   return (
     <section
       ref={page}
@@ -131,19 +138,7 @@ export function LogsPage({ params }: { params: { id: string } }) {
           onClose={() => setSearching(false)}
         />
       ) : null}
-      <div className={styles.status} role="status">
-        <span>
-          {state.mode === 'live' ? (following ? 'Live, following' : 'Live, paused') : 'History'}
-          {' · '}
-          {session.filtered !== undefined
-            ? `${shown.toLocaleString()} of ${held.toLocaleString()} loaded lines match${session.filterComplete ? '' : ' (filtering…)'}`
-            : `${held.toLocaleString()} lines loaded`}
-          {state.atStart ? ' · from the start of the log' : ''}
-          {state.loading !== null ? ` · loading ${state.loading}…` : ''}
-        </span>
-        {state.filterError !== null ? (
-          <span className={styles.bad}>Filter: {state.filterError}</span>
-        ) : null}
+      <StatusLine state={state} summary={summary}>
         {state.mode === 'history' ? (
           <button
             type="button"
@@ -158,8 +153,7 @@ export function LogsPage({ params }: { params: { id: string } }) {
             Back to live
           </button>
         ) : null}
-      </div>
-      {state.error !== null ? <ErrorLine error={state.error} /> : null}
+      </StatusLine>
       <LogLines
         session={session}
         state={state}

@@ -3,21 +3,14 @@
  * with its container: the viewer's store, worker and virtual list over a MergedLogSession.
  */
 import { useEffect, useId, useState, useSyncExternalStore } from 'react';
-import { Icon } from '../../../components/Icon.js';
 import { useLive } from '../../../lib/live.js';
 import { MergedLogSession } from '../api/merged-session.js';
 import { useRevision } from '../hooks/use-log-session.js';
 import { useViewerOptions } from '../hooks/use-viewer-options.js';
-import type { StreamFilter } from '../lib/view.js';
-import { ErrorLine } from './ErrorLine.js';
 import { LogLines } from './LogLines.js';
+import { StatusLine } from './StatusLine.js';
+import { FilterInput, FollowButton, StreamChoice, WrapButton } from './ViewerControls.js';
 import styles from './logs.module.css';
-
-const STREAMS: Array<{ value: StreamFilter; label: string }> = [
-  { value: 'all', label: 'All' },
-  { value: 'stdout', label: 'stdout' },
-  { value: 'stderr', label: 'stderr' },
-];
 
 export function MergedLogs({
   names,
@@ -50,7 +43,6 @@ export function MergedLogs({
     [session, filter, stream],
   );
   const [following, setFollowing] = useState(true);
-  const streamLabel = useId();
   const titleId = useId();
 
   const held = session.store.length;
@@ -66,65 +58,24 @@ export function MergedLogs({
         {title}
       </h2>
       <div className={styles.toolbar}>
-        <button
-          type="button"
-          className="button small"
-          aria-pressed={following}
-          onClick={() => setFollowing(!following)}
-        >
-          {following ? 'Following' : 'Follow'}
-        </button>
-        <div className={styles.filter}>
-          <Icon name="search" className={styles.filterIcon} />
-          <input
-            type="search"
-            className="input"
-            aria-label="Filter the merged lines"
-            placeholder="Filter lines"
-            value={filter}
-            maxLength={500}
-            onChange={(event) => setFilter(event.target.value)}
-          />
-        </div>
-        <div className={styles.field}>
-          <span id={streamLabel}>Stream</span>
-          <div className={styles.segmented} role="group" aria-labelledby={streamLabel}>
-            {STREAMS.map(({ value, label }) => (
-              <button
-                key={value}
-                type="button"
-                className="button small"
-                aria-pressed={stream === value}
-                onClick={() => options.setStream(value)}
-              >
-                {label}
-              </button>
-            ))}
-          </div>
-        </div>
-        <button
-          type="button"
-          className="button small"
-          aria-pressed={options.wrap}
-          onClick={() => options.setWrap(!options.wrap)}
-        >
-          Wrap
-        </button>
+        <FollowButton following={following} setFollowing={setFollowing} />
+        <FilterInput
+          label="Filter the merged lines"
+          placeholder="Filter lines"
+          value={filter}
+          onChange={setFilter}
+        />
+        <StreamChoice options={options} />
+        <WrapButton options={options} />
       </div>
-      <div className={styles.status} role="status">
-        <span>
-          {following ? 'Live, following' : 'Live, paused'}
-          {' · '}
-          {session.filtered !== undefined
+      <StatusLine
+        state={state}
+        summary={`${following ? 'Live, following' : 'Live, paused'} · ${
+          session.filtered !== undefined
             ? `${session.shownCount.toLocaleString()} of ${held.toLocaleString()} lines match`
-            : `${held.toLocaleString()} lines of ${names.length} containers`}
-          {state.loading !== null ? ` · loading ${state.loading}…` : ''}
-        </span>
-        {state.filterError !== null ? (
-          <span className={styles.bad}>Filter: {state.filterError}</span>
-        ) : null}
-      </div>
-      {state.error !== null ? <ErrorLine error={state.error} /> : null}
+            : `${held.toLocaleString()} lines of ${names.length} containers`
+        }`}
+      />
       <LogLines
         session={session}
         state={state}

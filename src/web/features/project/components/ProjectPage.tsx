@@ -7,20 +7,14 @@
 import { useMemo, useState, type ComponentType } from 'react';
 import { Link } from 'wouter';
 import { allows } from '../../../../shared/auth.js';
-import {
-  CONTAINER_STATES,
-  PROJECT_ACTIONS,
-  type Container,
-  type ContainerAction,
-  type ProjectAction,
-} from '../../../../shared/containers.js';
+import type { Container, ContainerAction } from '../../../../shared/containers.js';
 import { ConfirmDialog, type Confirmation } from '../../../components/ConfirmDialog.js';
-import { StateDot, StateText } from '../../../components/ContainerState.js';
+import { StateCounts, StateDot, StateText } from '../../../components/ContainerState.js';
 import { useContainerActions } from '../../../components/use-container-actions.js';
 import { OutcomeLine } from '../../../components/OutcomeLine.js';
-import { PROJECT_ACTION_LABELS } from '../../../lib/container-actions.js';
+import { ProjectActions } from '../../../components/ProjectActions.js';
 import { useContainers } from '../../../lib/containers.js';
-import { projectKey, runProjectAction } from '../../../lib/run-action.js';
+import { projectKey } from '../../../lib/run-action.js';
 import { useSession } from '../../../lib/session.js';
 import { useNow } from '../../../lib/use-now.js';
 import { projectView, shortName } from '../lib/project.js';
@@ -62,16 +56,6 @@ export function ProjectPage({
   // The clock the uptimes are read against, moved once a minute.
   const now = useNow(60_000);
 
-  const runBulk = (action: ProjectAction) => {
-    if (action === 'start') return void runProjectAction(name, action);
-    setConfirmation({
-      title: `${PROJECT_ACTION_LABELS[action]} of ${name}?`,
-      body: `${action === 'stop' ? 'Stops' : 'Restarts'} all ${view.containers.length} containers of the compose project ${name}, one by one. Each result is reported here.`,
-      confirm: PROJECT_ACTION_LABELS[action],
-      onConfirm: () => void runProjectAction(name, action),
-    });
-  };
-
   return (
     <section className={styles.page} aria-labelledby="project-title">
       <header className={styles.header}>
@@ -85,27 +69,15 @@ export function ProjectPage({
           </h1>
           <span className={styles.kind}>compose project</span>
           <span className={styles.counts}>
-            {CONTAINER_STATES.filter((state) => view.counts[state] > 0).map((state) => (
-              <span key={state} className={styles.count}>
-                <StateDot state={state} />
-                {view.counts[state]} {state}
-              </span>
-            ))}
+            <StateCounts counts={view.counts} />
           </span>
           {allows(role, 'operator') && view.containers.length > 0 && (
-            <span className={styles.bulk}>
-              {PROJECT_ACTIONS.map((action) => (
-                <button
-                  key={action}
-                  type="button"
-                  className="button small"
-                  aria-label={`${PROJECT_ACTION_LABELS[action]} of ${name}`}
-                  onClick={() => runBulk(action)}
-                >
-                  {PROJECT_ACTION_LABELS[action]}
-                </button>
-              ))}
-            </span>
+            <ProjectActions
+              project={name}
+              containers={view.containers.length}
+              confirm={setConfirmation}
+              className={styles.bulk}
+            />
           )}
         </div>
         <OutcomeLine outcomeKey={projectKey(name)} compact />
