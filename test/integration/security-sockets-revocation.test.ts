@@ -222,9 +222,15 @@ describe.each([1, 2])('with %i worker(s)', (workers) => {
     const { id, token } = newToken(dataDir, 'vera');
     const socket = await connect(base, { token }, true);
     const offset = () => (socket.client as unknown as { _lastOffset?: string })._lastOffset;
+    const clients = async () =>
+      Number(/^dwi_socketio_clients (\d+)$/m.exec((await request(`${base}/metrics`)).body)?.[1]);
     const drop = async () => {
+      const before = await clients();
       socket.client.io.engine.close();
       await until('the transport to drop', () => socket.client.disconnected);
+      // Until dwi has seen it go there is no session to recover: a client that comes back at
+      // once (socket.io-client waits a second or more) would be told to start afresh.
+      await until('dwi to see it go', async () => (await clients()) < before);
     };
     // It holds an offset to recover from once connection_established came.
     await until('an offset', offset);

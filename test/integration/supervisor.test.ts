@@ -56,7 +56,9 @@ describe('workers', () => {
     });
     // While it is blocked, the other two answer every request.
     for (let i = 0; i < 10; i++) {
-      const reply = await request(`${base}/api/health`);
+      const reply = await request(`${base}/api/health`).catch((err: Error) => {
+        throw new Error(`request ${i + 1}: ${err.message}; dwi's stderr:\n${dwi.stderr}`);
+      });
       expect(reply.status).toBe(200);
       expect(reply.json().data.pid).not.toBe(blockedPid);
     }

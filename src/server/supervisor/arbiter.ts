@@ -189,7 +189,10 @@ export class Arbiter {
       if (this.workers.size === 0) await this.exit();
       return done;
     }
-    this.tick = setInterval(() => this.onTick(), TICK_MS);
+    // Judged in the check phase, after the poll phase has read the workers' messages: a primary
+    // that was itself held up (a loaded machine) finds their heartbeats queued in its pipes, and
+    // the timers phase, which comes first, would see them all as late.
+    this.tick = setInterval(() => setImmediate(() => this.onTick()), TICK_MS);
     return done;
   }
 
