@@ -65,8 +65,9 @@ export const logconfig_dict = {
  * these loggers that dropped routine disconnect messages. dwi's noise filter does this
  * already, on the server, access, socket.io, engine.io and root loggers, in every worker from
  * its start: these are its default patterns, written out to show where the original's went
- * (the first seven are the original's; the rest are Node's words for the same events). Add a
- * pattern here; there is no need to repeat the defaults.
+ * (the first seven are the original's; the rest are Node's words for the same events). To
+ * hide more, add to this list: setting it replaces the defaults, so they stay written out here.
+ * Without this setting the defaults apply as they are.
  */
 export const noise_filter = [
   'socket shutdown error',
