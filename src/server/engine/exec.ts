@@ -104,7 +104,11 @@ export async function startExec(
   const stream = await call('exec_start', () =>
     exec.start({ hijack: true, stdin: true, Detach: false, Tty: true }),
   );
-  return new RunningExec(docker, exec, container, command, marker, stream, call, options);
+  const session = new RunningExec(docker, exec, container, command, marker, stream, call);
+  // Sized before the caller hears it started, so nothing typed runs in a 0x0 terminal (engines
+  // before API 1.42 ignore ConsoleSize). A command already gone cannot be sized: that is fine.
+  await session.resize(options.cols, options.rows).catch(() => {});
+  return session;
 }
 
 /** /bin/bash when the container has it (a stat through the archive API: no shell needed). */
@@ -134,7 +138,6 @@ class RunningExec implements ExecSession {
     private readonly marker: string,
     private readonly stream: Duplex,
     private readonly call: Call,
-    size: { cols: number; rows: number },
   ) {
     this.id = exec.id;
     let finish!: (end: ExecEnd) => void;
@@ -150,7 +153,6 @@ class RunningExec implements ExecSession {
     void closed.then(async () => {
       if (this.closing === undefined) this.finish(await this.settle());
     });
-    void this.resize(size.cols, size.rows).catch(() => {});
   }
 
   onOutput(listener: (chunk: Buffer) => void): void {
