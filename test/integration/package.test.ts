@@ -108,6 +108,7 @@ describe('the package', () => {
     expect(packed).toEqual(
       expect.arrayContaining([
         'dist/server/app/worker-entry.js.LEGAL.txt',
+        'LICENSE',
         'SECURITY.md',
         'docs/settings.md',
         'docs/migrating-from-gunicorn.md',
