@@ -11,6 +11,7 @@
 import { readFileSync } from 'node:fs';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { composeLabels } from '../../src/server/demo/seed.js';
 import { docsScreenshot, seriousViolations } from '../support/browser.js';
 import {
   dockerCli,
@@ -87,18 +88,6 @@ function run(name: string, image: string, script: string, options: string[] = []
   docker('run', '-d', '--init', ...options, '--name', name, image, 'sh', '-c', script);
 }
 
-/** The labels compose gives a service's first container. */
-const compose = (project: string, service: string) => [
-  '--label',
-  `com.docker.compose.project=${project}`,
-  '--label',
-  `com.docker.compose.service=${service}`,
-  '--label',
-  'com.docker.compose.container-number=1',
-  '--label',
-  `com.docker.compose.project.working_dir=/srv/${project}`,
-];
-
 const state = (name: string) => docker('inspect', '-f', '{{.State.Status}}', name);
 const health = (name: string) =>
   docker('inspect', '-f', '{{if .State.Health}}{{.State.Health.Status}}{{end}}', name);
@@ -125,14 +114,14 @@ function seed(): void {
   docker('rmi', TEST_IMAGE);
 
   run('shop-web-1', 'acme/shop-web:2.4.1', WEB_SCRIPT, [
-    ...compose('shop', 'web'),
+    ...composeLabels('shop', 'web'),
     '-p',
     '127.0.0.1::8080',
     '--restart',
     'unless-stopped',
   ]);
   run('shop-api-1', 'acme/shop-api:2.4.1', API_SCRIPT, [
-    ...compose('shop', 'api'),
+    ...composeLabels('shop', 'api'),
     ...HEALTHY,
     '--restart',
     'unless-stopped',
@@ -151,22 +140,22 @@ function seed(): void {
     '--label',
     'org.opencontainers.image.version=2.4.1',
   ]);
-  run('shop-worker-1', 'acme/shop-worker:2.4.1', WORKER_SCRIPT, compose('shop', 'worker'));
-  run('shop-cache-1', 'acme/cache:7.2', CACHE_SCRIPT, compose('shop', 'cache'));
+  run('shop-worker-1', 'acme/shop-worker:2.4.1', WORKER_SCRIPT, composeLabels('shop', 'worker'));
+  run('shop-cache-1', 'acme/cache:7.2', CACHE_SCRIPT, composeLabels('shop', 'cache'));
   // A one-off that ran the migrations and finished.
   run(
     'shop-migrate-1',
     'acme/shop-api:2.4.1',
     'echo "applying 3 migrations"; echo "migrations done"',
-    compose('shop', 'migrate'),
+    composeLabels('shop', 'migrate'),
   );
   run('monitoring-metrics-1', 'acme/metrics:2.1', METRICS_SCRIPT, [
-    ...compose('monitoring', 'metrics'),
+    ...composeLabels('monitoring', 'metrics'),
     '-p',
     '127.0.0.1::9090',
   ]);
   run('monitoring-alerts-1', 'acme/metrics:2.1', 'while true; do sleep 10; done', [
-    ...compose('monitoring', 'alerts'),
+    ...composeLabels('monitoring', 'alerts'),
   ]);
   docker('pause', 'monitoring-alerts-1');
   run('nightly-backup', 'acme/backup:0.3', 'echo "backed up 3 volumes (412 MB)"');

@@ -60,17 +60,24 @@ function runShell(engine: PrivateEngine, name: string, script: string, options: 
   ]);
 }
 
+/** `docker run` options for the labels compose gives a service's first container. */
+export function composeLabels(project: string, service: string): string[] {
+  return [
+    '--label',
+    `com.docker.compose.project=${project}`,
+    '--label',
+    `com.docker.compose.service=${service}`,
+    '--label',
+    'com.docker.compose.container-number=1',
+    '--label',
+    `com.docker.compose.project.working_dir=/srv/${project}`,
+  ];
+}
+
 export function seed(engine: PrivateEngine): void {
   importBusyboxImage(engine, DEMO_IMAGE, TOOLS);
   for (const [service, script] of Object.entries(SERVICE_SCRIPTS)) {
-    runShell(engine, `${DEMO_PROJECT}-${service}-1`, script, [
-      '--label',
-      `com.docker.compose.project=${DEMO_PROJECT}`,
-      '--label',
-      `com.docker.compose.service=${service}`,
-      '--label',
-      'com.docker.compose.container-number=1',
-    ]);
+    runShell(engine, `${DEMO_PROJECT}-${service}-1`, script, composeLabels(DEMO_PROJECT, service));
   }
   runShell(engine, DEMO_CONTAINERS.logger, LOGGER_SCRIPT);
   runShell(engine, DEMO_CONTAINERS.crashLoop, CRASH_SCRIPT, ['--restart', 'always']);
