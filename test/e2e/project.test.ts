@@ -22,6 +22,8 @@ const suffix = Math.random().toString(36).slice(2, 6);
 const PROJECT = `e2eshop${suffix}`;
 const WEB = `${PROJECT}-web-1`;
 const DB = `${PROJECT}-db-1`;
+/** A one-off service that ran and exited before the page opened. */
+const MIGRATE = `${PROJECT}-migrate-1`;
 const labels = (service: string) => [
   '--label',
   `com.docker.compose.project=${PROJECT}`,
@@ -36,6 +38,7 @@ let cookie = '';
 
 beforeAll(async () => {
   const dataDir = await seededDataDir();
+  runShell(engine, MIGRATE, 'echo "migrate done"', labels('migrate'));
   // Both write a numbered line a few times a second, a little apart: their lines interleave.
   runShell(
     engine,
@@ -69,7 +72,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await dwi?.stop();
   try {
-    docker('rm', '-f', WEB, DB);
+    docker('rm', '-f', WEB, DB, MIGRATE);
   } catch {
     // Already gone.
   }
@@ -178,6 +181,43 @@ describe('the project page', () => {
       .toBe(2);
     const after = (await rows(page)).filter((r) => r.stamp !== '').map((r) => key(r.stamp));
     expect(after).toEqual([...after].sort());
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+
+  it("keeps an exited container's last line in its place, with no notice stamped at the page's opening", async () => {
+    const { context, page, errors } = await open();
+    await projectPage(page);
+    await lines(page)
+      .getByText(/web line \d+/)
+      .first()
+      .waitFor();
+    const opened = (await rows(page)).filter((r) => r.stamp !== '').map((r) => key(r.stamp));
+    const newest = opened.at(-1)!;
+    // Live lines of both running containers came after the first page (so every stream was
+    // subscribed, the exited one's answer too, and held lines were shown), and then a second.
+    await expect
+      .poll(
+        async () => {
+          const later = (await rows(page)).filter((r) => r.stamp !== '' && key(r.stamp) > newest);
+          return new Set(later.map((r) => r.tag)).size;
+        },
+        { timeout: 15_000 },
+      )
+      .toBe(2);
+    await page.waitForTimeout(1000);
+    const newestRows = await rows(page);
+    expect(newestRows.filter((r) => /web line|db line/.test(r.text)).length).toBeGreaterThan(5);
+    expect(newestRows.filter((r) => r.text.includes('log stream paused'))).toEqual([]);
+
+    // Its line is where its time puts it: before the running ones' first lines.
+    await lines(page).press('Home');
+    await lines(page).getByText('migrate done').waitFor();
+    const oldest = await rows(page);
+    const migrate = oldest.find((r) => r.text.includes('migrate done'))!;
+    expect(migrate.tag).toBe('migrate-1');
+    const keys = oldest.filter((r) => r.stamp !== '').map((r) => key(r.stamp));
+    expect(keys).toEqual([...keys].sort());
     expect(errors).toEqual([]);
     await context.close();
   });

@@ -98,6 +98,42 @@ describe('log streams that heal', () => {
     expectEngineLog(seen, 'sleeper');
   });
 
+  it('stamps the notice of a container already stopped at its last line, where its log ended', async () => {
+    runShell(own.engine, 'ended', 'echo one; echo two');
+    await until(
+      'the container exited',
+      () => docker('ps', '-a', '--filter', 'name=^ended$', '--format', '{{.State}}') === 'exited',
+    );
+    const [, last] = docker('logs', '--timestamps', 'ended').split('\n');
+    const lastStamp = last!.split(' ')[0];
+    const waitingLine = (seen: Seen) =>
+      logLines(seen, 'ended').find((l) =>
+        /\[dwi\] log stream paused: the container stopped/.test(l),
+      );
+
+    // Fresh: after the last lines, stamped with the last one's time (it sorts right after it).
+    const fresh = connect(own.base);
+    const seenFresh = record(fresh);
+    await fresh.timeout(10_000).emitWithAck('start_log_stream', { container_id: 'ended' });
+    await until('the waiting notice', () => waitingLine(seenFresh) !== undefined);
+    expect(logLines(seenFresh, 'ended').slice(-3)).toEqual([
+      expect.stringMatching(/ one$/),
+      last,
+      `${lastStamp} [dwi] log stream paused: the container stopped; it resumes when the container runs`,
+    ]);
+
+    // From a line the client has (a project's merged logs ask so): stamped at that line.
+    const resumed = connect(own.base);
+    const seenResumed = record(resumed);
+    await resumed
+      .timeout(10_000)
+      .emitWithAck('start_log_stream', { container_id: 'ended', since: lastStamp });
+    await until('the waiting notice', () => waitingLine(seenResumed) !== undefined);
+    expect(logLines(seenResumed, 'ended')).toEqual([
+      `${lastStamp} [dwi] log stream paused: the container stopped; it resumes when the container runs`,
+    ]);
+  });
+
   it('follows a container re-created under the same name, from its first line', async () => {
     runShell(own.engine, 'phoenix', COUNTER);
     const client = connect(own.base);

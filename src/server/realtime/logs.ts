@@ -156,6 +156,7 @@ export class LogStreams {
       if (!canStream(container)) this.startWaiting(follow, { sawDown: true, noticeSent: true });
     }
     const subscription: Subscription = { subscriber, pending: [], after: '' };
+    let newest: string | undefined;
     follow.subscriptions.set(subscriber.id, subscription);
     if (follow.paused) {
       // A newcomer can take lines: read again.
@@ -178,7 +179,7 @@ export class LogStreams {
       );
       const fresh = kept.map((l) => l.line);
       subscriber.chunk(fresh, kept.map((l) => streamCode[l.stream]).join(''));
-      const newest = fresh.at(-1);
+      newest = fresh.at(-1);
       if (newest !== undefined) {
         subscription.after = splitTimestamp(newest).timestamp;
         if (lastOf(follow) === '' || isLater(subscription.after, follow.last))
@@ -191,7 +192,15 @@ export class LogStreams {
     const held = subscription.pending ?? [];
     subscription.pending = null;
     for (const [line, stream] of held) this.deliver(subscription, line, stream);
-    if (follow.waiting?.noticeSent) this.noticeWaiting(follow, [subscription]);
+    // A container already down: the notice is stamped at its last line (or the client's, which
+    // nothing follows), where its log ended, not at the page's opening: in a project's merged
+    // logs it would sit among newer lines.
+    if (follow.waiting?.noticeSent)
+      this.noticeWaiting(
+        follow,
+        [subscription],
+        newest === undefined ? since : splitTimestamp(newest).timestamp,
+      );
     return container.id;
   }
 
@@ -411,7 +420,8 @@ export class LogStreams {
     return !this.engine.status().connected || this.engine.connections !== waiting.connections;
   }
 
-  private noticeWaiting(follow: Follow, subscriptions: Subscription[]): void {
+  /** Tells that the stream waits for the container, as a marker stamped `at` (default now). */
+  private noticeWaiting(follow: Follow, subscriptions: Subscription[], at?: string): void {
     const reason =
       follow.waiting !== null && this.engineWentAway(follow.waiting)
         ? 'the Docker engine is unavailable'
@@ -425,12 +435,18 @@ export class LogStreams {
       subscriptions,
       'waiting',
       `log stream paused: ${reason}; it resumes when the container runs`,
+      at,
     );
   }
 
-  /** A line in the log itself saying what happened, and the same as a status. */
-  private marker(subscriptions: Subscription[], status: LogStreamStatus, message: string): void {
-    const line = `${new Date().toISOString()} [dwi] ${message}`;
+  /** A line in the log itself saying what happened (stamped `at`, default now), and the same as a status. */
+  private marker(
+    subscriptions: Subscription[],
+    status: LogStreamStatus,
+    message: string,
+    at = new Date().toISOString(),
+  ): void {
+    const line = `${at} [dwi] ${message}`;
     for (const { subscriber } of subscriptions) {
       subscriber.line(line, '-');
       subscriber.status(status, message);

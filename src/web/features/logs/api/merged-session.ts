@@ -10,6 +10,7 @@ import { call } from '../../../lib/api.js';
 import type { DwiSocket } from '../../../lib/socket.js';
 import { linesOfText, splitLine, type RawLine } from '../lib/parse.js';
 import { mergeByTime, Reorder } from '../lib/merge.js';
+import { timeKey } from '../lib/time.js';
 import { HeldLines } from './held-lines.js';
 
 /** The first page holds at most this many lines, shared among the containers. */
@@ -23,6 +24,8 @@ export class MergedLogSession extends HeldLines {
   private flushTimer: ReturnType<typeof setInterval> | undefined;
   /** The newest timestamp held of each container: where its stream resumes. */
   private readonly newest = new Map<string, string>();
+  /** The time key of the newest line shown. */
+  private shownKey = '';
   private subscribed = false;
 
   constructor(
@@ -57,7 +60,9 @@ export class MergedLogSession extends HeldLines {
         for (const line of lines) line.source = source;
         this.note(lines.at(-1));
       });
-      await this.feed(mergeByTime(pages));
+      const merged = mergeByTime(pages);
+      this.noteShown(merged);
+      await this.feed(merged);
       if (generation !== this.generation) return;
       this.subscribeAll();
     });
@@ -113,9 +118,24 @@ export class MergedLogSession extends HeldLines {
   };
 
   private flush = () => {
-    const lines = this.reorder.release(performance.now());
+    // A notice stamped before what is shown tells of the past (a container already stopped
+    // when the page opened, stamped where its log ended): the project's list shows that state,
+    // and in the merged log it would stand among newer lines.
+    const lines = this.reorder
+      .release(performance.now())
+      .filter((line) => line.marker !== true || keyOf(line) >= this.shownKey);
     if (lines.length === 0) return;
     for (const line of lines) this.note(line);
+    this.noteShown(lines);
     void this.feed(lines);
   };
+
+  private noteShown(lines: readonly RawLine[]): void {
+    for (const line of lines) {
+      const key = keyOf(line);
+      if (key > this.shownKey) this.shownKey = key;
+    }
+  }
 }
+
+const keyOf = (line: RawLine) => timeKey(splitLine(line.line).timestamp);
