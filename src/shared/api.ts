@@ -25,7 +25,9 @@ import {
 export const LogsSchema = z.object({
   logs: z
     .string()
-    .describe('The lines, each ending in a newline (with its timestamp unless timestamps=false).'),
+    .describe(
+      'The lines in time order, each ending in a newline (with its timestamp unless timestamps=false). The engine stamps stdout and stderr apart, so its own order may put a line a little after later-stamped ones; pages are cut by time, so every line is on exactly one page.',
+    ),
   lines: z.int(),
   streams: z
     .string()

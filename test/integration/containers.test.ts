@@ -1,3 +1,4 @@
+import { readFileSync, writeFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { dockerCli, TEST_IMAGE } from '../engine/engine.js';
 import { Dwi, freePort, request, until } from './harness.js';
@@ -158,11 +159,12 @@ describe('GET /api/containers/:id/logs', () => {
   });
 
   it('takes tail, timestamps and stream choices', async () => {
-    // The engine counts the tail over both streams, then leaves out stderr.
+    // Four stdout lines: the engine counts its tail over both streams before it leaves out
+    // stderr, but dwi reads a few lines more and keeps the newest four.
     const reply = await api(
       `/api/containers/${names.talker}/logs?tail=4&timestamps=false&stderr=false`,
     );
-    expect(reply.json().data.logs).toBe('line 148\nline 149\nline 150\n');
+    expect(reply.json().data.logs).toBe('line 147\nline 148\nline 149\nline 150\n');
     const bad = await api(`/api/containers/${names.talker}/logs?tail=lots`);
     expect(bad.status).toBe(400);
     const badSince = await api(`/api/containers/${names.talker}/logs?since=yesterday`);
@@ -188,6 +190,77 @@ describe('log pages and search', () => {
     expect(all).toHaveLength(151);
     expect(all.slice(0, 3)).toEqual(['line 1', 'line 2', 'line 3']);
     expect(new Set(all).size).toBe(151);
+  });
+
+  it('keeps a line stamped before lines written ahead of it: on the page up to its time, and on exactly one page back', async () => {
+    // The engine stamps stdout and stderr apart, so a line of one may be stamped before lines
+    // of the other already in the log. The log is put in that order in the engine's own file
+    // (as the engine writes it), so the test does not hang on the machine's timing.
+    const name = `shuffled-${suffix}`;
+    run(name, [], ['sh', '-c', 'for i in $(seq 1 300); do echo "line $i"; done; echo oops >&2']);
+    try {
+      await until(
+        'it exited',
+        () => docker('inspect', '-f', '{{.State.Status}}', name) === 'exited',
+      );
+      const file = docker('inspect', '-f', '{{.LogPath}}', name);
+      const entries = readFileSync(file, 'utf8')
+        .trimEnd()
+        .split('\n')
+        .map((l) => JSON.parse(l) as { log: string; stream: string; time: string });
+      expect(entries).toHaveLength(301);
+      // The stdout lines in order (the engine may have put "oops" anywhere among them), stamped
+      // 10 ms apart; "oops" goes after "line 150" in the file, stamped 5 ms after "line 147".
+      const [oops] = entries.splice(
+        entries.findIndex((e) => e.stream === 'stderr'),
+        1,
+      );
+      const start = Date.UTC(2026, 0, 2, 3, 4, 5);
+      const stamp = (ms: number) => new Date(start + ms).toISOString();
+      entries.forEach((entry, i) => (entry.time = stamp(i * 10)));
+      oops!.time = stamp(146 * 10 + 5);
+      entries.splice(150, 0, oops!);
+      expect(entries.map((e) => e.log.trim()).slice(148, 152)).toEqual([
+        'line 149',
+        'line 150',
+        'oops',
+        'line 151',
+      ]);
+      writeFileSync(file, entries.map((e) => JSON.stringify(e)).join('\n') + '\n');
+
+      const found = (await api(`/api/containers/${name}/logs/search?q=oops`)).json().data;
+      expect(found.matches).toHaveLength(1);
+      const at = found.matches[0].timestamp as string;
+      expect(Date.parse(at)).toBe(start + 1465);
+      // The page up to the match (a jump to it) ends with it, in time order.
+      const upTo = (await api(`/api/containers/${name}/logs?tail=5&until=${at}`)).json().data;
+      expect(
+        upTo.logs
+          .trimEnd()
+          .split('\n')
+          .map((l: string) => l.replace(/^\S+ /, '')),
+      ).toEqual(['line 144', 'line 145', 'line 146', 'line 147', 'oops']);
+      expect(upTo.streams).toBe('11112');
+
+      // Paged back from the end, small pages cut at every place: each line once.
+      for (const tail of [2, 3, 5]) {
+        const seen: string[] = [];
+        let until = '';
+        for (let page = 0; page < 200; page++) {
+          const data = (await api(`/api/containers/${name}/logs?tail=${tail}${until}`)).json().data;
+          seen.unshift(...data.logs.trimEnd().split('\n').filter(Boolean));
+          if (data.cursor.before === null) break;
+          until = `&until=${data.cursor.before}`;
+        }
+        const texts = seen.map((l) => l.replace(/^\S+ /, ''));
+        expect(texts).toHaveLength(301);
+        expect(new Set(texts).size).toBe(301);
+        const stamps = seen.map((l) => Date.parse(l.split(' ')[0]!));
+        expect(stamps).toEqual([...stamps].sort((a, b) => a - b));
+      }
+    } finally {
+      docker('rm', '-f', name);
+    }
   });
 
   it('searches the whole log on the server, page by page with a cursor', async () => {

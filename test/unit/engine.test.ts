@@ -12,7 +12,15 @@ import {
 import { lastLines, searchStream } from '../../src/server/engine/logsearch.js';
 import type { LineFilter } from '../../src/server/engine/linefilter.js';
 import { compileLineMatcher } from '../../src/shared/logmatch.js';
-import { justAfter, justBefore, splitTimestamp } from '../../src/server/engine/timestamps.js';
+import {
+  atOrBefore,
+  byTime,
+  justAfter,
+  justBefore,
+  laterBy,
+  splitTimestamp,
+  unixSecondsOf,
+} from '../../src/server/engine/timestamps.js';
 import { ContainerModel } from '../../src/server/engine/model.js';
 import { recreateSpec } from '../../src/server/engine/rebuild.js';
 import { decodeStats } from '../../src/server/engine/stats.js';
@@ -641,5 +649,44 @@ describe('log search', () => {
       timestamp: '2026-11-24T21:00:00Z',
       text: 'a b',
     });
+  });
+
+  it('compares a line with an until in unix seconds, to the nanosecond', () => {
+    const base = Date.UTC(2026, 10, 24, 21) / 1000;
+    const line = '2026-11-24T21:00:00.5Z';
+    expect(atOrBefore(line, `${base}.500000000`)).toBe(true);
+    expect(atOrBefore(line, `${base}.499999999`)).toBe(false);
+    expect(atOrBefore(line, `${base}.5`)).toBe(true);
+    expect(atOrBefore(line, base + 0.5)).toBe(true);
+    expect(atOrBefore(line, base + 0.25)).toBe(false);
+    expect(atOrBefore(line, `${base + 1}`)).toBe(true);
+    expect(atOrBefore(line, `${base - 1}.999999999`)).toBe(false);
+    expect(laterBy(`${base}.000000001`, 2)).toBe(`${base + 2}.000000001`);
+    expect(laterBy(base + 0.5, 2)).toBe(`${base + 2}.500000000`);
+    // A line's own time selects that line: no float in between.
+    expect(unixSecondsOf('2026-01-02T03:04:06.465000000Z')).toBe('1767323046.465000000');
+    expect(unixSecondsOf('2026-01-02T04:04:06.000000001+01:00')).toBe('1767323046.000000001');
+    expect(unixSecondsOf('2026-01-02')).toBe('1767312000.000000000');
+    expect(unixSecondsOf('xT12:00:00Z')).toBeUndefined();
+    expect(unixSecondsOf('yesterday')).toBeUndefined();
+  });
+
+  it('puts lines in time order, stable among equal stamps and for unstamped lines', () => {
+    const lines = [
+      '2026-11-24T21:00:00.1Z a',
+      '2026-11-24T21:00:00.3Z b',
+      '2026-11-24T21:00:00.2Z c (stamped apart, written after b)',
+      'continued',
+      '2026-11-24T21:00:00.3Z d',
+      '2026-11-24T21:00:00.25Z e',
+    ];
+    expect(byTime(lines, (l) => splitTimestamp(l).timestamp)).toEqual([
+      '2026-11-24T21:00:00.1Z a',
+      '2026-11-24T21:00:00.2Z c (stamped apart, written after b)',
+      'continued',
+      '2026-11-24T21:00:00.25Z e',
+      '2026-11-24T21:00:00.3Z b',
+      '2026-11-24T21:00:00.3Z d',
+    ]);
   });
 });

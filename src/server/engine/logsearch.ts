@@ -190,12 +190,16 @@ export async function searchStream(
   return result;
 }
 
-/** The last lines of a stream, at most `count` of them and `maxBytes` of text, and what cut them. */
+/**
+ * The last lines of a stream (of those `keep` keeps, if given), at most `count` of them and
+ * `maxBytes` of text, and what cut them.
+ */
 export async function lastLines(
   stream: NodeJS.ReadableStream,
   tty: boolean,
   count: number,
   maxBytes = Infinity,
+  keep?: (line: string) => boolean,
 ): Promise<{ lines: Array<{ stream: StreamName; line: string }>; cut: 'lines' | 'bytes' | null }> {
   // A ring of the newest lines: memory bounded by the page, not the log.
   const ring: Array<{ stream: StreamName; line: string }> = [];
@@ -212,6 +216,7 @@ export async function lastLines(
     }
   };
   await readLines(stream, tty, (name, line) => {
+    if (keep !== undefined && !keep(line)) return true;
     ring.push({ stream: name, line });
     bytes += Buffer.byteLength(line) + 1;
     if (ring.length - head > count) {

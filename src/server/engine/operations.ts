@@ -41,7 +41,14 @@ import {
 import { confirmPrune, previewPrune } from './prune-exact.js';
 import { rebuild, type RebuildOptions, type RebuildResult } from './rebuild.js';
 import { decodeStats, type ContainerStats, type RawStats } from './stats.js';
-import { justAfter, splitTimestamp } from './timestamps.js';
+import { atOrBefore, byTime, justAfter, laterBy, splitTimestamp } from './timestamps.js';
+
+/**
+ * How far a line may stand out of time order in the engine's log (see logs()): a page reads this
+ * many lines more, and this many seconds past its until.
+ */
+const STRAGGLER_LINES = 64;
+const STRAGGLER_SECONDS = 2;
 
 /** How much of a log one request may read (the log_* settings). */
 export interface LogBounds {
@@ -101,6 +108,7 @@ export class EngineOperations
     const cap = this.bounds.tail;
     // One line more than the cap is asked for: its presence tells the page was cut.
     const count = options.tail === 'all' ? cap.lines + 1 : Math.min(options.tail, cap.lines + 1);
+    const { until } = options;
     return this.call('logs', async () => {
       const { Config } = await this.docker.getContainer(id).inspect();
       const query: Record<string, string | number | boolean> = {
@@ -109,13 +117,28 @@ export class EngineOperations
         timestamps: options.timestamps,
       };
       if (options.since !== undefined) query.since = options.since;
-      if (options.until !== undefined) query.until = options.until;
-      // The engine applies tail before until, so a page before a cursor is read from the
-      // start and only its last lines kept; without until, the engine's tail does it.
-      if (options.until === undefined) query.tail = count;
-      const page = await lastLines(await this.logStream(id, query), Config.Tty, count, cap.bytes);
-      if (page.lines.length <= cap.lines) return { lines: page.lines, truncated: page.cut };
-      return { lines: page.lines.slice(1), truncated: 'lines' };
+      // The engine stamps stdout and stderr apart, so its log is in time order within each
+      // stream only: a line may be stamped a little before lines written ahead of it, and the
+      // engine's until stops at the first line past it. Pages are cut by time (cursor.before is
+      // just before a page's oldest line), so a page is read a little past its until and a few
+      // lines further back, and keeps its newest lines by time: no line falls between pages.
+      // The engine applies tail before until, so a page before a cursor is read from the start
+      // and only its last lines kept; without until, the engine's tail does it.
+      if (until !== undefined) query.until = laterBy(until, STRAGGLER_SECONDS);
+      else query.tail = count + STRAGGLER_LINES;
+      const read = await lastLines(
+        await this.logStream(id, query),
+        Config.Tty,
+        count + STRAGGLER_LINES,
+        cap.bytes,
+        until === undefined
+          ? undefined
+          : (line) => atOrBefore(splitTimestamp(line).timestamp, until),
+      );
+      const lines = byTime(read.lines, (l) => splitTimestamp(l.line).timestamp).slice(-count);
+      if (lines.length <= cap.lines)
+        return { lines, truncated: read.cut === 'bytes' ? 'bytes' : null };
+      return { lines: lines.slice(1), truncated: 'lines' };
     });
   }
 

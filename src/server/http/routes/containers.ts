@@ -10,7 +10,7 @@ import {
   type ContainerAction,
 } from '../../../shared/containers.js';
 import type { ContainerOperations, ContainerState } from '../../engine/ports.js';
-import { justBefore, splitTimestamp } from '../../engine/timestamps.js';
+import { justBefore, splitTimestamp, unixSecondsOf } from '../../engine/timestamps.js';
 import { ApiError } from '../errors.js';
 import { withProgress } from '../progress.js';
 import { requireRole } from '../auth.js';
@@ -117,22 +117,23 @@ const actionQuery = {
 } as const;
 
 /** Unix seconds (kept as text: a cursor's nanoseconds must survive), or RFC 3339 as seconds. */
-function toSeconds(value: string, name: string): number | string {
+function toSeconds(value: string, name: string): string {
   if (/^\d+(\.\d+)?$/.test(value)) return value;
-  const ms = Date.parse(value);
-  if (Number.isNaN(ms)) {
+  // Kept as text to the nanosecond: a line's own time must select that line.
+  const seconds = unixSecondsOf(value);
+  if (seconds === undefined) {
     throw new ApiError(
       'bad_request',
       `${name} must be unix seconds or an RFC 3339 time, got "${value}"`,
     );
   }
-  return ms / 1000;
+  return seconds;
 }
 
 /** The `since` and `until` of a query, as engine options (absent when not given). */
 function timeRange(query: { since?: string; until?: string }): {
-  since?: number | string;
-  until?: number | string;
+  since?: string;
+  until?: string;
 } {
   return {
     ...(query.since !== undefined ? { since: toSeconds(query.since, 'since') } : {}),
