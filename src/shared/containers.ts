@@ -58,7 +58,7 @@ export const ContainerSchema = z.object({
     .describe("ISO 8601, once exited: exact when dwi saw it, else to the engine's precision."),
   exit_code: z.int().nullable().describe('The last exit code of an exited container.'),
   health: ContainerHealthSchema.nullable().describe(
-    "The health check's verdict while the container runs; null without a health check, or when not running (paused included: the engine does not probe a paused container).",
+    "The health check's verdict while running (paused: null); null without a health check.",
   ),
 });
 export type Container = z.infer<typeof ContainerSchema>;
