@@ -10,6 +10,10 @@ export const CONTAINER_STATES = ['running', 'paused', 'restarting', 'stopped'] a
 export const ContainerStateSchema = z.enum(CONTAINER_STATES);
 export type ContainerState = z.infer<typeof ContainerStateSchema>;
 
+export const CONTAINER_HEALTHS = ['starting', 'healthy', 'unhealthy'] as const;
+export const ContainerHealthSchema = z.enum(CONTAINER_HEALTHS);
+export type ContainerHealth = z.infer<typeof ContainerHealthSchema>;
+
 export const ContainerSchema = z.object({
   id: z.string(),
   name: z.string(),
@@ -53,6 +57,9 @@ export const ContainerSchema = z.object({
     .nullable()
     .describe("ISO 8601, once exited: exact when dwi saw it, else to the engine's precision."),
   exit_code: z.int().nullable().describe('The last exit code of an exited container.'),
+  health: ContainerHealthSchema.nullable().describe(
+    "The health check's verdict while running (paused: null); null without a health check.",
+  ),
 });
 export type Container = z.infer<typeof ContainerSchema>;
 

@@ -343,7 +343,7 @@ export const SERVER_EVENT_DOCS: {
   },
   container_state_changed: {
     summary:
-      'On every real change of a container, from the engine model; flat, not wrapped. A removed container comes with `state: "deleted"`.',
+      'On every real change of a container (its state, or the verdict of its health check), from the engine model; flat, not wrapped. A removed container comes with `state: "deleted"`.',
     origin: 'original',
     payload: 'container',
   },

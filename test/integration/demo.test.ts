@@ -82,6 +82,15 @@ it('serves a seeded private engine, then SIGINT removes the engine, its bridge a
     60_000,
     500,
   );
+  await until(
+    'the list (the live model) saying it too',
+    async () =>
+      ((await get('api/containers')) as { name: string; health: string | null }[]).some(
+        (c) => c.name === 'demo-unhealthy' && c.health === 'unhealthy',
+      ),
+    10_000,
+    200,
+  );
   const logs = (await get('api/containers/demo-logger/logs?tail=20')) as { logs: string };
   expect(logs.logs).toContain('\u001b[32mINFO\u001b[0m');
   expect(logs.logs).toMatch(/\{"level":"info","msg":"tick","n":\d+/);

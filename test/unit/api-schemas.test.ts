@@ -32,6 +32,7 @@ const container: Container = {
   started_at: null,
   finished_at: '2026-11-29T11:00:00.000Z',
   exit_code: 3,
+  health: null,
 };
 
 const image: Image = {

@@ -32,6 +32,7 @@ import {
   maskInspect,
   toContainer,
   timesFromStatus,
+  healthFromStatus,
   humanDurationMs,
   toImage,
   imageUsage,
@@ -240,6 +241,40 @@ describe('normalising', () => {
     ).toMatchObject({ started_at: null, finished_at: null, exit_code: null });
   });
 
+  it("reads the health check's verdict from the list's status words, only while running", () => {
+    expect(healthFromStatus('Up 5 minutes (healthy)')).toBe('healthy');
+    expect(healthFromStatus('Up About an hour (unhealthy)')).toBe('unhealthy');
+    expect(healthFromStatus('Up Less than a second (health: starting)')).toBe('starting');
+    for (const words of [
+      'Up 5 minutes', // no health check
+      'Up 2 hours (Paused)', // the engine shows the pause instead
+      'Exited (0) 3 seconds ago',
+      'Restarting (1) 5 seconds ago',
+      'Created',
+      'Dead',
+      'Removal In Progress',
+      'Up 5 minutes (healthy', // cut short
+      'Up 5 minutes (sick)',
+      'Up 5 minutes (constructor)', // no property of a plain object passes for a verdict
+      '(healthy)',
+      '',
+      undefined,
+    ])
+      expect(healthFromStatus(words), String(words)).toBeNull();
+    // The list's words when listed, inspect's State.Health while running when inspected.
+    expect(toContainer({ ...raw, Status: 'Up 2 hours (unhealthy)' }, () => undefined).health).toBe(
+      'unhealthy',
+    );
+    expect(toContainer({ ...raw, Status: 'Up 2 hours' }, () => undefined).health).toBeNull();
+    const inspected = (Status: string, health: string) =>
+      toContainer({ ...raw, State: { Status, Health: { Status: health } } }, () => undefined)
+        .health;
+    expect(inspected('running', 'starting')).toBe('starting');
+    expect(inspected('running', 'none')).toBeNull();
+    expect(inspected('paused', 'healthy')).toBeNull();
+    expect(inspected('exited', 'unhealthy')).toBeNull();
+  });
+
   describe("compose fields, by the original's rules", () => {
     const PROJECT = 'com.docker.compose.project';
     const SERVICE = 'com.docker.compose.service';
@@ -430,12 +465,18 @@ describe('the container model', () => {
     model.subscribe((c) => changes.push(`${c.kind}:${c.container.status}`));
     model.upsert(container);
     model.upsert({ ...container });
+    model.upsert({ ...container, health: 'healthy' });
     model.upsert({ ...container, status: 'exited', state: 'stopped' });
     expect(model.find('abc1234')?.name).toBe('one');
     expect(model.find('one')?.id).toBe(container.id);
     expect(model.find('zzz')).toBeUndefined();
     model.replaceAll([]);
-    expect(changes).toEqual(['upsert:running', 'upsert:exited', 'remove:exited']);
+    expect(changes).toEqual([
+      'upsert:running',
+      'upsert:running', // the health check's verdict is a change too
+      'upsert:exited',
+      'remove:exited',
+    ]);
   });
 });
 

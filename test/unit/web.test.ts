@@ -65,6 +65,7 @@ const container = (name: string, fields: Partial<Container> = {}): Container => 
   started_at: '2026-11-29T10:00:01.000Z',
   finished_at: null,
   exit_code: null,
+  health: null,
   ...fields,
 });
 

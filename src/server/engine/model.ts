@@ -69,6 +69,7 @@ export class ContainerModel {
 function sameContainer(a: Container, b: Container): boolean {
   return (
     a.status === b.status &&
+    a.health === b.health &&
     a.name === b.name &&
     a.ports === b.ports &&
     a.image === b.image &&

@@ -2,7 +2,13 @@
  * Pure conversions from the engine's shapes to the API's, keeping the original's values. Secrets
  * are masked here (src/shared/masking.ts), once per change of the model rather than per reply.
  */
-import type { Container, ContainerState, Image } from '../../shared/containers.js';
+import {
+  CONTAINER_HEALTHS,
+  type Container,
+  type ContainerHealth,
+  type ContainerState,
+  type Image,
+} from '../../shared/containers.js';
 import { maskArguments, maskEnv, maskLabels, maskText } from '../../shared/masking.js';
 
 export const PROJECT_LABEL = 'com.docker.compose.project';
@@ -18,8 +24,16 @@ export interface EngineContainer {
   Image: string;
   ImageID?: string;
   Created: number | string;
-  State?: string | { Status?: string; StartedAt?: string; FinishedAt?: string; ExitCode?: number };
-  /** The list's words for the state: "Up 2 hours", "Exited (3) 5 minutes ago". */
+  State?:
+    | string
+    | {
+        Status?: string;
+        StartedAt?: string;
+        FinishedAt?: string;
+        ExitCode?: number;
+        Health?: { Status?: string };
+      };
+  /** The list's words for the state: "Up 2 hours (healthy)", "Exited (3) 5 minutes ago". */
   Status?: string;
   Ports?: Array<{ PrivatePort: number; PublicPort?: number; Type: string; IP?: string }>;
   Labels?: Record<string, string> | null;
@@ -144,6 +158,29 @@ export function timesFromStatus(status: string | undefined, nowMs: number): Stat
   return times;
 }
 
+const HEALTH_WORDS = new Map<string, ContainerHealth>([
+  ['healthy', 'healthy'],
+  ['unhealthy', 'unhealthy'],
+  ['health: starting', 'starting'],
+]);
+
+/**
+ * The health check's verdict from the list's status words: "Up 5 minutes (healthy)", "Up 2
+ * seconds (health: starting)", "Up 1 hour (unhealthy)". The engine adds it only while the
+ * container runs unpaused ("Up 3 hours (Paused)" has none), and only with a health check.
+ */
+export function healthFromStatus(status: string | undefined): ContainerHealth | null {
+  const words = /^Up .+ \(([^)]*)\)$/.exec(status ?? '')?.[1];
+  return HEALTH_WORDS.get(words ?? '') ?? null;
+}
+
+/** Inspect's State.Health.Status ("none" without a check), for a running container only. */
+function inspectHealth(status: string, health: string | undefined): ContainerHealth | null {
+  return status === 'running' && (CONTAINER_HEALTHS as readonly string[]).includes(health ?? '')
+    ? (health as ContainerHealth)
+    : null;
+}
+
 /** Inspect's exact times; the engine writes 0001-01-01 for "never". */
 function inspectTimes(state: { StartedAt?: string; FinishedAt?: string; ExitCode?: number }) {
   const time = (value: string | undefined) =>
@@ -174,6 +211,10 @@ export function toContainer(
     ...composeInfo(labels),
     labels: maskLabels(labels),
     ...stateTimes(raw, status, nowMs),
+    health:
+      typeof raw.State === 'object'
+        ? inspectHealth(status, raw.State.Health?.Status)
+        : healthFromStatus(raw.Status),
   };
 }
 

@@ -4,7 +4,11 @@
  */
 import type Docker from 'dockerode';
 import type { Logger } from 'pino';
-import type { Container } from '../../shared/containers.js';
+import {
+  CONTAINER_HEALTHS,
+  type Container,
+  type ContainerHealth,
+} from '../../shared/containers.js';
 import type { EngineStatus } from '../../shared/health.js';
 import { LineBuffer } from './demux.js';
 import { EngineError, fromDockerError } from './errors.js';
@@ -42,6 +46,8 @@ export class EngineSync implements ContainerState {
    * events by a moment, so a refresh right after an event keeps this status over the list's.
    */
   private readonly eventStatus = new Map<string, string>();
+  /** Per container: the health its last health_status event told, kept over the list likewise. */
+  private readonly eventHealth = new Map<string, ContainerHealth>();
   private connected = false;
   private connectedCount = 0;
   private detail = 'connecting';
@@ -221,6 +227,7 @@ export class EngineSync implements ContainerState {
     ]);
     this.setImages(images as EngineImage[]);
     this.eventStatus.clear();
+    this.eventHealth.clear();
     this.containers.replaceAll(
       containers.map((c) => this.toContainer(c as unknown as EngineContainer)),
     );
@@ -250,11 +257,17 @@ export class EngineSync implements ContainerState {
     this.eventCount.set(event.id, (this.eventCount.get(event.id) ?? 0) + 1);
     const current = this.containers.find(event.id);
     const status = statusAfter(event.action);
-    if (status !== undefined) this.eventStatus.set(event.id, status);
+    const health = healthAfter(event.action);
+    if (status !== undefined) {
+      this.eventStatus.set(event.id, status);
+      // A change of state outdates what health events told: the list tells it from here.
+      this.eventHealth.delete(event.id);
+    }
     if (event.action === 'destroy') {
       this.containers.remove(event.id);
       this.eventCount.delete(event.id);
       this.eventStatus.delete(event.id);
+      this.eventHealth.delete(event.id);
     } else if (current !== undefined && status !== undefined) {
       // The state is known from the event itself: shown now, details refreshed after.
       this.containers.upsert({
@@ -262,7 +275,11 @@ export class EngineSync implements ContainerState {
         ...timesAfter(event, current),
         status,
         state: stateOf(status),
+        health: null,
       });
+    } else if (current?.status === 'running' && health !== undefined) {
+      this.eventHealth.set(event.id, health);
+      this.containers.upsert({ ...current, health });
     }
     this.lastLagMs = Date.now() - eventTimeMs(event);
     if (event.action !== 'destroy') void this.refresh(event.id);
@@ -279,9 +296,14 @@ export class EngineSync implements ContainerState {
         return;
       }
       const listed = this.toContainer(raw as unknown as EngineContainer);
-      const status = this.eventStatus.get(id);
-      const container =
-        status === undefined ? listed : { ...listed, status, state: stateOf(status) };
+      const status = this.eventStatus.get(id) ?? listed.status;
+      const container = {
+        ...listed,
+        status,
+        state: stateOf(status),
+        // Only a running container has a health verdict, whatever a lagging list still says.
+        health: status === 'running' ? (this.eventHealth.get(id) ?? listed.health) : null,
+      };
       // Times taken from an event are exact; the list's are to the minute or hour.
       const current = this.containers.find(id);
       this.containers.upsert(
@@ -322,6 +344,12 @@ function timesAfter(
     return { started_at: null, finished_at: at, exit_code: Number.isInteger(code) ? code : null };
   }
   return current;
+}
+
+/** The health a "health_status: healthy" event (or unhealthy, starting) tells. */
+function healthAfter(action: string): ContainerHealth | undefined {
+  const verdict = /^health_status: (.+)$/.exec(action)?.[1];
+  return CONTAINER_HEALTHS.find((health) => health === verdict);
 }
 
 /** The status a container has after an event, when the event alone tells it. */

@@ -270,7 +270,8 @@ export function attachRealtime(server: HttpServer, options: RealtimeOptions): Re
       });
     } else if (
       change.previous === undefined ||
-      change.previous.status !== change.container.status
+      change.previous.status !== change.container.status ||
+      change.previous.health !== change.container.health
     ) {
       io.local.emit('container_state_changed', socketContainer(change.container));
     }

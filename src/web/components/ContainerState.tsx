@@ -1,9 +1,10 @@
 /**
  * A container's state as the list and the container's header show it: a dot (colour and shape)
- * and the state in words with its detail; a project's containers counted by state. A place may size the dot and weigh the words with
+ * and the state in words with its health check's verdict and its detail; a project's containers
+ * counted by state. A place may size the dot and weigh the words with
  * --state-dot-size and --state-text-weight.
  */
-import { CONTAINER_STATES, type Container } from '../../shared/containers.js';
+import { CONTAINER_STATES, type Container, type ContainerHealth } from '../../shared/containers.js';
 import { stateDetail } from '../lib/container-state.js';
 import styles from './container-state.module.css';
 
@@ -19,10 +20,25 @@ export function StateText({ container, now }: { container: Container; now: numbe
       <span className={styles.stateText} data-state={container.state}>
         {container.state === 'stopped' ? detail : container.state}
       </span>
+      {container.health !== null && <HealthBadge health={container.health} />}
       {container.state !== 'stopped' && detail && (
         <span className={styles.detail}> · {detail}</span>
       )}
     </>
+  );
+}
+
+/**
+ * The health check's verdict in words (the colour only repeats them, unhealthy in the danger
+ * colour), read out as "health check: unhealthy". Before the detail, so a narrow cell cuts the
+ * uptime rather than the verdict.
+ */
+export function HealthBadge({ health }: { health: ContainerHealth }) {
+  return (
+    <span className={styles.health} data-health={health} title={`Health check: ${health}`}>
+      <span className="visually-hidden">{' health check: '}</span>
+      {health}
+    </span>
   );
 }
 
