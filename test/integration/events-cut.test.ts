@@ -47,6 +47,11 @@ describe('the event stream cut while containers change', () => {
     const before = (await status()).events_applied;
     const since = docker('info', '--format', '{{.SystemTime}}');
     for (let round = 0; round < 4; round++) {
+      // The cut must take the event stream: after a resubscription dwi may not have opened it
+      // yet (a loaded machine), and a cut before then would leave the new stream standing.
+      await until("dwi's event stream open", () =>
+        proxy.openRequests(/^GET \S*\/events/).length > 0 ? true : undefined,
+      );
       const { reconnects } = await status();
       docker('start', names[round % 3]!);
       expect(proxy.cut()).toBeGreaterThan(0);

@@ -237,6 +237,10 @@ describe('REST payloads', () => {
 describe('engine errors', () => {
   it("masks the engine's error message, which can quote the command", async () => {
     docker('create', '--name', names.broken, TEST_IMAGE, `--db-password=${SECRET}-11`);
+    // dwi acts on containers its model holds: it learns of this one from the engine's events.
+    await until('dwi to list it', async () =>
+      (await request(`${base}/api/containers/${names.broken}`)).status === 200 ? true : undefined,
+    );
     const reply = await request(`${base}/api/containers/${names.broken}/start`, {
       method: 'POST',
     });
