@@ -7,7 +7,7 @@ import { spawnSync } from 'node:child_process';
 import type { Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, inject, it } from 'vitest';
 import { screenshot } from '../support/browser.js';
-import { dockerCli, runShell } from '../support/engine.js';
+import { dockerCli, HEALTHY_WHILE_OK, runShell } from '../support/engine.js';
 import { LOOKS, rowWith, screenshotAndAudit, WebApp } from '../support/web-session.js';
 
 const engine = { host: inject('dockerHost') };
@@ -21,17 +21,6 @@ const WEB = `${project}-web-1`;
 const CACHE = `${project}-cache-1`;
 const made = [API, WEB, CACHE];
 
-/** Healthy while /ok exists; failures before it appears do not count. */
-const HEALTH_CHECK = [
-  '--health-cmd',
-  'test -f /ok',
-  '--health-interval',
-  '1s',
-  '--health-retries',
-  '1',
-  '--health-start-period',
-  '60s',
-];
 const labels = (service: string) => [
   '--label',
   `com.docker.compose.project=${project}`,
@@ -46,7 +35,7 @@ beforeAll(async () => {
     [API, 'api'],
     [WEB, 'web'],
   ] as const)
-    runShell(engine, name, 'echo ok > /ok; sleep 600', [...HEALTH_CHECK, ...labels(service)]);
+    runShell(engine, name, 'echo ok > /ok; sleep 600', [...HEALTHY_WHILE_OK, ...labels(service)]);
   runShell(engine, CACHE, 'sleep 600', labels('cache'));
   app = await WebApp.start();
 });

@@ -136,6 +136,19 @@ const key = (stamp: string) =>
     (_, fraction: string | undefined) => `.${(fraction ?? '').padEnd(9, '0')}`,
   );
 
+/** Waits until both running containers have a line on screen stamped after `newest`. */
+async function linesOfBothAfter(page: Page, newest: string): Promise<void> {
+  await expect
+    .poll(
+      async () => {
+        const later = (await rows(page)).filter((r) => r.stamp !== '' && key(r.stamp) > newest);
+        return new Set(later.map((r) => r.tag)).size;
+      },
+      { timeout: 15_000 },
+    )
+    .toBe(2);
+}
+
 describe('the project page', () => {
   it('lists both containers with links and actions, and merges their logs in time order, tagged', async () => {
     const { context, page, errors } = await open();
@@ -170,15 +183,7 @@ describe('the project page', () => {
 
     // Live: newer lines of both arrive, still in time order.
     const newest = keys.at(-1)!;
-    await expect
-      .poll(
-        async () => {
-          const later = (await rows(page)).filter((r) => r.stamp !== '' && key(r.stamp) > newest);
-          return new Set(later.map((r) => r.tag)).size;
-        },
-        { timeout: 15_000 },
-      )
-      .toBe(2);
+    await linesOfBothAfter(page, newest);
     const after = (await rows(page)).filter((r) => r.stamp !== '').map((r) => key(r.stamp));
     expect(after).toEqual([...after].sort());
     expect(errors).toEqual([]);
@@ -196,15 +201,7 @@ describe('the project page', () => {
     const newest = opened.at(-1)!;
     // Live lines of both running containers came after the first page (so every stream was
     // subscribed, the exited one's answer too, and held lines were shown), and then a second.
-    await expect
-      .poll(
-        async () => {
-          const later = (await rows(page)).filter((r) => r.stamp !== '' && key(r.stamp) > newest);
-          return new Set(later.map((r) => r.tag)).size;
-        },
-        { timeout: 15_000 },
-      )
-      .toBe(2);
+    await linesOfBothAfter(page, newest);
     await page.waitForTimeout(1000);
     const newestRows = await rows(page);
     expect(newestRows.filter((r) => /web line|db line/.test(r.text)).length).toBeGreaterThan(5);

@@ -3,7 +3,7 @@
  * (re)read, kept from its health_status events, and sent out as container_state_changed.
  */
 import { afterAll, beforeAll, expect, inject, it } from 'vitest';
-import { dockerCli, runShell } from '../support/engine.js';
+import { dockerCli, HEALTHY_WHILE_OK, runShell } from '../support/engine.js';
 import { Dwi, freePort, request, until } from './harness.js';
 import { connect, record, type Seen } from './sockets.js';
 
@@ -11,19 +11,6 @@ const engine = { host: inject('dockerHost') };
 const name = `health-${Math.random().toString(36).slice(2, 7)}`;
 let dwi: Dwi;
 let base: string;
-
-// The check passes once /ok exists. Failures in the start period do not count, so the
-// container stays "starting" until the file appears; after that, one failure is unhealthy.
-const HEALTH_CHECK = [
-  '--health-cmd',
-  'test -f /ok',
-  '--health-interval',
-  '1s',
-  '--health-retries',
-  '1',
-  '--health-start-period',
-  '60s',
-];
 
 beforeAll(async () => {
   const port = await freePort();
@@ -54,7 +41,7 @@ it('goes starting, healthy, unhealthy, and clears on stop, each change sent live
   const seen = record(client);
   await until('the initial state', () => seen.some(([event]) => event === 'initial_state'));
 
-  runShell(engine, name, 'sleep 2; echo ok > /ok; sleep 600', HEALTH_CHECK);
+  runShell(engine, name, 'sleep 2; echo ok > /ok; sleep 600', HEALTHY_WHILE_OK);
   await until('healthy over the socket', () => changes(seen).some((c) => c.health === 'healthy'));
   expect(await listedHealth()).toBe('healthy');
 

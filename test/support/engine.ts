@@ -41,6 +41,22 @@ const BUSYBOX_TOOLS = [
   'wc',
 ];
 
+/**
+ * `docker run` options of a health check that passes once /ok exists. Failures in the start
+ * period do not count, so the container stays "starting" until the file appears; after that
+ * one failure (a second apart) makes it unhealthy.
+ */
+export const HEALTHY_WHILE_OK = [
+  '--health-cmd',
+  'test -f /ok',
+  '--health-interval',
+  '1s',
+  '--health-retries',
+  '1',
+  '--health-start-period',
+  '60s',
+];
+
 /** A line every 20 ms, numbered: "<word> 1", "<word> 2", ... */
 export const counterScript = (word: string) =>
   `i=0; while true; do i=$((i+1)); echo "${word} $i"; sleep 0.02; done`;
