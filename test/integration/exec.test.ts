@@ -250,7 +250,10 @@ describe('exec over Socket.IO', () => {
       `no sleep nor cat left in ${processes()}`,
       () => !/sleep 60|\bcat\b/.test(processes()),
     );
-    for (const id of execIds) expect(await execRunning(id)).toBe(false);
+    // The engine marks an exec ended a moment after its process is gone.
+    await until('every exec ended in the engine', async () =>
+      (await Promise.all(execIds.map(execRunning))).every((running) => !running),
+    );
 
     // The audit tells each end: the exit code of a command that was killed, and why.
     const ends = await until('four exec_end rows', async () => {
