@@ -11,6 +11,7 @@ import Database from 'better-sqlite3';
 import type { AuditEntry as AuditRow } from '../../shared/api.js';
 import { ROLES, type Role } from '../../shared/auth.js';
 import { MIGRATIONS } from './migrations.js';
+import { Leases, TimelineRepository } from './timeline.js';
 
 export interface User {
   id: number;
@@ -106,10 +107,16 @@ function capped(value: string | null, limit: number): string | null {
 }
 
 export class Store {
+  readonly timeline: TimelineRepository;
+  readonly leases: Leases;
+
   private constructor(
     private readonly db: Database.Database,
     private readonly path: string,
-  ) {}
+  ) {
+    this.timeline = new TimelineRepository(db);
+    this.leases = new Leases(db);
+  }
 
   /** Opens (creating) `dataDir/dwi.db` and migrates it. */
   static open(dataDir: string): Store {

@@ -58,4 +58,31 @@ export const MIGRATIONS: readonly string[] = [
    ALTER TABLE audit ADD COLUMN bucket TEXT;
    CREATE UNIQUE INDEX audit_bucket ON audit (bucket) WHERE bucket IS NOT NULL;
    CREATE INDEX sessions_expiry ON sessions (expires_at);`,
+  // The timeline: engine events and dwi's actions, one row per event (its key keeps a recorder
+  // hand-over from writing one twice); leases let one process of many do a job.
+  `CREATE TABLE timeline (
+     id INTEGER PRIMARY KEY,
+     time TEXT NOT NULL,
+     time_nano TEXT NOT NULL,
+     type TEXT NOT NULL,
+     action TEXT NOT NULL,
+     actor_id TEXT NOT NULL,
+     actor_name TEXT,
+     project TEXT,
+     origin TEXT NOT NULL CHECK (origin IN ('dwi', 'outside')),
+     username TEXT,
+     request_id TEXT,
+     attributes TEXT NOT NULL
+   );
+   CREATE UNIQUE INDEX timeline_event ON timeline (time_nano, type, actor_id, action);
+   CREATE INDEX timeline_time ON timeline (time);
+   CREATE INDEX timeline_actor ON timeline (actor_id, id);
+   CREATE INDEX timeline_actor_name ON timeline (actor_name, id);
+   CREATE INDEX timeline_project ON timeline (project, id);
+   CREATE INDEX timeline_user ON timeline (username, id);
+   CREATE TABLE leases (
+     name TEXT PRIMARY KEY,
+     holder TEXT NOT NULL,
+     expires_at INTEGER NOT NULL
+   );`,
 ];
