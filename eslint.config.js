@@ -20,6 +20,7 @@ const LAYERS = [
   ['store'],
   ['auth'],
   ['engine'],
+  ['history'],
   ['http', 'realtime', 'metrics.ts'],
   ['supervisor'],
   ['demo'],
@@ -89,7 +90,7 @@ export default tseslint.config(
             ...layerZones,
             {
               target: './src/server/supervisor',
-              from: server('store', 'auth', 'engine', 'http', 'realtime', 'metrics.ts'),
+              from: server('store', 'auth', 'engine', 'history', 'http', 'realtime', 'metrics.ts'),
               message:
                 'supervisor/ is the process shell: it runs an application through supervisor/app.ts and knows none of its parts.',
             },

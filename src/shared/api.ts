@@ -10,6 +10,7 @@ import { ContainerSchema, ImageSchema } from './containers.js';
 import type { ErrorCode, SuccessReply } from './errors.js';
 import { HealthSchema, ReadinessSchema } from './health.js';
 import { ContainerStatsSchema } from './stats.js';
+import { TimelinePageSchema } from './timeline.js';
 import { PruneConfirmSchema, PrunePreviewSchema } from './prune.js';
 import {
   AddedUserSchema,
@@ -251,6 +252,7 @@ export const TAGS = {
   projects: 'Compose projects and their bulk actions.',
   auth: 'Logging in and out, and who is asking.',
   audit: 'The audit log of every mutating request and login.',
+  history: 'What happened on the engine, and who did it: the timeline.',
   admin: 'Run-time server controls.',
   users: 'Users and API tokens (admins): what `dwi user` and `dwi token` do, over HTTP.',
   metrics: 'Prometheus metrics and this document.',
@@ -320,6 +322,13 @@ export const API = {
     'audit',
     'Pages through the audit log, newest first',
     AuditPageSchema,
+  ),
+  listTimeline: op(
+    'GET',
+    '/api/events',
+    'history',
+    'Pages through the timeline of engine events (who acted through dwi, or outside it), newest first',
+    TimelinePageSchema,
   ),
   getLogLevels: op('GET', '/api/admin/log-levels', 'admin', 'Run-time log levels', LogLevelsSchema),
   setLogLevel: op(

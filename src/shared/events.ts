@@ -14,6 +14,7 @@ import type { AuditEntry } from './api.js';
 import type { DeletedContainer, SocketContainer } from './containers.js';
 import type { ErrorCode } from './errors.js';
 import type { ContainerStats } from './stats.js';
+import type { TimelineEvent } from './timeline.js';
 
 /** The handshake's `auth`: a token (unless the cookie proves who it is) and the opt-in. */
 export interface SocketAuth {
@@ -204,6 +205,11 @@ export interface AuditAppended {
   entries: AuditEntry[];
 }
 
+export interface TimelineAppended {
+  /** Rows recorded since the last message, oldest first. */
+  events: TimelineEvent[];
+}
+
 /** Terminal output of an exec session, as text (UTF-8 decoded, never a split character). */
 export interface ExecOutput {
   session_id: string;
@@ -249,6 +255,8 @@ export interface ServerToClientEvents {
   container_action: (payload: ContainerAction) => void;
   /** To admins only: audit rows as they are written, through any worker. */
   audit_appended: (payload: AuditAppended) => void;
+  /** Engine events as the timeline records them, through any worker. */
+  timeline_event: (payload: TimelineAppended) => void;
   exec_output: (payload: ExecOutput) => void;
   exec_exit: (payload: ExecExit) => void;
   error: (payload: SocketError) => void;
@@ -419,6 +427,12 @@ export const SERVER_EVENT_DOCS: {
     origin: 'dwi',
     to: 'admins',
     payload: { entries: 'Rows as `GET /api/audit` answers them, oldest first.' },
+  },
+  timeline_event: {
+    summary:
+      'Engine events as the timeline records them (one worker records for all), a message every quarter second at most, with who caused each when a user acted through dwi.',
+    origin: 'dwi',
+    payload: { events: 'Rows as `GET /api/events` answers them, oldest first.' },
   },
   exec_output: {
     summary: "A terminal's output.",

@@ -116,6 +116,8 @@ describe('leases', () => {
     const t = 1_000_000;
     expect(store.leases.hold('recorder', 'worker-1', 10_000, t)).toBe(true);
     expect(store.leases.hold('recorder', 'worker-2', 10_000, t + 1)).toBe(false);
+    expect(store.leases.holder('recorder', t + 1)).toBe('worker-1');
+    expect(store.leases.holder('recorder', t + 10_001)).toBeUndefined();
     // Renewed by its holder, it lasts from then.
     expect(store.leases.hold('recorder', 'worker-1', 10_000, t + 9_000)).toBe(true);
     expect(store.leases.hold('recorder', 'worker-2', 10_000, t + 12_000)).toBe(false);

@@ -16,6 +16,7 @@ import { createWorkerMetrics, METRICS_CONTENT_TYPE } from '../metrics.js';
 import { attachRealtime, type Realtime } from '../realtime/index.js';
 import { socketLimits } from '../realtime/limits.js';
 import { Store } from '../store/index.js';
+import { TimelineRecorder } from '../history/recorder.js';
 import type { WorkerApp, WorkerContext } from '../supervisor/app.js';
 import { VERSION } from '../version.js';
 
@@ -38,6 +39,13 @@ export async function createWorkerApp(context: WorkerContext): Promise<WorkerApp
   const accessLog = logging.accessWriter();
   const engine = createEngine(settings, log.child({ module: 'engine' }));
   engine.start();
+  const recorder = new TimelineRecorder(
+    store,
+    engine,
+    log.child({ module: 'timeline' }),
+    `worker ${context.workerId} pid ${process.pid}`,
+  );
+  recorder.start();
   // Socket.IO attaches once the app's server exists, after the metrics are made.
   const live: { realtime?: Realtime } = {};
   const metrics = createWorkerMetrics(
@@ -108,6 +116,7 @@ export async function createWorkerApp(context: WorkerContext): Promise<WorkerApp
     limits: socketLimits(settings),
     countHit: context.countHit,
     auditSource: (listener) => store.onAudit(listener),
+    timelineSource: (listener) => recorder.onRecorded(listener),
   });
   // The primary routes a session's requests to this worker by the worker id in its id.
   realtime.io.engine.generateId = context.newSessionId;
@@ -119,6 +128,7 @@ export async function createWorkerApp(context: WorkerContext): Promise<WorkerApp
       // Socket.IO clients reconnect, to another worker when this one retires.
       await realtime.close().catch(() => {});
       await connections.close({ timeoutMs, closeIdle });
+      recorder.stop();
       engine.stop();
       await app.close();
       store.close();

@@ -18,6 +18,9 @@ interface RawEvent {
   time?: number;
 }
 
+/** The event types followed: the model uses containers and images; the timeline all four. */
+export const FOLLOWED_TYPES = ['container', 'image', 'network', 'volume'] as const;
+
 /** One line of GET /events; undefined for a line that is not an event. */
 export function parseEvent(line: string): EngineEvent | undefined {
   let raw: RawEvent;

@@ -62,5 +62,7 @@ export function createEngine(settings: EngineSettings & LogBoundSettings, log: L
     followStats: (...args) => operations.followStats(...args),
     onAction: (...args) => operations.onAction(...args),
     exec: (...args) => operations.exec(...args),
+    onEvent: (...args) => sync.onEvent(...args),
+    eventsSince: (...args) => operations.eventsSince(...args),
   };
 }

@@ -6,6 +6,13 @@ import { Readable } from 'node:stream';
 import type Docker from 'dockerode';
 import type { Container, ContainerAction, Image } from '../../shared/containers.js';
 import { LineBuffer } from './demux.js';
+import {
+  FOLLOWED_TYPES,
+  parseEvent,
+  sinceFromClock,
+  sinceParam,
+  type EngineEvent,
+} from './events.js';
 import { EngineError, fromDockerError } from './errors.js';
 import { startExec, type ExecOptions, type ExecSession } from './exec.js';
 import { lineFilter, type LineFilter } from './linefilter.js';
@@ -336,6 +343,37 @@ export class EngineOperations
       filter?.close();
       throw err;
     }
+  }
+
+  /** The events after `sinceNano` until the engine's now, oldest first, at most `limit`. */
+  async eventsSince(sinceNano: string, limit: number): Promise<EngineEvent[]> {
+    return this.call('events_since', async () => {
+      const info = (await this.docker.info()) as { SystemTime?: string };
+      const options: Record<string, unknown> = {
+        since: sinceParam(sinceNano),
+        // Without until the engine would follow on: the read ends at the engine's now.
+        until: sinceFromClock(info.SystemTime ?? new Date().toISOString()),
+        filters: { type: [...FOLLOWED_TYPES] },
+      };
+      const stream = (await this.docker.getEvents(options)) as NodeJS.ReadableStream & {
+        destroy?: () => void;
+      };
+      const events: EngineEvent[] = [];
+      const lines = new LineBuffer();
+      for await (const chunk of stream as AsyncIterable<Buffer>) {
+        for (const line of lines.push(chunk.toString('utf8'))) {
+          const event = parseEvent(line);
+          // The engine's since includes its instant: that event is had already, and the
+          // timeline's key keeps it once.
+          if (event !== undefined) events.push(event);
+        }
+        if (events.length >= limit) {
+          stream.destroy?.();
+          break;
+        }
+      }
+      return events.slice(0, limit);
+    });
   }
 
   /** One stats sample (the engine takes about a second: CPU needs two readings). */

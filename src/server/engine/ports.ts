@@ -7,6 +7,7 @@ import type { Readable } from 'node:stream';
 import type { Container, ContainerAction, Image } from '../../shared/containers.js';
 import type { EngineStatus } from '../../shared/health.js';
 import type { PruneConfirm, PruneConfirmRequest, PrunePreview } from '../../shared/prune.js';
+import type { EngineEvent } from './events.js';
 import type { ExecOptions, ExecSession } from './exec.js';
 import type { SearchResult } from './logsearch.js';
 import type { ModelChange } from './model.js';
@@ -153,6 +154,17 @@ export interface LiveSources {
   onAction(listener: (action: ActionDone) => void): () => void;
 }
 
+/** The engine's events, for a record of them (the timeline). */
+export interface EngineEvents {
+  /** Hears of every event followed (containers, images, networks, volumes), each once. */
+  onEvent(listener: (event: EngineEvent) => void): () => void;
+  /**
+   * The events after `sinceNano` up to now (engine times, nanoseconds as text), oldest first,
+   * at most `limit` of them: what a recorder that was not listening missed.
+   */
+  eventsSince(sinceNano: string, limit: number): Promise<EngineEvent[]>;
+}
+
 /** Commands run in a container with a terminal (the web terminal). */
 export interface ExecOperations {
   /**
@@ -173,4 +185,5 @@ export type EngineApi = ContainerState &
   ImageOperations &
   LiveSources &
   ExecOperations &
+  EngineEvents &
   EngineCalls;

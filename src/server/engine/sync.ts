@@ -14,6 +14,7 @@ import { LineBuffer } from './demux.js';
 import { EngineError, fromDockerError } from './errors.js';
 import {
   AppliedEvents,
+  FOLLOWED_TYPES,
   eventTimeMs,
   parseEvent,
   sinceFromClock,
@@ -62,6 +63,7 @@ export class EngineSync implements ContainerState {
   private outages = 0;
   private lastLagMs: number | null = null;
   private wake: () => void = () => {};
+  private readonly eventListeners = new Set<(event: EngineEvent) => void>();
 
   constructor(
     private readonly docker: Docker,
@@ -94,6 +96,12 @@ export class EngineSync implements ContainerState {
       outages: this.outages,
       last_event_lag_ms: this.lastLagMs,
     };
+  }
+
+  /** Hears of every event followed, each once, in the engine's order; returns the unsubscribe. */
+  onEvent(listener: (event: EngineEvent) => void): () => void {
+    this.eventListeners.add(listener);
+    return () => this.eventListeners.delete(listener);
   }
 
   /** Fails fast with 503 material when the engine is known to be away. */
@@ -161,7 +169,7 @@ export class EngineSync implements ContainerState {
       const info = (await this.docker.info()) as { SystemTime?: string };
       if (info.SystemTime !== undefined) this.since = sinceFromClock(info.SystemTime);
     }
-    const options: Record<string, unknown> = { filters: { type: ['container', 'image'] } };
+    const options: Record<string, unknown> = { filters: { type: [...FOLLOWED_TYPES] } };
     if (this.since !== undefined) options.since = this.since;
     const stream = (await this.docker.getEvents(options)) as NodeJS.ReadableStream;
     this.stream = stream;
@@ -249,6 +257,7 @@ export class EngineSync implements ContainerState {
     this.since = sinceParam(event.timeNano);
     if (!this.applied.firstTime(event)) return;
     this.eventsApplied += 1;
+    for (const listener of this.eventListeners) listener(event);
     if (event.type === 'image') {
       void this.refreshImages();
       return;

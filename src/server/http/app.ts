@@ -34,6 +34,7 @@ import { containerRoutes } from './routes/containers.js';
 import { imageRoutes } from './routes/images.js';
 import { metricsRoutes, type MetricsSource } from './routes/metrics.js';
 import { projectRoutes } from './routes/projects.js';
+import { historyRoutes } from './routes/history.js';
 import { pruneRoutes } from './routes/prune.js';
 import { healthRoutes } from './routes/health.js';
 import { rootRoutes } from './routes/root.js';
@@ -302,10 +303,19 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       await api.register(userRoutes, { store: options.auth.store });
     if (metrics !== undefined) await api.register(metricsRoutes, { metrics });
     if (options.engine !== undefined) {
-      await api.register(containerRoutes, { engine: options.engine });
+      const actions = options.auth.store?.dwiActions;
+      await api.register(containerRoutes, {
+        engine: options.engine,
+        ...(actions ? { actions } : {}),
+      });
       await api.register(imageRoutes, { engine: options.engine });
-      await api.register(projectRoutes, { engine: options.engine });
+      await api.register(projectRoutes, {
+        engine: options.engine,
+        ...(actions ? { actions } : {}),
+      });
       await api.register(pruneRoutes, { engine: options.engine });
+      if (options.auth.store !== undefined)
+        await api.register(historyRoutes, { timeline: options.auth.store.timeline });
     }
     // The web app's files, and its page for browser navigations (http/webapp.ts).
     await api.register(webAppRoutes);

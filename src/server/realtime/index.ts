@@ -30,6 +30,7 @@ import { corsOrigin, originAllowed } from '../auth/origins.js';
 import type { ExecOperations } from '../engine/ports.js';
 import { knownError } from '../errors.js';
 import { asksForRecovery, PLAIN, RECOVERING, RecoverableClusterAdapter } from './adapter.js';
+import type { TimelineEvent } from '../../shared/timeline.js';
 import { ADMINS_ROOM, feedAudit, type AuditSource } from './audit-feed.js';
 import { EXEC_EVENTS, ExecSessions, type Audit, type ExecConnection } from './exec.js';
 import {
@@ -192,6 +193,8 @@ export interface RealtimeOptions {
   countHit: HitCounter;
   /** The audit rows this process writes, for admins' sockets (audit-feed.ts). */
   auditSource?: AuditSource;
+  /** The timeline's rows as this process records them (history/recorder.ts). */
+  timelineSource?: (listener: (events: TimelineEvent[]) => void) => () => void;
 }
 
 export function attachRealtime(server: HttpServer, options: RealtimeOptions): Realtime {
@@ -329,6 +332,9 @@ export function attachRealtime(server: HttpServer, options: RealtimeOptions): Re
 
   const unsubscribeActions = engine.onAction((action) => io.emit('container_action', action));
   const stopAuditFeed = options.auditSource ? feedAudit(io, options.auditSource) : () => {};
+  // One worker records; the cluster adapter carries its rows to every worker's clients.
+  const stopTimelineFeed =
+    options.timelineSource?.((events) => io.emit('timeline_event', { events })) ?? (() => {});
 
   io.on('connection', (socket: DwiSocket) => {
     log.debug(`socket ${socket.id} ${socket.recovered ? 'recovered' : 'connected'}`);
@@ -516,6 +522,7 @@ export function attachRealtime(server: HttpServer, options: RealtimeOptions): Re
       unsubscribe();
       unsubscribeActions();
       stopAuditFeed();
+      stopTimelineFeed();
       logStreams.close();
       statsStreams.close();
       // Commands of open terminals are ended in the engine before the worker goes.

@@ -11,7 +11,7 @@ import Database from 'better-sqlite3';
 import type { AuditEntry as AuditRow } from '../../shared/api.js';
 import { ROLES, type Role } from '../../shared/auth.js';
 import { MIGRATIONS } from './migrations.js';
-import { Leases, TimelineRepository } from './timeline.js';
+import { DwiActions, Leases, TimelineRepository } from './timeline.js';
 
 export interface User {
   id: number;
@@ -109,6 +109,7 @@ function capped(value: string | null, limit: number): string | null {
 export class Store {
   readonly timeline: TimelineRepository;
   readonly leases: Leases;
+  readonly dwiActions: DwiActions;
 
   private constructor(
     private readonly db: Database.Database,
@@ -116,6 +117,7 @@ export class Store {
   ) {
     this.timeline = new TimelineRepository(db);
     this.leases = new Leases(db);
+    this.dwiActions = new DwiActions(db);
   }
 
   /** Opens (creating) `dataDir/dwi.db` and migrates it. */

@@ -58,8 +58,9 @@ export const MIGRATIONS: readonly string[] = [
    ALTER TABLE audit ADD COLUMN bucket TEXT;
    CREATE UNIQUE INDEX audit_bucket ON audit (bucket) WHERE bucket IS NOT NULL;
    CREATE INDEX sessions_expiry ON sessions (expires_at);`,
-  // The timeline: engine events and dwi's actions, one row per event (its key keeps a recorder
-  // hand-over from writing one twice); leases let one process of many do a job.
+  // The timeline: engine events, one row per event (its key keeps a recorder hand-over from
+  // writing one twice); dwi's actions on containers while they run, so the recorder can tell
+  // who caused an event; leases let one process of many do a job.
   `CREATE TABLE timeline (
      id INTEGER PRIMARY KEY,
      time TEXT NOT NULL,
@@ -80,6 +81,17 @@ export const MIGRATIONS: readonly string[] = [
    CREATE INDEX timeline_actor_name ON timeline (actor_name, id);
    CREATE INDEX timeline_project ON timeline (project, id);
    CREATE INDEX timeline_user ON timeline (username, id);
+   CREATE TABLE dwi_actions (
+     id INTEGER PRIMARY KEY,
+     container_id TEXT NOT NULL,
+     container_name TEXT NOT NULL,
+     action TEXT NOT NULL,
+     username TEXT,
+     request_id TEXT,
+     started_ms INTEGER NOT NULL,
+     ended_ms INTEGER
+   );
+   CREATE INDEX dwi_actions_started ON dwi_actions (started_ms);
    CREATE TABLE leases (
      name TEXT PRIMARY KEY,
      holder TEXT NOT NULL,

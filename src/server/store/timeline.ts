@@ -93,6 +93,22 @@ export class TimelineRepository {
     return (this.db.prepare(sql).all(...params, query.limit) as Row[]).map(fromRow);
   }
 
+  /** Rows after `id`, oldest first, at most `limit`: what a feed has not sent yet. */
+  after(id: number, limit: number): TimelineEvent[] {
+    return (
+      this.db
+        .prepare(`SELECT ${COLUMNS} FROM timeline WHERE id > ? ORDER BY id LIMIT ?`)
+        .all(id, limit) as Row[]
+    ).map(fromRow);
+  }
+
+  /** The newest row's id (0 when there is none). */
+  newestId(): number {
+    return (
+      this.db.prepare('SELECT coalesce(max(id), 0) AS id FROM timeline').get() as { id: number }
+    ).id;
+  }
+
   /** The engine time of the newest event recorded: a new recorder resumes after it. */
   newestNano(): string | null {
     const row = this.db.prepare('SELECT time_nano FROM timeline ORDER BY id DESC LIMIT 1').get() as
@@ -124,6 +140,64 @@ export class TimelineRepository {
   }
 }
 
+/** Who acted through dwi, for the events an action causes. */
+export interface ActionBy {
+  username: string | null;
+  request_id: string | null;
+}
+
+/**
+ * dwi's actions on containers, written before the engine is asked (so the recorder, in
+ * whichever process, knows of one before it hears the events it causes) and closed after.
+ */
+export class DwiActions {
+  constructor(private readonly db: Database.Database) {}
+
+  begin(
+    action: { container_id: string; container_name: string; action: string } & ActionBy,
+    nowMs = Date.now(),
+  ): number {
+    return Number(
+      this.db
+        .prepare(
+          `INSERT INTO dwi_actions (container_id, container_name, action, username, request_id,
+                                    started_ms)
+             VALUES (@container_id, @container_name, @action, @username, @request_id, @now)`,
+        )
+        .run({ ...action, now: nowMs }).lastInsertRowid,
+    );
+  }
+
+  end(id: number, nowMs = Date.now()): void {
+    this.db.prepare('UPDATE dwi_actions SET ended_ms = ? WHERE id = ?').run(nowMs, id);
+  }
+
+  /**
+   * Who caused an event of the container (by id, or by name: a rebuild makes a new one) at
+   * `atMs`: the latest action on it begun by then and not ended more than `graceMs` before.
+   */
+  by(
+    containerId: string,
+    name: string | null,
+    atMs: number,
+    graceMs: number,
+  ): ActionBy | undefined {
+    return this.db
+      .prepare(
+        `SELECT username, request_id FROM dwi_actions
+          WHERE (container_id = ? OR container_name = ?) AND started_ms <= ?
+            AND (ended_ms IS NULL OR ended_ms + ? >= ?)
+          ORDER BY started_ms DESC LIMIT 1`,
+      )
+      .get(containerId, name ?? '', atMs, graceMs, atMs) as ActionBy | undefined;
+  }
+
+  /** Actions begun before `beforeMs` go: they matter for seconds. */
+  purge(beforeMs: number): number {
+    return this.db.prepare('DELETE FROM dwi_actions WHERE started_ms < ?').run(beforeMs).changes;
+  }
+}
+
 /**
  * Named leases: a process holds one until it stops renewing it, and then another may take it.
  * Times are the database's clock readings of the processes (one host).
@@ -141,6 +215,14 @@ export class Leases {
       )
       .run(name, holder, nowMs + ttlMs, nowMs);
     return result.changes === 1;
+  }
+
+  /** Who holds `name` now, if anyone. */
+  holder(name: string, nowMs = Date.now()): string | undefined {
+    const row = this.db
+      .prepare('SELECT holder FROM leases WHERE name = ? AND expires_at > ?')
+      .get(name, nowMs) as { holder: string } | undefined;
+    return row?.holder;
   }
 
   /** Gives `name` up, if `holder` has it: the next process need not wait for it to lapse. */

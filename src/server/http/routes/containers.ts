@@ -11,6 +11,7 @@ import {
 } from '../../../shared/containers.js';
 import type { ContainerOperations, ContainerState } from '../../engine/ports.js';
 import { justBefore, splitTimestamp, unixSecondsOf } from '../../engine/timestamps.js';
+import { credited, type ActionLog } from '../credit.js';
 import { ApiError } from '../errors.js';
 import { withProgress } from '../progress.js';
 import { requireRole } from '../auth.js';
@@ -169,7 +170,9 @@ function listReply(containers: Container[]): ApiReply<'listContainers'> {
 
 export const containerRoutes: FastifyPluginAsync<{
   engine: ContainerState & ContainerOperations;
-}> = async (app, { engine }) => {
+  /** Where actions are noted for the timeline. */
+  actions?: ActionLog;
+}> = async (app, { engine, actions }) => {
   let wholeList: string | undefined;
   const forget = engine.containers.subscribe(() => (wholeList = undefined));
   app.addHook('onClose', async () => forget());
@@ -418,18 +421,23 @@ export const containerRoutes: FastifyPluginAsync<{
         );
       }
       requireRole(request, CONTAINER_ACTION_ROLES[action as ContainerAction]);
+      const target = engine.containers.find(id);
       if (action === 'rebuild') {
         return withProgress(request, reply, async (progress) => {
           const options = { pull: pull ?? false, ...(timeout !== undefined ? { timeout } : {}) };
-          const result = await engine.rebuild(id, options, progress);
+          const result = await credited(actions, request, target, action, () =>
+            engine.rebuild(id, options, progress),
+          );
           return { message: `Container ${result.name} rebuilt`, action, container: id, ...result };
         });
       }
-      const message = await engine.act(id, action as Exclude<ContainerAction, 'rebuild'>, {
-        ...(timeout !== undefined ? { timeout } : {}),
-        // The original always removed with force: a running container goes too, unless ?force=false.
-        ...(force !== undefined ? { force } : action === 'delete' ? { force: true } : {}),
-      });
+      const message = await credited(actions, request, target, action, () =>
+        engine.act(id, action as Exclude<ContainerAction, 'rebuild'>, {
+          ...(timeout !== undefined ? { timeout } : {}),
+          // The original always removed with force: a running container goes too, unless ?force=false.
+          ...(force !== undefined ? { force } : action === 'delete' ? { force: true } : {}),
+        }),
+      );
       return { status: 'success', data: { message, action, container: id } };
     },
   );

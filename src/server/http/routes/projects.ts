@@ -5,6 +5,7 @@ import { PROJECT_ACTIONS, type Container, type ProjectAction } from '../../../sh
 import type { ContainerOperations, ContainerState } from '../../engine/ports.js';
 import { EngineError } from '../../engine/errors.js';
 import { displayProject } from '../../engine/normalize.js';
+import { credited, type ActionLog } from '../credit.js';
 import { ApiError } from '../errors.js';
 import { withProgress } from '../progress.js';
 import { operation } from '../openapi.js';
@@ -37,7 +38,9 @@ function group(containers: Container[]): ProjectGroup[] {
 /** Compose projects: containers grouped by their project label, with bulk actions. */
 export const projectRoutes: FastifyPluginAsync<{
   engine: ContainerState & ContainerOperations;
-}> = async (app, { engine }) => {
+  /** Where actions are noted for the timeline. */
+  actions?: ActionLog;
+}> = async (app, { engine, actions }) => {
   app.get(
     '/api/projects',
     { config: { access: 'viewer' }, schema: operation('listProjects') },
@@ -78,7 +81,9 @@ export const projectRoutes: FastifyPluginAsync<{
         const results = await Promise.all(
           members.map(async (c) => {
             try {
-              const message = await engine.act(c.id, action as BulkAction);
+              const message = await credited(actions, request, c, action, () =>
+                engine.act(c.id, action as BulkAction),
+              );
               progress(message);
               return { id: c.id, name: c.name, ok: true, message };
             } catch (err) {
