@@ -11,7 +11,7 @@ import Database from 'better-sqlite3';
 import type { AuditEntry as AuditRow } from '../../shared/api.js';
 import { ROLES, type Role } from '../../shared/auth.js';
 import { MIGRATIONS } from './migrations.js';
-import { DwiActions, Leases, TimelineRepository } from './timeline.js';
+import { DwiActions, Leases, TimelineRepository, type TimelineRetention } from './timeline.js';
 
 export interface User {
   id: number;
@@ -64,6 +64,8 @@ export interface RetentionPolicy {
   auditMaxRows: number;
   /** API tokens revoked or expired this many days ago go. */
   tokenDays: number;
+  /** Timeline rows older than this many days go, and the oldest past this many. */
+  timeline: TimelineRetention;
 }
 
 /** Rows deleted by one purge step, by table. */
@@ -71,6 +73,7 @@ export interface Purged {
   audit: number;
   sessions: number;
   api_tokens: number;
+  timeline: number;
 }
 
 export interface StoreStats {
@@ -548,7 +551,10 @@ export class Store {
         'DELETE FROM audit WHERE id IN (SELECT id FROM audit WHERE id <= ? ORDER BY id LIMIT ?)',
       ).run(newest - policy.auditMaxRows, limit - audit).changes;
     }
-    return { audit, sessions, api_tokens: apiTokens };
+    const timeline = this.timeline.purge(policy.timeline, limit);
+    // Noted actions matter for the seconds their events take to come: an hour is plenty.
+    this.dwiActions.purge(Date.now() - 3_600_000);
+    return { audit, sessions, api_tokens: apiTokens, timeline };
   }
 
   /** The database's size on disk and the rows of each table. */

@@ -15,6 +15,8 @@ export interface RetentionSettings {
   audit_retention_days: number;
   audit_max_rows: number;
   token_retention_days: number;
+  timeline_retention_days: number;
+  timeline_max_rows: number;
 }
 
 export class Retention {
@@ -51,8 +53,9 @@ export class Retention {
       auditDays: settings.audit_retention_days,
       auditMaxRows: settings.audit_max_rows,
       tokenDays: settings.token_retention_days,
+      timeline: { days: settings.timeline_retention_days, maxRows: settings.timeline_max_rows },
     };
-    const total: Purged = { audit: 0, sessions: 0, api_tokens: 0 };
+    const total: Purged = { audit: 0, sessions: 0, api_tokens: 0, timeline: 0 };
     let store: Store | undefined;
     try {
       store = Store.open(settings.data_dir);
@@ -61,13 +64,14 @@ export class Retention {
         total.audit += step.audit;
         total.sessions += step.sessions;
         total.api_tokens += step.api_tokens;
-        if (Math.max(step.audit, step.sessions, step.api_tokens) < STEP_ROWS) break;
+        total.timeline += step.timeline;
+        if (Math.max(step.audit, step.sessions, step.api_tokens, step.timeline) < STEP_ROWS) break;
         await new Promise((resolve) => setImmediate(resolve));
       }
-      if (total.audit + total.sessions + total.api_tokens > 0)
+      if (total.audit + total.sessions + total.api_tokens + total.timeline > 0)
         this.log.info(
-          `retention: deleted ${total.audit} audit rows, ${total.sessions} expired sessions, ` +
-            `${total.api_tokens} old API tokens`,
+          `retention: deleted ${total.audit} audit rows, ${total.timeline} timeline rows, ` +
+            `${total.sessions} expired sessions, ${total.api_tokens} old API tokens`,
         );
       return total;
     } catch (err) {
