@@ -103,6 +103,10 @@ describe('the event stream cut while containers change', () => {
       'type=container',
       '--filter',
       'type=image',
+      '--filter',
+      'type=network',
+      '--filter',
+      'type=volume',
       '--format',
       '{{.Action}}',
     )
