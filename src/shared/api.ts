@@ -11,6 +11,7 @@ import type { ErrorCode, SuccessReply } from './errors.js';
 import { HealthSchema, ReadinessSchema } from './health.js';
 import { ContainerStatsSchema } from './stats.js';
 import { TimelinePageSchema } from './timeline.js';
+import { CrashPageSchema, CrashReportSchema } from './crashes.js';
 import { PruneConfirmSchema, PrunePreviewSchema } from './prune.js';
 import {
   AddedUserSchema,
@@ -330,6 +331,20 @@ export const API = {
     'Pages through the timeline of engine events (who acted through dwi, or outside it), newest first',
     TimelinePageSchema,
   ),
+  listCrashes: op(
+    'GET',
+    '/api/crashes',
+    'history',
+    'Crash reports, newest first: exits with an error, memory kills, unhealthy turns',
+    CrashPageSchema,
+  ),
+  getCrash: op(
+    'GET',
+    '/api/crashes/{id}',
+    'history',
+    "A crash report with the container's last lines, kept after it is gone",
+    CrashReportSchema,
+  ),
   getLogLevels: op('GET', '/api/admin/log-levels', 'admin', 'Run-time log levels', LogLevelsSchema),
   setLogLevel: op(
     'PUT',
@@ -527,6 +542,7 @@ export const OPERATION_ERRORS: Partial<Record<OperationId, Partial<Record<ErrorC
     rate_limited: 'too many logins from this address, or the user name is locked',
   },
   setLogLevel: { not_found: 'no logger of that name' },
+  getCrash: { not_found: 'no such crash report (kept crash_retention_days)' },
   addUser: { conflict: 'the user exists already' },
   setUserRole: {
     not_found: 'no such user',

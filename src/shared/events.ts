@@ -14,6 +14,7 @@ import type { AuditEntry } from './api.js';
 import type { DeletedContainer, SocketContainer } from './containers.js';
 import type { ErrorCode } from './errors.js';
 import type { ContainerStats } from './stats.js';
+import type { CrashSummary } from './crashes.js';
 import type { TimelineEvent } from './timeline.js';
 
 /** The handshake's `auth`: a token (unless the cookie proves who it is) and the opt-in. */
@@ -257,6 +258,8 @@ export interface ServerToClientEvents {
   audit_appended: (payload: AuditAppended) => void;
   /** Engine events as the timeline records them, through any worker. */
   timeline_event: (payload: TimelineAppended) => void;
+  /** A crash report made, or a restart loop's counted again, through any worker. */
+  crash_report: (payload: CrashSummary) => void;
   exec_output: (payload: ExecOutput) => void;
   exec_exit: (payload: ExecExit) => void;
   error: (payload: SocketError) => void;
@@ -433,6 +436,24 @@ export const SERVER_EVENT_DOCS: {
       'Engine events as the timeline records them (one worker records for all), a message every quarter second at most, with who caused each when a user acted through dwi.',
     origin: 'dwi',
     payload: { events: 'Rows as `GET /api/events` answers them, oldest first.' },
+  },
+  crash_report: {
+    summary:
+      'A crash report as `GET /api/crashes` lists it: a new one, or a restart loop counted again. `GET /api/crashes/{id}` has its last lines.',
+    origin: 'dwi',
+    payload: {
+      id: 'The report.',
+      container_id: 'The container (the last one, in a loop).',
+      container_name: "The container's name.",
+      project: 'Its compose project, or null.',
+      image: 'Its image.',
+      reason: 'exit, oom or unhealthy.',
+      exit_code: 'Its exit code, or null.',
+      oom_killed: 'Whether the kernel killed it for memory.',
+      count: 'Times in a row.',
+      first_at: 'The first time (ISO 8601).',
+      last_at: 'The latest time (ISO 8601).',
+    },
   },
   exec_output: {
     summary: "A terminal's output.",

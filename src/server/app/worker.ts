@@ -16,6 +16,7 @@ import { createWorkerMetrics, METRICS_CONTENT_TYPE } from '../metrics.js';
 import { attachRealtime, type Realtime } from '../realtime/index.js';
 import { socketLimits } from '../realtime/limits.js';
 import { Store } from '../store/index.js';
+import { CrashCatcher } from '../history/crashes.js';
 import { TimelineRecorder } from '../history/recorder.js';
 import type { WorkerApp, WorkerContext } from '../supervisor/app.js';
 import { VERSION } from '../version.js';
@@ -39,11 +40,18 @@ export async function createWorkerApp(context: WorkerContext): Promise<WorkerApp
   const accessLog = logging.accessWriter();
   const engine = createEngine(settings, log.child({ module: 'engine' }));
   engine.start();
+  const crashes = new CrashCatcher(
+    store,
+    engine,
+    log.child({ module: 'crashes' }),
+    () => settings.crash_log_lines,
+  );
   const recorder = new TimelineRecorder(
     store,
     engine,
     log.child({ module: 'timeline' }),
     `worker ${context.workerId} pid ${process.pid}`,
+    [(event) => crashes.onEvent(event)],
   );
   recorder.start();
   // Socket.IO attaches once the app's server exists, after the metrics are made.
@@ -117,6 +125,7 @@ export async function createWorkerApp(context: WorkerContext): Promise<WorkerApp
     countHit: context.countHit,
     auditSource: (listener) => store.onAudit(listener),
     timelineSource: (listener) => recorder.onRecorded(listener),
+    crashSource: (listener) => crashes.onReport(listener),
   });
   // The primary routes a session's requests to this worker by the worker id in its id.
   realtime.io.engine.generateId = context.newSessionId;

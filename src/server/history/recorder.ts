@@ -62,11 +62,14 @@ export class TimelineRecorder {
     private readonly log: Logger,
     /** This process, as the lease knows it. */
     private readonly holder: string,
+    /** What else is done with each event by the recording process alone (crash reports). */
+    private readonly followers: ReadonlyArray<(event: EngineEvent) => void> = [],
   ) {}
 
   start(): void {
     this.unsubscribe = this.engine.onEvent((event) => {
       if (!this.holding) return;
+      for (const follower of this.followers) follower(event);
       const row = timelineRow(event);
       if (row !== undefined) this.queue.push(row);
     });

@@ -315,7 +315,10 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       });
       await api.register(pruneRoutes, { engine: options.engine });
       if (options.auth.store !== undefined)
-        await api.register(historyRoutes, { timeline: options.auth.store.timeline });
+        await api.register(historyRoutes, {
+          timeline: options.auth.store.timeline,
+          crashes: options.auth.store.crashes,
+        });
     }
     // The web app's files, and its page for browser navigations (http/webapp.ts).
     await api.register(webAppRoutes);

@@ -31,6 +31,7 @@ import type { ExecOperations } from '../engine/ports.js';
 import { knownError } from '../errors.js';
 import { asksForRecovery, PLAIN, RECOVERING, RecoverableClusterAdapter } from './adapter.js';
 import type { TimelineEvent } from '../../shared/timeline.js';
+import { CrashSummarySchema, type CrashReport } from '../../shared/crashes.js';
 import { ADMINS_ROOM, feedAudit, type AuditSource } from './audit-feed.js';
 import { EXEC_EVENTS, ExecSessions, type Audit, type ExecConnection } from './exec.js';
 import {
@@ -195,6 +196,8 @@ export interface RealtimeOptions {
   auditSource?: AuditSource;
   /** The timeline's rows as this process records them (history/recorder.ts). */
   timelineSource?: (listener: (events: TimelineEvent[]) => void) => () => void;
+  /** Crash reports as this process makes them (history/crashes.ts). */
+  crashSource?: (listener: (report: CrashReport) => void) => () => void;
 }
 
 export function attachRealtime(server: HttpServer, options: RealtimeOptions): Realtime {
@@ -335,6 +338,8 @@ export function attachRealtime(server: HttpServer, options: RealtimeOptions): Re
   // One worker records; the cluster adapter carries its rows to every worker's clients.
   const stopTimelineFeed =
     options.timelineSource?.((events) => io.emit('timeline_event', { events })) ?? (() => {});
+  const stopCrashFeed =
+    options.crashSource?.((report) => io.emit('crash_report', summaryOf(report))) ?? (() => {});
 
   io.on('connection', (socket: DwiSocket) => {
     log.debug(`socket ${socket.id} ${socket.recovered ? 'recovered' : 'connected'}`);
@@ -523,6 +528,7 @@ export function attachRealtime(server: HttpServer, options: RealtimeOptions): Re
       unsubscribeActions();
       stopAuditFeed();
       stopTimelineFeed();
+      stopCrashFeed();
       logStreams.close();
       statsStreams.close();
       // Commands of open terminals are ended in the engine before the worker goes.
@@ -531,3 +537,6 @@ export function attachRealtime(server: HttpServer, options: RealtimeOptions): Re
     },
   };
 }
+
+/** A report without its lines and details: what a list shows (GET /api/crashes/{id} has the rest). */
+const summaryOf = (report: CrashReport) => CrashSummarySchema.parse(report);

@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import type { AuditEntry as AuditRow } from '../../shared/api.js';
 import { ROLES, type Role } from '../../shared/auth.js';
+import { CrashRepository } from './crashes.js';
 import { MIGRATIONS } from './migrations.js';
 import { DwiActions, Leases, TimelineRepository, type TimelineRetention } from './timeline.js';
 
@@ -66,6 +67,8 @@ export interface RetentionPolicy {
   tokenDays: number;
   /** Timeline rows older than this many days go, and the oldest past this many. */
   timeline: TimelineRetention;
+  /** Crash reports last seen this many days ago go. */
+  crashDays: number;
 }
 
 /** Rows deleted by one purge step, by table. */
@@ -74,6 +77,7 @@ export interface Purged {
   sessions: number;
   api_tokens: number;
   timeline: number;
+  crashes: number;
 }
 
 export interface StoreStats {
@@ -113,6 +117,7 @@ export class Store {
   readonly timeline: TimelineRepository;
   readonly leases: Leases;
   readonly dwiActions: DwiActions;
+  readonly crashes: CrashRepository;
 
   private constructor(
     private readonly db: Database.Database,
@@ -121,6 +126,7 @@ export class Store {
     this.timeline = new TimelineRepository(db);
     this.leases = new Leases(db);
     this.dwiActions = new DwiActions(db);
+    this.crashes = new CrashRepository(db);
   }
 
   /** Opens (creating) `dataDir/dwi.db` and migrates it. */
@@ -554,7 +560,8 @@ export class Store {
     const timeline = this.timeline.purge(policy.timeline, limit);
     // Noted actions matter for the seconds their events take to come: an hour is plenty.
     this.dwiActions.purge(Date.now() - 3_600_000);
-    return { audit, sessions, api_tokens: apiTokens, timeline };
+    const crashes = this.crashes.purge(policy.crashDays, limit);
+    return { audit, sessions, api_tokens: apiTokens, timeline, crashes };
   }
 
   /** The database's size on disk and the rows of each table. */

@@ -92,6 +92,26 @@ export const MIGRATIONS: readonly string[] = [
      ended_ms INTEGER
    );
    CREATE INDEX dwi_actions_started ON dwi_actions (started_ms);
+   CREATE TABLE crash_reports (
+     id INTEGER PRIMARY KEY,
+     container_id TEXT NOT NULL,
+     container_name TEXT NOT NULL,
+     project TEXT,
+     image TEXT NOT NULL,
+     reason TEXT NOT NULL CHECK (reason IN ('exit', 'oom', 'unhealthy')),
+     exit_code INTEGER,
+     oom_killed INTEGER NOT NULL,
+     count INTEGER NOT NULL,
+     first_at TEXT NOT NULL,
+     last_at TEXT NOT NULL,
+     health_log TEXT NOT NULL,
+     config TEXT NOT NULL,
+     last_lines TEXT NOT NULL,
+     streams TEXT NOT NULL,
+     lines_error TEXT
+   );
+   CREATE INDEX crash_reports_name ON crash_reports (container_name, reason, last_at);
+   CREATE INDEX crash_reports_last ON crash_reports (last_at);
    CREATE TABLE leases (
      name TEXT PRIMARY KEY,
      holder TEXT NOT NULL,

@@ -17,6 +17,7 @@ export interface RetentionSettings {
   token_retention_days: number;
   timeline_retention_days: number;
   timeline_max_rows: number;
+  crash_retention_days: number;
 }
 
 export class Retention {
@@ -54,8 +55,9 @@ export class Retention {
       auditMaxRows: settings.audit_max_rows,
       tokenDays: settings.token_retention_days,
       timeline: { days: settings.timeline_retention_days, maxRows: settings.timeline_max_rows },
+      crashDays: settings.crash_retention_days,
     };
-    const total: Purged = { audit: 0, sessions: 0, api_tokens: 0, timeline: 0 };
+    const total: Purged = { audit: 0, sessions: 0, api_tokens: 0, timeline: 0, crashes: 0 };
     let store: Store | undefined;
     try {
       store = Store.open(settings.data_dir);
@@ -65,13 +67,15 @@ export class Retention {
         total.sessions += step.sessions;
         total.api_tokens += step.api_tokens;
         total.timeline += step.timeline;
-        if (Math.max(step.audit, step.sessions, step.api_tokens, step.timeline) < STEP_ROWS) break;
+        total.crashes += step.crashes;
+        if (Math.max(...Object.values(step)) < STEP_ROWS) break;
         await new Promise((resolve) => setImmediate(resolve));
       }
-      if (total.audit + total.sessions + total.api_tokens + total.timeline > 0)
+      if (Object.values(total).some((n) => n > 0))
         this.log.info(
           `retention: deleted ${total.audit} audit rows, ${total.timeline} timeline rows, ` +
-            `${total.sessions} expired sessions, ${total.api_tokens} old API tokens`,
+            `${total.crashes} crash reports, ${total.sessions} expired sessions, ` +
+            `${total.api_tokens} old API tokens`,
         );
       return total;
     } catch (err) {
