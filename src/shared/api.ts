@@ -12,6 +12,7 @@ import { HealthSchema, ReadinessSchema } from './health.js';
 import { ContainerStatsSchema } from './stats.js';
 import { TimelinePageSchema } from './timeline.js';
 import { CrashPageSchema, CrashReportSchema } from './crashes.js';
+import { MetricsSeriesSchema } from './metrics-history.js';
 import { PruneConfirmSchema, PrunePreviewSchema } from './prune.js';
 import {
   AddedUserSchema,
@@ -345,6 +346,20 @@ export const API = {
     "A crash report with the container's last lines, kept after it is gone",
     CrashReportSchema,
   ),
+  getContainerMetrics: op(
+    'GET',
+    '/api/containers/{id}/metrics',
+    'history',
+    "A container's metrics history: CPU, memory, network and block I/O over a time range",
+    MetricsSeriesSchema,
+  ),
+  getHostMetrics: op(
+    'GET',
+    '/api/host/metrics',
+    'history',
+    'Every container summed: the metrics history of the host, over a time range',
+    MetricsSeriesSchema,
+  ),
   getLogLevels: op('GET', '/api/admin/log-levels', 'admin', 'Run-time log levels', LogLevelsSchema),
   setLogLevel: op(
     'PUT',
@@ -543,6 +558,11 @@ export const OPERATION_ERRORS: Partial<Record<OperationId, Partial<Record<ErrorC
   },
   setLogLevel: { not_found: 'no logger of that name' },
   getCrash: { not_found: 'no such crash report (kept crash_retention_days)' },
+  getContainerMetrics: {
+    not_found: 'no such container',
+    bad_request: 'from after to, or a range of more points than 10,000',
+  },
+  getHostMetrics: { bad_request: 'from after to, or a range of more points than 10,000' },
   addUser: { conflict: 'the user exists already' },
   setUserRole: {
     not_found: 'no such user',

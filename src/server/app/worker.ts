@@ -16,8 +16,10 @@ import { createWorkerMetrics, METRICS_CONTENT_TYPE } from '../metrics.js';
 import { attachRealtime, type Realtime } from '../realtime/index.js';
 import { socketLimits } from '../realtime/limits.js';
 import { Store } from '../store/index.js';
+import { metricsRetention } from '../store/retention.js';
 import { CrashCatcher } from '../history/crashes.js';
 import { TimelineRecorder } from '../history/recorder.js';
+import { MetricsSampler } from '../history/sampler.js';
 import type { WorkerApp, WorkerContext } from '../supervisor/app.js';
 import { VERSION } from '../version.js';
 
@@ -54,6 +56,14 @@ export async function createWorkerApp(context: WorkerContext): Promise<WorkerApp
     [(event) => crashes.onEvent(event)],
   );
   recorder.start();
+  const sampler = new MetricsSampler(
+    store,
+    engine,
+    log.child({ module: 'metrics' }),
+    settings.metrics_interval,
+    () => recorder.recording,
+  );
+  sampler.start();
   // Socket.IO attaches once the app's server exists, after the metrics are made.
   const live: { realtime?: Realtime } = {};
   const metrics = createWorkerMetrics(
@@ -81,6 +91,7 @@ export async function createWorkerApp(context: WorkerContext): Promise<WorkerApp
       return { ready: checks.worker.ok && checks.engine.ok, checks, engine: status };
     },
     engine,
+    metricsRetention: metricsRetention(settings),
     metrics: {
       contentType: METRICS_CONTENT_TYPE,
       scrape: () => context.clusterMetrics(() => metrics.registry.metrics()),
@@ -137,6 +148,7 @@ export async function createWorkerApp(context: WorkerContext): Promise<WorkerApp
       // Socket.IO clients reconnect, to another worker when this one retires.
       await realtime.close().catch(() => {});
       await connections.close({ timeoutMs, closeIdle });
+      sampler.stop();
       recorder.stop();
       engine.stop();
       await app.close();

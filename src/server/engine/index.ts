@@ -64,5 +64,6 @@ export function createEngine(settings: EngineSettings & LogBoundSettings, log: L
     exec: (...args) => operations.exec(...args),
     onEvent: (...args) => sync.onEvent(...args),
     eventsSince: (...args) => operations.eventsSince(...args),
+    statsTotals: (...args) => operations.statsTotals(...args),
   };
 }

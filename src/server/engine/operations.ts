@@ -47,7 +47,13 @@ import {
 } from './prune.js';
 import { confirmPrune, previewPrune } from './prune-exact.js';
 import { rebuild, type RebuildOptions, type RebuildResult } from './rebuild.js';
-import { decodeStats, type ContainerStats, type RawStats } from './stats.js';
+import {
+  decodeStats,
+  statsTotals,
+  type ContainerStats,
+  type RawStats,
+  type StatsTotals,
+} from './stats.js';
 import { atOrBefore, byTime, justAfter, laterBy, splitTimestamp } from './timestamps.js';
 
 /**
@@ -374,6 +380,14 @@ export class EngineOperations
       }
       return events.slice(0, limit);
     });
+  }
+
+  /** A container's running totals now, read at once (no second reading: see statsTotals). */
+  async statsTotals(id: string): Promise<StatsTotals> {
+    const raw = await this.call('stats_totals', () =>
+      this.docker.getContainer(id).stats({ stream: false, 'one-shot': true } as { stream: false }),
+    );
+    return statsTotals(raw as RawStats);
   }
 
   /** One stats sample (the engine takes about a second: CPU needs two readings). */

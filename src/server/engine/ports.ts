@@ -13,7 +13,7 @@ import type { SearchResult } from './logsearch.js';
 import type { ModelChange } from './model.js';
 import type { PruneKind, PruneOptions, PruneResult } from './prune.js';
 import type { RebuildOptions, RebuildResult } from './rebuild.js';
-import type { ContainerStats } from './stats.js';
+import type { ContainerStats, StatsTotals } from './stats.js';
 
 export interface LogOptions {
   tail: number | 'all';
@@ -165,6 +165,11 @@ export interface EngineEvents {
   eventsSince(sinceNano: string, limit: number): Promise<EngineEvent[]>;
 }
 
+/** Running totals of a container's use, read at once, for a sampler's rates. */
+export interface StatsTotalsSource {
+  statsTotals(id: string): Promise<StatsTotals>;
+}
+
 /** Commands run in a container with a terminal (the web terminal). */
 export interface ExecOperations {
   /**
@@ -186,4 +191,5 @@ export type EngineApi = ContainerState &
   LiveSources &
   ExecOperations &
   EngineEvents &
+  StatsTotalsSource &
   EngineCalls;

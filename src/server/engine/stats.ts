@@ -61,3 +61,33 @@ export function decodeStats(raw: RawStats): ContainerStats {
     read: raw.read ?? new Date().toISOString(),
   };
 }
+
+/** A sample's running totals, for rates between two samples (history/sampler.ts). */
+export interface StatsTotals {
+  /** Nanoseconds of CPU the container used, and the host's, since each started counting. */
+  cpu_ns: number;
+  system_ns: number;
+  online_cpus: number;
+  memory_bytes: number;
+  memory_limit_bytes: number;
+  rx_bytes: number;
+  tx_bytes: number;
+  read_bytes: number;
+  write_bytes: number;
+}
+
+/** The totals of one sample (a one-shot read has no previous reading to subtract). */
+export function statsTotals(raw: RawStats): StatsTotals {
+  const decoded = decodeStats(raw);
+  return {
+    cpu_ns: raw.cpu_stats?.cpu_usage?.total_usage ?? 0,
+    system_ns: raw.cpu_stats?.system_cpu_usage ?? 0,
+    online_cpus: decoded.online_cpus,
+    memory_bytes: decoded.memory.usage_bytes,
+    memory_limit_bytes: decoded.memory.limit_bytes,
+    rx_bytes: decoded.network.rx_bytes,
+    tx_bytes: decoded.network.tx_bytes,
+    read_bytes: decoded.block_io.read_bytes,
+    write_bytes: decoded.block_io.write_bytes,
+  };
+}

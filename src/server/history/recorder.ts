@@ -88,6 +88,11 @@ export class TimelineRecorder {
     this.holding = false;
   }
 
+  /** Whether this process records now (it holds the lease). */
+  get recording(): boolean {
+    return this.holding;
+  }
+
   /** Hears of the rows this process records, as they are written; returns the unsubscribe. */
   onRecorded(listener: (events: TimelineEvent[]) => void): () => void {
     this.listeners.add(listener);

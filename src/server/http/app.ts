@@ -34,6 +34,7 @@ import { containerRoutes } from './routes/containers.js';
 import { imageRoutes } from './routes/images.js';
 import { metricsRoutes, type MetricsSource } from './routes/metrics.js';
 import { projectRoutes } from './routes/projects.js';
+import type { MetricsRetention } from '../store/metrics.js';
 import { historyRoutes } from './routes/history.js';
 import { pruneRoutes } from './routes/prune.js';
 import { healthRoutes } from './routes/health.js';
@@ -75,6 +76,8 @@ export interface AppOptions {
   logLevels: LogLevelControl;
   /** The Docker engine; the container and image routes exist only with one. */
   engine?: EngineApi;
+  /** How long the metrics history keeps each step (its series are read at these steps). */
+  metricsRetention: MetricsRetention;
   /** Prometheus metrics: GET /metrics, and a count of every answered request. */
   metrics?: MetricsSource & {
     observeRequest(method: string, route: string, status: number, seconds: number): void;
@@ -318,6 +321,9 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
         await api.register(historyRoutes, {
           timeline: options.auth.store.timeline,
           crashes: options.auth.store.crashes,
+          metrics: options.auth.store.metrics,
+          metricsRetention: options.metricsRetention,
+          containers: options.engine.containers,
         });
     }
     // The web app's files, and its page for browser navigations (http/webapp.ts).

@@ -11,6 +11,7 @@ import Database from 'better-sqlite3';
 import type { AuditEntry as AuditRow } from '../../shared/api.js';
 import { ROLES, type Role } from '../../shared/auth.js';
 import { CrashRepository } from './crashes.js';
+import { MetricsRepository, type MetricsRetention } from './metrics.js';
 import { MIGRATIONS } from './migrations.js';
 import { DwiActions, Leases, TimelineRepository, type TimelineRetention } from './timeline.js';
 
@@ -69,6 +70,7 @@ export interface RetentionPolicy {
   timeline: TimelineRetention;
   /** Crash reports last seen this many days ago go. */
   crashDays: number;
+  metrics: MetricsRetention;
 }
 
 /** Rows deleted by one purge step, by table. */
@@ -78,6 +80,7 @@ export interface Purged {
   api_tokens: number;
   timeline: number;
   crashes: number;
+  metrics: number;
 }
 
 export interface StoreStats {
@@ -118,6 +121,7 @@ export class Store {
   readonly leases: Leases;
   readonly dwiActions: DwiActions;
   readonly crashes: CrashRepository;
+  readonly metrics: MetricsRepository;
 
   private constructor(
     private readonly db: Database.Database,
@@ -127,6 +131,7 @@ export class Store {
     this.leases = new Leases(db);
     this.dwiActions = new DwiActions(db);
     this.crashes = new CrashRepository(db);
+    this.metrics = new MetricsRepository(db);
   }
 
   /** Opens (creating) `dataDir/dwi.db` and migrates it. */
@@ -561,7 +566,8 @@ export class Store {
     // Noted actions matter for the seconds their events take to come: an hour is plenty.
     this.dwiActions.purge(Date.now() - 3_600_000);
     const crashes = this.crashes.purge(policy.crashDays, limit);
-    return { audit, sessions, api_tokens: apiTokens, timeline, crashes };
+    const metrics = this.metrics.purge(policy.metrics, limit, Math.floor(Date.now() / 1000));
+    return { audit, sessions, api_tokens: apiTokens, timeline, crashes, metrics };
   }
 
   /** The database's size on disk and the rows of each table. */

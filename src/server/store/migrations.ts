@@ -112,6 +112,19 @@ export const MIGRATIONS: readonly string[] = [
    );
    CREATE INDEX crash_reports_name ON crash_reports (container_name, reason, last_at);
    CREATE INDEX crash_reports_last ON crash_reports (last_at);
+   CREATE TABLE metrics (
+     container_id TEXT NOT NULL,
+     step INTEGER NOT NULL,
+     t INTEGER NOT NULL,
+     cpu REAL NOT NULL,
+     mem INTEGER NOT NULL,
+     rx REAL NOT NULL,
+     tx REAL NOT NULL,
+     rd REAL NOT NULL,
+     wr REAL NOT NULL,
+     PRIMARY KEY (step, container_id, t)
+   ) WITHOUT ROWID;
+   CREATE INDEX metrics_time ON metrics (step, t);
    CREATE TABLE leases (
      name TEXT PRIMARY KEY,
      holder TEXT NOT NULL,

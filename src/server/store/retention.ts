@@ -5,6 +5,7 @@
  */
 import type { Logger } from '../logging/index.js';
 import { Store, type Purged, type RetentionPolicy } from './index.js';
+import type { MetricsRetention } from './metrics.js';
 
 export const RETENTION_INTERVAL_MS = 15 * 60_000;
 /** Rows deleted per table and step: a few milliseconds of write lock each. */
@@ -18,6 +19,9 @@ export interface RetentionSettings {
   timeline_retention_days: number;
   timeline_max_rows: number;
   crash_retention_days: number;
+  metrics_interval: number;
+  metrics_sample_days: number;
+  metrics_minute_days: number;
 }
 
 export class Retention {
@@ -56,8 +60,16 @@ export class Retention {
       tokenDays: settings.token_retention_days,
       timeline: { days: settings.timeline_retention_days, maxRows: settings.timeline_max_rows },
       crashDays: settings.crash_retention_days,
+      metrics: metricsRetention(settings),
     };
-    const total: Purged = { audit: 0, sessions: 0, api_tokens: 0, timeline: 0, crashes: 0 };
+    const total: Purged = {
+      audit: 0,
+      sessions: 0,
+      api_tokens: 0,
+      timeline: 0,
+      crashes: 0,
+      metrics: 0,
+    };
     let store: Store | undefined;
     try {
       store = Store.open(settings.data_dir);
@@ -68,13 +80,15 @@ export class Retention {
         total.api_tokens += step.api_tokens;
         total.timeline += step.timeline;
         total.crashes += step.crashes;
+        total.metrics += step.metrics;
         if (Math.max(...Object.values(step)) < STEP_ROWS) break;
         await new Promise((resolve) => setImmediate(resolve));
       }
       if (Object.values(total).some((n) => n > 0))
         this.log.info(
           `retention: deleted ${total.audit} audit rows, ${total.timeline} timeline rows, ` +
-            `${total.crashes} crash reports, ${total.sessions} expired sessions, ` +
+            `${total.crashes} crash reports, ${total.metrics} metrics points, ` +
+            `${total.sessions} expired sessions, ` +
             `${total.api_tokens} old API tokens`,
         );
       return total;
@@ -86,4 +100,18 @@ export class Retention {
       this.running = false;
     }
   }
+}
+
+/** How long each step of the metrics history is kept, from the settings. */
+export function metricsRetention(
+  settings: Pick<
+    RetentionSettings,
+    'metrics_interval' | 'metrics_sample_days' | 'metrics_minute_days'
+  >,
+): MetricsRetention {
+  return {
+    sampleStep: settings.metrics_interval,
+    sampleKeep: settings.metrics_sample_days * 86_400,
+    minuteKeep: settings.metrics_minute_days * 86_400,
+  };
 }

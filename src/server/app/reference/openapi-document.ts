@@ -77,6 +77,7 @@ export async function openApiDocument(): Promise<OpenApiDocument> {
     readiness: () => ({ ready: true, checks: {} }),
     logLevels: { levels: () => ({}), isKnownLogger: () => true, set: async () => {} },
     engine: engineAtRegistration,
+    metricsRetention: { sampleStep: 10, sampleKeep: 86_400, minuteKeep: 604_800 },
     metrics: { contentType: 'text/plain', scrape: async () => '', observeRequest: () => {} },
     auth: {
       authenticator: unused<Authenticator>(),

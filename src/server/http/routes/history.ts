@@ -6,7 +6,9 @@ import type { FastifyPluginAsync } from 'fastify';
 import type { ApiReply } from '../../../shared/api.js';
 import { TIMELINE_TYPES, type TimelineType } from '../../../shared/timeline.js';
 import type { CrashRepository } from '../../store/crashes.js';
+import type { MetricsRepository, MetricsRetention } from '../../store/metrics.js';
 import type { TimelineRepository } from '../../store/timeline.js';
+import type { ContainerView } from '../../engine/ports.js';
 import { ApiError } from '../errors.js';
 import { operation } from '../openapi.js';
 
@@ -49,10 +51,45 @@ const crashesQuery = {
   },
 } as const;
 
+const metricsQuery = {
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    from: { type: 'string', format: 'date-time', description: 'Default: an hour before `to`' },
+    to: { type: 'string', format: 'date-time', description: 'Default: now' },
+    step: {
+      type: 'integer',
+      minimum: 1,
+      maximum: 86_400,
+      description: 'Seconds a point; default: the range in about 360 points',
+    },
+  },
+} as const;
+
+/** The most points one series may have: a range of a week at 10 s would be 60,480. */
+const MAX_POINTS = 10_000;
+
 export const historyRoutes: FastifyPluginAsync<{
   timeline: TimelineRepository;
   crashes: CrashRepository;
-}> = async (app, { timeline, crashes }) => {
+  metrics: MetricsRepository;
+  metricsRetention: MetricsRetention;
+  containers: ContainerView;
+}> = async (app, { timeline, crashes, metrics, metricsRetention, containers }) => {
+  /** A query's range in unix seconds and its step, checked. */
+  const rangeOf = (query: { from?: string; to?: string; step?: number }) => {
+    const to = Math.floor((query.to === undefined ? Date.now() : Date.parse(query.to)) / 1000);
+    const from = query.from === undefined ? to - 3600 : Math.floor(Date.parse(query.from) / 1000);
+    if (from >= to) throw new ApiError('bad_request', `from (${query.from}) must be before to`);
+    const step = query.step ?? Math.max(1, Math.ceil((to - from) / 360));
+    if ((to - from) / step > MAX_POINTS)
+      throw new ApiError(
+        'bad_request',
+        `${Math.ceil((to - from) / step)} points asked: at most ${MAX_POINTS} (a larger step, or a shorter range)`,
+      );
+    return { from, to, step };
+  };
+
   app.get(
     '/api/events',
     {
@@ -130,6 +167,48 @@ export const historyRoutes: FastifyPluginAsync<{
       const report = crashes.get(id);
       if (report === undefined) throw new ApiError('not_found', `No crash report ${id}`);
       return { status: 'success', data: report };
+    },
+  );
+
+  app.get(
+    '/api/containers/:id/metrics',
+    {
+      config: { access: 'viewer' },
+      schema: {
+        ...operation('getContainerMetrics'),
+        params: {
+          type: 'object',
+          required: ['id'],
+          properties: { id: { type: 'string', minLength: 1, maxLength: 255 } },
+        },
+        querystring: metricsQuery,
+      },
+    },
+    async (request): Promise<ApiReply<'getContainerMetrics'>> => {
+      const { id } = request.params as { id: string };
+      const range = rangeOf(request.query as { from?: string; to?: string; step?: number });
+      // A container gone since keeps its history under its full id.
+      const container = containers.find(id)?.id ?? (/^[0-9a-f]{64}$/.test(id) ? id : undefined);
+      if (container === undefined) throw new ApiError('not_found', `No such container: ${id}`);
+      return {
+        status: 'success',
+        data: metrics.series(container, range, metricsRetention, Math.floor(Date.now() / 1000)),
+      };
+    },
+  );
+
+  app.get(
+    '/api/host/metrics',
+    {
+      config: { access: 'viewer' },
+      schema: { ...operation('getHostMetrics'), querystring: metricsQuery },
+    },
+    async (request): Promise<ApiReply<'getHostMetrics'>> => {
+      const range = rangeOf(request.query as { from?: string; to?: string; step?: number });
+      return {
+        status: 'success',
+        data: metrics.series(null, range, metricsRetention, Math.floor(Date.now() / 1000)),
+      };
     },
   );
 };
