@@ -13,6 +13,7 @@ import { ContainerStatsSchema } from './stats.js';
 import { TimelinePageSchema } from './timeline.js';
 import { CrashPageSchema, CrashReportSchema } from './crashes.js';
 import { MetricsSeriesSchema } from './metrics-history.js';
+import { WebhookDeletedSchema, WebhookDeliverySchema, WebhookRuleSchema } from './webhooks.js';
 import { PruneConfirmSchema, PrunePreviewSchema } from './prune.js';
 import {
   AddedUserSchema,
@@ -360,6 +361,41 @@ export const API = {
     'Every container summed: the metrics history of the host, over a time range',
     MetricsSeriesSchema,
   ),
+  listWebhooks: op(
+    'GET',
+    '/api/webhooks',
+    'history',
+    'Webhook rules (admins): where crash reports are sent',
+    z.array(WebhookRuleSchema),
+  ),
+  addWebhook: op(
+    'POST',
+    '/api/webhooks',
+    'history',
+    'Adds a webhook rule (admins)',
+    WebhookRuleSchema,
+  ),
+  updateWebhook: op(
+    'PUT',
+    '/api/webhooks/{id}',
+    'history',
+    'Changes a webhook rule (admins)',
+    WebhookRuleSchema,
+  ),
+  deleteWebhook: op(
+    'DELETE',
+    '/api/webhooks/{id}',
+    'history',
+    'Deletes a webhook rule and its deliveries (admins)',
+    WebhookDeletedSchema,
+  ),
+  listWebhookDeliveries: op(
+    'GET',
+    '/api/webhooks/{id}/deliveries',
+    'history',
+    "A rule's deliveries, newest first, with their tries (admins)",
+    z.array(WebhookDeliverySchema),
+  ),
   getLogLevels: op('GET', '/api/admin/log-levels', 'admin', 'Run-time log levels', LogLevelsSchema),
   setLogLevel: op(
     'PUT',
@@ -563,6 +599,10 @@ export const OPERATION_ERRORS: Partial<Record<OperationId, Partial<Record<ErrorC
     bad_request: 'from after to, or a range of more points than 10,000',
   },
   getHostMetrics: { bad_request: 'from after to, or a range of more points than 10,000' },
+  addWebhook: { bad_request: 'a field out of bounds, or a URL that is not http(s)' },
+  updateWebhook: { not_found: 'no such rule', bad_request: 'as for adding one' },
+  deleteWebhook: { not_found: 'no such rule' },
+  listWebhookDeliveries: { not_found: 'no such rule' },
   addUser: { conflict: 'the user exists already' },
   setUserRole: {
     not_found: 'no such user',

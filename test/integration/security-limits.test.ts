@@ -140,7 +140,7 @@ afterAll(async () => {
 
 describe('retention', () => {
   it('purges what is past its keep once, in the primary, whatever the number of workers', async () => {
-    const line = `[${dwi.pid}] [INFO] retention: deleted 550 audit rows, 0 timeline rows, 0 crash reports, 0 metrics points, 1 expired sessions, 1 old API tokens`;
+    const line = `[${dwi.pid}] [INFO] retention: deleted 550 audit rows, 0 timeline rows, 0 crash reports, 0 webhook deliveries, 0 metrics points, 1 expired sessions, 1 old API tokens`;
     await dwi.waitFor('stderr', new RegExp(line.replace(/[[\]]/g, '\\$&')));
     await until('every worker to be up', () => dwi.workerPids().length === WORKERS);
     expect(dwi.stderr.split('retention:').length - 1).toBe(1);

@@ -20,6 +20,7 @@ import { metricsRetention } from '../store/retention.js';
 import { CrashCatcher } from '../history/crashes.js';
 import { TimelineRecorder } from '../history/recorder.js';
 import { MetricsSampler } from '../history/sampler.js';
+import { WebhookDispatcher } from '../history/webhooks.js';
 import type { WorkerApp, WorkerContext } from '../supervisor/app.js';
 import { VERSION } from '../version.js';
 
@@ -56,6 +57,13 @@ export async function createWorkerApp(context: WorkerContext): Promise<WorkerApp
     [(event) => crashes.onEvent(event)],
   );
   recorder.start();
+  const webhooks = new WebhookDispatcher(
+    store,
+    log.child({ module: 'webhooks' }),
+    () => recorder.recording,
+  );
+  crashes.onReport((report) => webhooks.onReport(report));
+  webhooks.start();
   const sampler = new MetricsSampler(
     store,
     engine,
@@ -149,6 +157,7 @@ export async function createWorkerApp(context: WorkerContext): Promise<WorkerApp
       await realtime.close().catch(() => {});
       await connections.close({ timeoutMs, closeIdle });
       sampler.stop();
+      webhooks.stop();
       recorder.stop();
       engine.stop();
       await app.close();

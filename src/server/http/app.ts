@@ -35,6 +35,7 @@ import { imageRoutes } from './routes/images.js';
 import { metricsRoutes, type MetricsSource } from './routes/metrics.js';
 import { projectRoutes } from './routes/projects.js';
 import type { MetricsRetention } from '../store/metrics.js';
+import { webhookRoutes } from './routes/webhooks.js';
 import { historyRoutes } from './routes/history.js';
 import { pruneRoutes } from './routes/prune.js';
 import { healthRoutes } from './routes/health.js';
@@ -302,8 +303,10 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     await api.register(rootRoutes);
     await api.register(authRoutes, options.auth);
     await api.register(adminRoutes, { logLevels: options.logLevels });
-    if (options.auth.store !== undefined)
+    if (options.auth.store !== undefined) {
       await api.register(userRoutes, { store: options.auth.store });
+      await api.register(webhookRoutes, { webhooks: options.auth.store.webhooks });
+    }
     if (metrics !== undefined) await api.register(metricsRoutes, { metrics });
     if (options.engine !== undefined) {
       const actions = options.auth.store?.dwiActions;

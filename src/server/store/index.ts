@@ -13,6 +13,7 @@ import { ROLES, type Role } from '../../shared/auth.js';
 import { CrashRepository } from './crashes.js';
 import { MetricsRepository, type MetricsRetention } from './metrics.js';
 import { MIGRATIONS } from './migrations.js';
+import { WebhookRepository } from './webhooks.js';
 import { DwiActions, Leases, TimelineRepository, type TimelineRetention } from './timeline.js';
 
 export interface User {
@@ -80,6 +81,7 @@ export interface Purged {
   api_tokens: number;
   timeline: number;
   crashes: number;
+  deliveries: number;
   metrics: number;
 }
 
@@ -122,6 +124,7 @@ export class Store {
   readonly dwiActions: DwiActions;
   readonly crashes: CrashRepository;
   readonly metrics: MetricsRepository;
+  readonly webhooks: WebhookRepository;
 
   private constructor(
     private readonly db: Database.Database,
@@ -132,6 +135,7 @@ export class Store {
     this.dwiActions = new DwiActions(db);
     this.crashes = new CrashRepository(db);
     this.metrics = new MetricsRepository(db);
+    this.webhooks = new WebhookRepository(db);
   }
 
   /** Opens (creating) `dataDir/dwi.db` and migrates it. */
@@ -566,8 +570,10 @@ export class Store {
     // Noted actions matter for the seconds their events take to come: an hour is plenty.
     this.dwiActions.purge(Date.now() - 3_600_000);
     const crashes = this.crashes.purge(policy.crashDays, limit);
+    // Webhook deliveries are kept as long as the reports they sent.
+    const deliveries = this.webhooks.purge(policy.crashDays, limit);
     const metrics = this.metrics.purge(policy.metrics, limit, Math.floor(Date.now() / 1000));
-    return { audit, sessions, api_tokens: apiTokens, timeline, crashes, metrics };
+    return { audit, sessions, api_tokens: apiTokens, timeline, crashes, deliveries, metrics };
   }
 
   /** The database's size on disk and the rows of each table. */

@@ -125,6 +125,33 @@ export const MIGRATIONS: readonly string[] = [
      PRIMARY KEY (step, container_id, t)
    ) WITHOUT ROWID;
    CREATE INDEX metrics_time ON metrics (step, t);
+   CREATE TABLE webhook_rules (
+     id INTEGER PRIMARY KEY,
+     name TEXT NOT NULL,
+     url TEXT NOT NULL,
+     format TEXT NOT NULL,
+     reasons TEXT NOT NULL,
+     pattern TEXT NOT NULL,
+     cooldown_s INTEGER NOT NULL,
+     enabled INTEGER NOT NULL,
+     created_at TEXT NOT NULL
+   );
+   CREATE TABLE webhook_deliveries (
+     id INTEGER PRIMARY KEY,
+     rule_id INTEGER NOT NULL REFERENCES webhook_rules (id) ON DELETE CASCADE,
+     crash_id INTEGER NOT NULL,
+     crash_count INTEGER NOT NULL,
+     container_name TEXT NOT NULL,
+     status TEXT NOT NULL CHECK (status IN ('pending', 'delivered', 'failed')),
+     attempts INTEGER NOT NULL,
+     last_error TEXT,
+     created_at TEXT NOT NULL,
+     delivered_at TEXT,
+     next_at_ms INTEGER NOT NULL
+   );
+   CREATE UNIQUE INDEX webhook_once ON webhook_deliveries (rule_id, crash_id, crash_count);
+   CREATE INDEX webhook_due ON webhook_deliveries (status, next_at_ms);
+   CREATE INDEX webhook_recent ON webhook_deliveries (rule_id, container_name, created_at);
    CREATE TABLE leases (
      name TEXT PRIMARY KEY,
      holder TEXT NOT NULL,

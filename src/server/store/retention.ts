@@ -68,6 +68,7 @@ export class Retention {
       api_tokens: 0,
       timeline: 0,
       crashes: 0,
+      deliveries: 0,
       metrics: 0,
     };
     let store: Store | undefined;
@@ -80,6 +81,7 @@ export class Retention {
         total.api_tokens += step.api_tokens;
         total.timeline += step.timeline;
         total.crashes += step.crashes;
+        total.deliveries += step.deliveries;
         total.metrics += step.metrics;
         if (Math.max(...Object.values(step)) < STEP_ROWS) break;
         await new Promise((resolve) => setImmediate(resolve));
@@ -87,7 +89,8 @@ export class Retention {
       if (Object.values(total).some((n) => n > 0))
         this.log.info(
           `retention: deleted ${total.audit} audit rows, ${total.timeline} timeline rows, ` +
-            `${total.crashes} crash reports, ${total.metrics} metrics points, ` +
+            `${total.crashes} crash reports, ${total.deliveries} webhook deliveries, ` +
+            `${total.metrics} metrics points, ` +
             `${total.sessions} expired sessions, ` +
             `${total.api_tokens} old API tokens`,
         );
