@@ -90,7 +90,7 @@ it('delivers a crash exactly once though the first try fails, and lists the trie
   expect(received).toHaveLength(2);
 });
 
-it('checks rules: http(s) URLs only, bounds, admins only, 404 for an unknown one', async () => {
+it('checks rules (http(s) URLs only, bounds), answers 404 for an unknown one, and deletes', async () => {
   const ftp = await post('/api/webhooks', rule({ url: 'ftp://127.0.0.1/x' }));
   expect(ftp.status).toBe(400);
   expect(ftp.json().error).toMatch(/url/);
