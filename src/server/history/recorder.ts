@@ -20,8 +20,11 @@ const LEASE_MS = 3 * LEASE_RENEW_MS;
 const FLUSH_MS = 250;
 /** At most this many events are read back after a hand-over. */
 const CATCH_UP_LIMIT = 50_000;
-/** An event this long after its action ended is still the action's (a stop's die, say). */
-const ACTION_GRACE_MS = 3000;
+/**
+ * How long after dwi's action ended an event of its container is still the action's: the
+ * engine may log the last one as it answers; a killed container dies a moment later.
+ */
+const GRACE = { graceMs: 1000, killGraceMs: 10_000 };
 
 /** Not events of the container's life: a health check's exec every second, attach, resize... */
 const NOT_RECORDED = /^(exec_|attach|detach|resize|top|copy|archive-path|extract-to-dir)/;
@@ -146,12 +149,7 @@ export class TimelineRecorder {
 
   private credited(row: NewTimelineEvent): NewTimelineEvent {
     if (row.type !== 'container' || row.origin === 'dwi') return row;
-    const by = this.store.dwiActions.by(
-      row.actor_id,
-      row.actor_name,
-      Date.parse(row.time),
-      ACTION_GRACE_MS,
-    );
+    const by = this.store.dwiActions.by(row.actor_id, row.actor_name, Date.parse(row.time), GRACE);
     return by === undefined ? row : { ...row, origin: 'dwi', ...by };
   }
 }

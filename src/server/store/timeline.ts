@@ -174,22 +174,26 @@ export class DwiActions {
 
   /**
    * Who caused an event of the container (by id, or by name: a rebuild makes a new one) at
-   * `atMs`: the latest action on it begun by then and not ended more than `graceMs` before.
+   * `atMs`: the latest action on it begun by then, and ended at most `graceMs` before (the
+   * engine may log an action's last event as it answers), or `killGraceMs` for a kill (the
+   * container dies a moment after the kill is answered).
    */
   by(
     containerId: string,
     name: string | null,
     atMs: number,
-    graceMs: number,
+    grace: { graceMs: number; killGraceMs: number },
   ): ActionBy | undefined {
     return this.db
       .prepare(
         `SELECT username, request_id FROM dwi_actions
           WHERE (container_id = ? OR container_name = ?) AND started_ms <= ?
-            AND (ended_ms IS NULL OR ended_ms + ? >= ?)
+            AND (ended_ms IS NULL
+                 OR ended_ms + (CASE WHEN action = 'kill' THEN ? ELSE ? END) >= ?)
           ORDER BY started_ms DESC LIMIT 1`,
       )
-      .get(containerId, name ?? '', atMs, graceMs, atMs) as ActionBy | undefined;
+      .get(containerId, name ?? '', atMs, grace.killGraceMs, grace.graceMs, atMs) as
+      ActionBy | undefined;
   }
 
   /** Actions begun before `beforeMs` go: they matter for seconds. */
