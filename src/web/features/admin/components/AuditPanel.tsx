@@ -12,12 +12,13 @@ import { useSocketStatus } from '../../../lib/live.js';
 import { usePersistentState } from '../../../lib/storage.js';
 import { arrivedLive, useAuditPages } from '../api/audit.js';
 import { isAuditFilter, NO_FILTER, type AuditFilter } from '../lib/audit-filter.js';
-import { AdminTable, Loaded, Panel, type AdminColumn } from './Panel.js';
+import { DataTable, Loaded, Panel, type DataColumn } from '../../../components/Panel.js';
+import panel from '../../../components/panel.module.css';
 import styles from './admin.module.css';
 
 const RESULTS: Array<AuditFilter['result']> = ['', 'success', 'failure', 'denied'];
 
-const COLUMNS: AdminColumn[] = [
+const COLUMNS: DataColumn[] = [
   'Time',
   'User',
   'Action',
@@ -51,14 +52,14 @@ export function AuditPanel() {
       id="audit"
       title="Audit log"
       aside={
-        <span className={styles.live} data-live={socket.state === 'connected'}>
+        <span className={panel.live} data-live={socket.state === 'connected'}>
           {socket.state === 'connected'
             ? 'New rows appear as they are written'
             : 'Not live: reconnecting…'}
         </span>
       }
     >
-      <form className={styles.filters} onSubmit={apply} aria-label="Audit filters">
+      <form className={panel.filters} onSubmit={apply} aria-label="Audit filters">
         <InputField
           label="User"
           value={draft.username}
@@ -90,7 +91,7 @@ export function AuditPanel() {
           value={draft.until}
           onChange={(value) => field('until', value)}
         />
-        <div className={styles.filterButtons}>
+        <div className={panel.filterButtons}>
           <button type="submit" className="button primary">
             Apply
           </button>
@@ -110,16 +111,16 @@ export function AuditPanel() {
       <Loaded read={pages} loading="Loading the audit log…">
         {() =>
           rows.length === 0 ? (
-            <p className={styles.hint}>
+            <p className={panel.hint}>
               {filtered ? 'No row matches these filters.' : 'Nothing audited yet.'}
             </p>
           ) : (
             <>
-              <AdminTable label="Audit rows, newest first" columns={COLUMNS}>
+              <DataTable label="Audit rows, newest first" columns={COLUMNS}>
                 {rows.map((row) => (
                   <AuditRow key={row.id} row={row} />
                 ))}
-              </AdminTable>
+              </DataTable>
               {pages.hasNextPage && (
                 <button
                   type="button"
@@ -140,8 +141,8 @@ export function AuditPanel() {
 
 function AuditRow({ row }: { row: AuditEntry }) {
   return (
-    <tr className={arrivedLive.has(row) ? styles.arrived : undefined}>
-      <td className={styles.nowrap}>
+    <tr className={arrivedLive.has(row) ? panel.arrived : undefined}>
+      <td className={panel.nowrap}>
         <time dateTime={row.time} title={row.time}>
           {clockTime(row.time)}
         </time>
@@ -149,19 +150,19 @@ function AuditRow({ row }: { row: AuditEntry }) {
       <td>{row.username ?? '—'}</td>
       <td className={styles.action}>
         <code>{row.action}</code>
-        {row.count > 1 && <span className={styles.badge}>×{row.count}</span>}
+        {row.count > 1 && <span className={panel.badge}>×{row.count}</span>}
       </td>
       <td>
         <span className={styles.result} data-result={row.result}>
           {row.result}
         </span>
       </td>
-      <td className={styles.wide}>{row.detail ?? ''}</td>
-      <td className={styles.wide}>
+      <td className={panel.wide}>{row.detail ?? ''}</td>
+      <td className={panel.wide}>
         {row.source ?? row.peer ?? ''}
         {row.peer && row.source && row.peer !== row.source ? ` via ${row.peer}` : ''}
       </td>
-      <td className={`${styles.wide} ${styles.nowrap}`}>
+      <td className={`${panel.wide} ${panel.nowrap}`}>
         {row.request_id && (
           <>
             <code>{row.request_id.slice(0, 8)}</code>

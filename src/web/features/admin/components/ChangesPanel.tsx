@@ -5,8 +5,8 @@
  */
 import { useState, type ComponentType, type ReactNode } from 'react';
 import { ConfirmDialog, type Confirmation } from '../../../components/ConfirmDialog.js';
-import { errorNotice, NoticeLine, type Notice } from './Notice.js';
-import { Panel } from './Panel.js';
+import { errorNotice, NoticeLine, type Notice } from '../../../components/Notice.js';
+import { Panel } from '../../../components/Panel.js';
 
 /** The tab's form dialog (adds a user, creates a token): the notice it leaves. */
 export interface ChangeDialogProps {

@@ -6,9 +6,9 @@ import { useState, type FormEvent } from 'react';
 import { LOG_LEVELS } from '../../../../shared/api.js';
 import { useLogLevels, useSetLogLevel } from '../api/log-levels.js';
 import { SelectField } from '../../../components/Field.js';
-import { errorNotice, NoticeLine, type Notice } from './Notice.js';
-import { ACTIONS_COLUMN, AdminTable, Loaded, Panel } from './Panel.js';
-import styles from './admin.module.css';
+import { errorNotice, NoticeLine, type Notice } from '../../../components/Notice.js';
+import { ACTIONS_COLUMN, DataTable, Loaded, Panel } from '../../../components/Panel.js';
+import panel from '../../../components/panel.module.css';
 
 const DURATIONS: Array<[label: string, seconds: number | undefined]> = [
   ['15 minutes', 900],
@@ -45,11 +45,11 @@ export function LoggingPanel() {
 
   return (
     <Panel id="logging" title="Log levels">
-      <p className={styles.hint}>
+      <p className={panel.hint}>
         Changes apply to every worker at once. With a duration the level goes back to the
         configuration’s by itself.
       </p>
-      <form className={styles.filters} onSubmit={submit} aria-label="Change a log level">
+      <form className={panel.filters} onSubmit={submit} aria-label="Change a log level">
         <SelectField label="Logger" value={logger} options={names} onChange={setLogger} />
         <SelectField label="Level" value={level} options={LOG_LEVELS} onChange={setLevel} />
         <SelectField
@@ -58,7 +58,7 @@ export function LoggingPanel() {
           options={DURATIONS.map(([label], index) => ({ value: index, label }))}
           onChange={setDuration}
         />
-        <div className={styles.filterButtons}>
+        <div className={panel.filterButtons}>
           <button type="submit" className="button primary" disabled={change.isPending}>
             Set level
           </button>
@@ -67,14 +67,14 @@ export function LoggingPanel() {
       <NoticeLine notice={notice} onDismiss={() => setNotice(null)} />
       <Loaded read={levels} loading="Loading the levels…">
         {(byLogger) => (
-          <AdminTable columns={['Logger', 'Level', ACTIONS_COLUMN]}>
+          <DataTable columns={['Logger', 'Level', ACTIONS_COLUMN]}>
             {Object.entries(byLogger).map(([name, current]) => (
               <tr key={name}>
                 <th scope="row">
                   <code>{name}</code>
                 </th>
                 <td>{current}</td>
-                <td className={styles.actions}>
+                <td className={panel.actions}>
                   <button
                     type="button"
                     className="button small"
@@ -88,7 +88,7 @@ export function LoggingPanel() {
                 </td>
               </tr>
             ))}
-          </AdminTable>
+          </DataTable>
         )}
       </Loaded>
     </Panel>

@@ -11,12 +11,13 @@ import { FormDialog } from '../../../components/FormDialog.js';
 import { clockTime } from '../../../lib/format.js';
 import { useSession } from '../../../lib/session.js';
 import { useCreateToken, useRevokeToken, useTokens, useUsers } from '../api/users.js';
-import { errorNotice, NoticeLine, type Notice } from './Notice.js';
+import { errorNotice, NoticeLine, type Notice } from '../../../components/Notice.js';
 import { ChangesPanel, type ChangeDialogProps, type Changes } from './ChangesPanel.js';
-import { ACTIONS_COLUMN, AdminTable, Loaded, type AdminColumn } from './Panel.js';
+import { ACTIONS_COLUMN, DataTable, Loaded, type DataColumn } from '../../../components/Panel.js';
+import panel from '../../../components/panel.module.css';
 import styles from './admin.module.css';
 
-const COLUMNS: AdminColumn[] = [
+const COLUMNS: DataColumn[] = [
   'Name',
   'User',
   'Role',
@@ -62,18 +63,18 @@ export function TokensPanel() {
     <ChangesPanel id="tokens" title="API tokens" button="Create token" dialog={CreateTokenDialog}>
       {(changes) => (
         <>
-          <p className={styles.hint}>
+          <p className={panel.hint}>
             Send a token as <code>Authorization: Bearer dwi_…</code>, or as <code>auth.token</code>{' '}
             in a Socket.IO handshake.
           </p>
           <Loaded read={tokens} loading="Loading tokens…">
             {(list) =>
               list.length === 0 ? (
-                <p className={styles.hint}>
+                <p className={panel.hint}>
                   No tokens yet. Create one for a script or another service.
                 </p>
               ) : (
-                <AdminTable columns={COLUMNS}>
+                <DataTable columns={COLUMNS}>
                   {[...list].reverse().map((token) => {
                     const state = stateOf(token, tokens.dataUpdatedAt);
                     return (
@@ -86,17 +87,17 @@ export function TokensPanel() {
                             {state}
                           </span>
                         </td>
-                        <td className={styles.wide}>
+                        <td className={panel.wide}>
                           <code>{token.id}</code>
                         </td>
-                        <td className={styles.wide}>{clockTime(token.created_at)}</td>
-                        <td className={styles.wide}>
+                        <td className={panel.wide}>{clockTime(token.created_at)}</td>
+                        <td className={panel.wide}>
                           {token.expires_at ? clockTime(token.expires_at) : 'never'}
                         </td>
-                        <td className={styles.wide}>
+                        <td className={panel.wide}>
                           {token.last_used_at ? clockTime(token.last_used_at) : '—'}
                         </td>
-                        <td className={styles.actions}>
+                        <td className={panel.actions}>
                           {state === 'live' && (
                             <button
                               type="button"
@@ -111,7 +112,7 @@ export function TokensPanel() {
                       </tr>
                     );
                   })}
-                </AdminTable>
+                </DataTable>
               )
             }
           </Loaded>

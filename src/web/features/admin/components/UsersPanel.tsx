@@ -14,12 +14,13 @@ import { Icon } from '../../../components/Icon.js';
 import { clockTime } from '../../../lib/format.js';
 import { useSession } from '../../../lib/session.js';
 import { useAddUser, useDeleteUser, useResetPassword, useSetRole, useUsers } from '../api/users.js';
-import { errorNotice, NoticeLine, type Notice } from './Notice.js';
+import { errorNotice, NoticeLine, type Notice } from '../../../components/Notice.js';
 import { ChangesPanel, type ChangeDialogProps, type Changes } from './ChangesPanel.js';
-import { ACTIONS_COLUMN, AdminTable, Loaded, type AdminColumn } from './Panel.js';
+import { ACTIONS_COLUMN, DataTable, Loaded, type DataColumn } from '../../../components/Panel.js';
+import panel from '../../../components/panel.module.css';
 import styles from './admin.module.css';
 
-const COLUMNS: AdminColumn[] = [
+const COLUMNS: DataColumn[] = [
   'User',
   'Role',
   { label: 'Tokens', wide: true },
@@ -87,14 +88,14 @@ export function UsersPanel() {
       {(changes) => (
         <Loaded read={users} loading="Loading users…">
           {(list) => (
-            <AdminTable columns={COLUMNS}>
+            <DataTable columns={COLUMNS}>
               {list.map((user) => {
                 const self = user.username === me;
                 return (
                   <tr key={user.username}>
                     <th scope="row">
                       {user.username}
-                      {self && <span className={styles.badge}>you</span>}
+                      {self && <span className={panel.badge}>you</span>}
                     </th>
                     <td>
                       {self ? (
@@ -114,16 +115,16 @@ export function UsersPanel() {
                         </select>
                       )}
                     </td>
-                    <td className={styles.wide}>{user.tokens}</td>
-                    <td className={styles.wide}>{clockTime(user.created_at)}</td>
-                    <td className={styles.actions}>
+                    <td className={panel.wide}>{user.tokens}</td>
+                    <td className={panel.wide}>{clockTime(user.created_at)}</td>
+                    <td className={panel.actions}>
                       <button
                         type="button"
                         className="button small"
                         aria-label={`Reset password of ${user.username}`}
                         onClick={() => reset(user, changes)}
                       >
-                        Reset<span className={styles.wide}> password</span>
+                        Reset<span className={panel.wide}> password</span>
                       </button>
                       {!self && (
                         <button
@@ -140,7 +141,7 @@ export function UsersPanel() {
                   </tr>
                 );
               })}
-            </AdminTable>
+            </DataTable>
           )}
         </Loaded>
       )}

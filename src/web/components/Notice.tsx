@@ -2,10 +2,10 @@
  * What an admin's change left behind, kept until dismissed: an error with its request id, a
  * result, or a secret shown this once (a generated password, a new token) with a copy button.
  */
-import { CopyButton } from '../../../components/CopyButton.js';
-import { Icon } from '../../../components/Icon.js';
-import { ApiFailure } from '../../../lib/api.js';
-import styles from './admin.module.css';
+import { CopyButton } from './CopyButton.js';
+import { Icon } from './Icon.js';
+import { ApiFailure } from '../lib/api.js';
+import styles from './panel.module.css';
 
 export type Notice =
   | { kind: 'error'; message: string; requestId: string | null }

@@ -1,10 +1,12 @@
 /**
- * The frame every admin tab shares: a titled section, what a read gives (its error with a
- * retry, a loading line, then the data) and the table the data goes in.
+ * The frame a page's panel shares (the admin tabs, the timeline, the crash reports): a titled
+ * section, what a read gives (its error with a retry, a loading line, then the data) and the
+ * table the data goes in.
  */
 import type { ReactNode } from 'react';
+import { Link, useLocation } from 'wouter';
 import { errorNotice, NoticeLine } from './Notice.js';
-import styles from './admin.module.css';
+import styles from './panel.module.css';
 
 export function Panel({
   id,
@@ -55,24 +57,24 @@ export function Loaded<T>({
 }
 
 /** A column: its header's text; `wide` ones fold away on a narrow screen. */
-export type AdminColumn = string | AdminHeader;
+export type DataColumn = string | DataHeader;
 
-interface AdminHeader {
+interface DataHeader {
   label: string;
   wide?: boolean;
   labelHidden?: boolean;
 }
 
 /** The last column, of a row's buttons: named for screen readers only. */
-export const ACTIONS_COLUMN: AdminColumn = { label: 'Actions', labelHidden: true };
+export const ACTIONS_COLUMN: DataColumn = { label: 'Actions', labelHidden: true };
 
-export function AdminTable({
+export function DataTable({
   label,
   columns,
   children,
 }: {
   label?: string;
-  columns: readonly AdminColumn[];
+  columns: readonly DataColumn[];
   /** The rows. */
   children: ReactNode;
 }) {
@@ -82,7 +84,7 @@ export function AdminTable({
         <thead>
           <tr>
             {columns.map((column) => {
-              const header: AdminHeader = typeof column === 'string' ? { label: column } : column;
+              const header: DataHeader = typeof column === 'string' ? { label: column } : column;
               return (
                 <th
                   key={header.label}
@@ -102,5 +104,36 @@ export function AdminTable({
         <tbody>{children}</tbody>
       </table>
     </div>
+  );
+}
+
+/** A page's heading and its tabs, a link each, the current one marked. */
+export function TabbedHeader({
+  title,
+  label,
+  tabs,
+}: {
+  title: string;
+  /** Names the tabs' navigation ("Admin pages"). */
+  label: string;
+  tabs: ReadonlyArray<{ href: string; label: string }>;
+}) {
+  const [location] = useLocation();
+  return (
+    <header className={styles.header}>
+      <h1>{title}</h1>
+      <nav aria-label={label} className={styles.tabs}>
+        {tabs.map((tab) => (
+          <Link
+            key={tab.href}
+            href={tab.href}
+            className={styles.tab}
+            aria-current={location === tab.href ? 'page' : undefined}
+          >
+            {tab.label}
+          </Link>
+        ))}
+      </nav>
+    </header>
   );
 }
