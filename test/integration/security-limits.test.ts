@@ -287,6 +287,26 @@ describe('X-Forwarded-For', () => {
   });
 });
 
+describe('failed logins under made-up names', () => {
+  it('fold into one audit row a minute, whatever the address, so they cannot grow the log', async () => {
+    const tries = 60;
+    // A name each and an address each: no rate limit or lockout holds them back.
+    for (let i = 0; i < tries; i++)
+      expect(
+        (await login(`nobody-${i}`, 'guess', `198.18.${i >> 8}.${(i % 250) + 1}`)).status,
+      ).toBe(401);
+    const rows = (await auditRows('result=denied')).filter(
+      (r) => r.action === 'POST /api/auth/login' && r.username === null,
+    );
+    expect(rows.length).toBeGreaterThanOrEqual(1);
+    expect(rows.length).toBeLessThanOrEqual(2); // a minute may turn during the run
+    expect(rows.reduce((sum, row) => sum + row.count, 0)).toBe(tries);
+    expect(rows[0]).toMatchObject({ target: null, detail: 'HTTP 401' });
+    // A known user's failures still get a row each, with the name (the test above: rotor).
+    expect((await auditRows('username=rotor')).length).toBeGreaterThanOrEqual(6);
+  });
+});
+
 describe('/metrics', () => {
   it('reports the size of the database and the rows of each table', async () => {
     const text = (await request(`${base}/metrics`)).body;

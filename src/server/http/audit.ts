@@ -2,8 +2,9 @@
  * The audit of a mutating route (or of a reading one whose `auditWhen` names the request): its row is written (synchronously) before the reply is sent,
  * so an action that was answered is in the audit log even if the process dies right after.
  * What it stores is bounded: fields are cut to their limits in the store, and refusals of
- * requests that prove nobody (no credentials, no user name claimed) are counted in one row per
- * address, route, result and minute, whatever their number or their paths.
+ * requests that prove nobody (no credentials, no existing user named) are counted in one row
+ * per address, route, result and minute, whatever their number or their paths (for logins, one
+ * row per result and minute whatever the address).
  */
 import type { onSendHookHandler, RouteOptions } from 'fastify';
 import type { Store } from '../store/index.js';
@@ -40,7 +41,9 @@ export function auditHook(store: Store, route: RouteOptions, mutating: boolean):
             .filter((part) => part !== undefined)
             .join('; ') || null,
       },
-      folded ? `${request.ip ?? peer ?? 'unix'} ${status} ${pattern}` : undefined,
+      folded
+        ? `${route.config?.auditFoldAcrossAddresses ? 'any address' : (request.ip ?? peer ?? 'unix')} ${status} ${pattern}`
+        : undefined,
     );
     done(null, payload);
   };

@@ -32,11 +32,16 @@ declare module 'fastify' {
      * what was asked, for the audit row's detail, or undefined for an ordinary read.
      */
     auditWhen?: (request: FastifyRequest) => string | undefined;
+    /**
+     * Refusals of requests that prove nobody are counted in one row a minute for the route,
+     * whatever the address (logins under made-up names, from addresses without number).
+     */
+    auditFoldAcrossAddresses?: boolean;
   }
   interface FastifyRequest {
     /** Who the guard found (absent on public routes and under a 401). */
     identity?: Identity;
-    /** Who an audited request claims to be before they are known (a login's user name). */
+    /** Who an audited request claims to be before they are known (a login's existing user). */
     claimedUser?: string;
   }
 }
@@ -147,13 +152,17 @@ export const authRoutes: FastifyPluginAsync<AuthRouteOptions> = async (app, opti
       config: {
         access: 'public',
         rateLimit: { group: 'login', max: 10, windowMs: 60_000, hostToo: true },
+        auditFoldAcrossAddresses: true,
       },
       schema: { ...operation('login'), body: requestSchema(LoginRequestSchema) },
     },
     async (request, reply): Promise<ApiReply<'login'>> => {
       const { username, password } = request.body as { username: string; password: string };
-      request.claimedUser = username;
       if (store === undefined) throw new ApiError('bad_request', 'authentication is off');
+      // A name nobody has proves nobody: its refusals fold into one audit row a minute, so
+      // made-up names cannot grow the audit log a row each.
+      const user = store.user(username);
+      if (user !== undefined) request.claimedUser = username;
       // A user name with LOCKOUT_FAILURES wrong passwords in LOCKOUT_MINUTES is locked that
       // long. Each attempt is reserved in the database before the slow check, so concurrent
       // ones, in any worker, cannot all pass on the same count.
@@ -163,7 +172,6 @@ export const authRoutes: FastifyPluginAsync<AuthRouteOptions> = async (app, opti
           'rate_limited',
           `Too many failed logins for ${username}: locked for up to ${LOCKOUT_MINUTES} minutes`,
         );
-      const user = store.user(username);
       // Unknown users cost the same time as known ones: the answer tells nothing.
       const ok = await verifyPassword(user?.password_hash ?? (await decoyHash()), password);
       if (user === undefined || !ok)
