@@ -106,6 +106,9 @@ export const ResourceUsageSchema = z.object({
     network_rx_bytes: z.int(),
     network_tx_bytes: z.int(),
   }),
+  history: MetricsSeriesSchema.optional().describe(
+    'Every container summed, as the server sampled it: the last hour, a point every 10 s or every sample if further apart (as GET /api/host/metrics gives it). Absent when dwi keeps no store.',
+  ),
 });
 
 export const RebuildResultSchema = z.object({

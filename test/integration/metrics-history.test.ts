@@ -1,7 +1,7 @@
 /**
  * The metrics history: sampled every second here (--metrics-interval 1) by the recording
  * worker, whether anyone watches or not; a busy container's CPU shows, its memory, and the
- * host's series is every container's summed.
+ * host's series is every container's summed (also in GET /api/resource-usage-metrics).
  */
 import { afterAll, beforeAll, expect, inject, it } from 'vitest';
 import type { MetricsSeries } from '../../src/shared/metrics-history.js';
@@ -72,6 +72,15 @@ it("keeps a running container's samples, and answers them over a time range", as
   const host = await series(`/api/host/metrics?from=${from}&step=1`);
   expect(host.t.length).toBeGreaterThanOrEqual(got.t.length - 1);
   expect(Math.max(...host.cpu_percent)).toBeGreaterThanOrEqual(Math.max(...cpu) - 1);
+
+  // The original's resource-usage-metrics carries the host's last hour too, its own fields kept.
+  const usage = await request(`${base}/api/resource-usage-metrics`);
+  expect(usage.status).toBe(200);
+  const data = usage.json().data as { containers: Array<{ name: string }>; history: MetricsSeries };
+  expect(data.containers.map((c) => c.name)).toContain(busy);
+  expect(data.history.t.length).toBeGreaterThan(0);
+  expect(data.history.cpu_percent).toHaveLength(data.history.t.length);
+  expect(Math.max(...data.history.cpu_percent)).toBeGreaterThan(0);
 });
 
 it('refuses a reversed range, too many points, and an unknown container, in the error shape', async () => {

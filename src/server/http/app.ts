@@ -309,22 +309,28 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     }
     if (metrics !== undefined) await api.register(metricsRoutes, { metrics });
     if (options.engine !== undefined) {
-      const actions = options.auth.store?.dwiActions;
-      await api.register(containerRoutes, {
-        engine: options.engine,
-        ...(actions ? { actions } : {}),
-      });
+      const store = options.auth.store;
+      // With a store: actions noted for the timeline, and the history read back.
+      const recorded = store && {
+        actions: store.dwiActions,
+        hostHistory: () => {
+          const now = Math.floor(Date.now() / 1000);
+          const lastHour = { from: now - 3600, to: now, step: 10 };
+          return store.metrics.series(null, lastHour, options.metricsRetention, now);
+        },
+      };
+      await api.register(containerRoutes, { engine: options.engine, ...recorded });
       await api.register(imageRoutes, { engine: options.engine });
       await api.register(projectRoutes, {
         engine: options.engine,
-        ...(actions ? { actions } : {}),
+        ...(store ? { actions: store.dwiActions } : {}),
       });
       await api.register(pruneRoutes, { engine: options.engine });
-      if (options.auth.store !== undefined)
+      if (store !== undefined)
         await api.register(historyRoutes, {
-          timeline: options.auth.store.timeline,
-          crashes: options.auth.store.crashes,
-          metrics: options.auth.store.metrics,
+          timeline: store.timeline,
+          crashes: store.crashes,
+          metrics: store.metrics,
           metricsRetention: options.metricsRetention,
           containers: options.engine.containers,
         });

@@ -11,6 +11,7 @@ import {
 } from '../../../shared/containers.js';
 import type { ContainerOperations, ContainerState } from '../../engine/ports.js';
 import { justBefore, splitTimestamp, unixSecondsOf } from '../../engine/timestamps.js';
+import type { MetricsSeries } from '../../../shared/metrics-history.js';
 import { credited, type ActionLog } from '../credit.js';
 import { ApiError } from '../errors.js';
 import { withProgress } from '../progress.js';
@@ -172,7 +173,9 @@ export const containerRoutes: FastifyPluginAsync<{
   engine: ContainerState & ContainerOperations;
   /** Where actions are noted for the timeline. */
   actions?: ActionLog;
-}> = async (app, { engine, actions }) => {
+  /** The host's metrics history of the last hour, from the store (resource-usage-metrics). */
+  hostHistory?: () => MetricsSeries;
+}> = async (app, { engine, actions, hostHistory }) => {
   let wholeList: string | undefined;
   const forget = engine.containers.subscribe(() => (wholeList = undefined));
   app.addHook('onClose', async () => forget());
@@ -388,6 +391,7 @@ export const containerRoutes: FastifyPluginAsync<{
             network_rx_bytes: sum((s) => s.network.rx_bytes),
             network_tx_bytes: sum((s) => s.network.tx_bytes),
           },
+          ...(hostHistory ? { history: hostHistory() } : {}),
         },
       };
     },
