@@ -7,16 +7,18 @@ import { useLogout, type Session } from '../lib/session.js';
 import { ConnectionBanner, ConnectionPill } from './ConnectionBanner.js';
 import { EngineGate } from './EngineUnavailable.js';
 import { ShortcutSheet, useGlobalKeys } from './Keyboard.js';
-import { PAGES } from './pages.js';
+import { PAGES, type PageEntry } from './pages.js';
 import { ThemeSwitch } from './ThemeSwitch.js';
 import { UserMenu } from './UserMenu.js';
 import styles from './shell.module.css';
 
 const CommandPalette = lazy(() => import('./palette/CommandPalette.js'));
 
-/** The page a location belongs to: its own href, or the section it is under (/admin/...). */
-const current = (location: string, href: string) =>
-  location === href || (href !== '/' && location.startsWith(`/${href.split('/')[1]}/`));
+/** The page a location belongs to: its own href, or a section it holds (/admin/..., /crashes). */
+const current = (location: string, { href, sections = [] }: PageEntry) =>
+  [href, ...sections].some(
+    (base) => location === base || (base !== '/' && location.startsWith(`/${base.split('/')[1]}/`)),
+  );
 
 export function Shell({ session, children }: { session: Session; children: ReactNode }) {
   const [location] = useLocation();
@@ -79,7 +81,7 @@ export function Shell({ session, children }: { session: Session; children: React
             key={page.href}
             href={page.href}
             className={styles.railLink}
-            aria-current={current(location, page.href) ? 'page' : undefined}
+            aria-current={current(location, page) ? 'page' : undefined}
             onClick={() => setMenuOpen(false)}
           >
             <Icon name={page.icon} size={20} />

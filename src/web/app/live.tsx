@@ -5,8 +5,10 @@
 import { useQueryClient } from '@tanstack/react-query';
 import { useEffect, useState, type ReactNode } from 'react';
 import { bindAuditEvents } from '../features/admin/api/audit.js';
+import { bindTimelineEvents } from '../features/history/api/timeline.js';
 import { bindImageUsage } from '../features/images/api/usage.js';
 import { bindContainerEvents } from '../lib/containers.js';
+import { bindCrashEvents } from '../lib/crashes.js';
 import { LiveContext } from '../lib/live.js';
 import { readinessQuery } from '../lib/readiness.js';
 import { sessionQuery } from '../lib/session.js';
@@ -21,6 +23,8 @@ export function LiveProvider({ children }: { children: ReactNode }) {
       bindContainerEvents(connection.socket, queryClient),
       bindImageUsage(connection.socket, queryClient),
       bindAuditEvents(connection.socket, queryClient),
+      bindTimelineEvents(connection.socket, queryClient),
+      bindCrashEvents(connection.socket, queryClient),
       connection.subscribe((status) => {
         // Back after a break: is the engine there? And a refused handshake: is the session?
         if (status.state === 'connected')

@@ -1,4 +1,4 @@
-import { lazy, Suspense } from 'react';
+import { lazy, Suspense, type ReactNode } from 'react';
 import { Link, Route, Switch } from 'wouter';
 import type { Container } from '../../shared/containers.js';
 import { isContainerTab, type ContainerTab } from '../features/container/lib/tabs.js';
@@ -27,6 +27,19 @@ const LogsPage = lazy(() =>
   import('../features/logs/components/LogsPage.js').then((m) => ({ default: m.LogsPage })),
 );
 
+// The timeline and the crash reports: loaded when first opened.
+const TimelinePage = lazy(() =>
+  import('../features/history/components/TimelinePage.js').then((m) => ({
+    default: m.TimelinePage,
+  })),
+);
+const CrashesPage = lazy(() =>
+  import('../features/history/components/CrashesPage.js').then((m) => ({
+    default: m.CrashesPage,
+  })),
+);
+const CrashRoute = lazy(() => import('./CrashRoute.js'));
+
 // A compose project's page, with its merged logs (the viewer's parts): loaded when opened.
 const ProjectRoute = lazy(() => import('./ProjectRoute.js'));
 
@@ -42,6 +55,27 @@ export function Routes() {
         )}
       </Route>
       <Route path="/images" component={ImagesPage} />
+      <Route path="/timeline">
+        <Lazy>
+          <TimelinePage />
+        </Lazy>
+      </Route>
+      <Route path="/crashes">
+        <Lazy>
+          <CrashesPage />
+        </Lazy>
+      </Route>
+      <Route path="/crashes/:id">
+        {({ id }) =>
+          /^[1-9]\d{0,15}$/.test(id) ? (
+            <Lazy>
+              <CrashRoute id={Number(id)} />
+            </Lazy>
+          ) : (
+            <NotFound />
+          )
+        }
+      </Route>
       <Route path="/prune" component={PrunePage} />
       <Route path="/admin" component={LazyAdminPage} />
       <Route path="/admin/*" component={LazyAdminPage} />
@@ -84,6 +118,10 @@ function TabContent({ tab, container }: { tab: ContainerTab; container: Containe
     case 'terminal':
       return <TerminalPage containerName={container.name} />;
   }
+}
+
+function Lazy({ children }: { children: ReactNode }) {
+  return <Suspense fallback={<p className="empty-page">Loading…</p>}>{children}</Suspense>;
 }
 
 function LazyAdminPage() {

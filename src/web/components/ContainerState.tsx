@@ -6,6 +6,7 @@
  */
 import { CONTAINER_STATES, type Container, type ContainerHealth } from '../../shared/containers.js';
 import { stateDetail } from '../lib/container-state.js';
+import { CrashBadge } from './CrashBadge.js';
 import styles from './container-state.module.css';
 
 export function StateDot({ state }: { state: Container['state'] }) {
@@ -21,6 +22,7 @@ export function StateText({ container, now }: { container: Container; now: numbe
         {container.state === 'stopped' ? detail : container.state}
       </span>
       {container.health !== null && <HealthBadge health={container.health} />}
+      <CrashBadge of={{ container: container.name }} now={now} />
       {container.state !== 'stopped' && detail && (
         <span className={styles.detail}> · {detail}</span>
       )}

@@ -1,6 +1,6 @@
 /**
- * The overview tab of a container's page: its live resource use, and what inspect says about
- * it. The details are read again whenever the live model says the container changed (started,
+ * The overview tab of a container's page: its live resource use, its metrics history, and what
+ * inspect says about it. The details are read again whenever the live model says the container changed (started,
  * stopped, re-created), never polled.
  */
 import { useQuery, useQueryClient } from '@tanstack/react-query';
@@ -8,6 +8,7 @@ import { useEffect, useRef } from 'react';
 import type { Container } from '../../../../shared/containers.js';
 import { inspectKey, inspectQuery } from '../api/inspect.js';
 import { readOverview } from '../lib/overview.js';
+import { MetricsHistory } from './MetricsHistory.js';
 import { Overview } from './Overview.js';
 import { StatsPanel } from './StatsPanel.js';
 import styles from './container.module.css';
@@ -33,6 +34,7 @@ export function OverviewTab({ container }: { container: Container }) {
   return (
     <div className={styles.body}>
       <StatsPanel container={container} memoryLimit={memoryLimit} />
+      <MetricsHistory containerId={container.id} />
       <Overview containerRef={ref} />
     </div>
   );

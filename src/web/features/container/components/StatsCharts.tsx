@@ -1,8 +1,9 @@
 /**
- * The live charts (uPlot, in a chunk of its own loaded with this file): CPU, memory (and its
- * limit, when the container has one), network and block I/O rates over the local clock. The
- * legend gives each line's latest value in its unit, or the value under the pointer. Canvas
- * colours are read from the theme's tokens and read again when the theme changes.
+ * The charts (uPlot, in a chunk of its own loaded with this file): CPU, memory (and its limit,
+ * when the container has one), network and block I/O rates over the local clock. Live, they
+ * show the last minutes; over the history, a set range, where dragging across a chart picks a
+ * shorter one. The legend gives each line's latest value in its unit, or the value under the
+ * pointer. Canvas colours are read from the theme's tokens and read again when it changes.
  */
 import { useEffect, useRef, useState } from 'react';
 import uPlot from 'uplot';
@@ -120,18 +121,27 @@ function useThemeVersion(): number {
   return version;
 }
 
+/** What the x axis spans: the last minutes (live), or a range, which a drag may narrow. */
+export type Span =
+  | { kind: 'live' }
+  | { kind: 'range'; from: number; to: number; onSelect: (from: number, to: number) => void };
+
+const LIVE: Span = { kind: 'live' };
+
 export default function StatsCharts({
   series,
   memoryLimited,
+  span = LIVE,
 }: {
   series: Series;
   memoryLimited: boolean;
+  span?: Span;
 }) {
   const theme = useThemeVersion();
   return (
     <div className={styles.charts}>
       {charts(memoryLimited).map((chart) => (
-        <ChartView key={`${chart.title}-${theme}`} chart={chart} series={series} />
+        <ChartView key={`${chart.title}-${theme}`} chart={chart} series={series} span={span} />
       ))}
     </div>
   );
@@ -154,8 +164,16 @@ function textWidth(text: string, font: string): number {
   return measurer.measureText(text).width;
 }
 
-function ChartView({ chart, series }: { chart: Chart; series: Series }) {
+/** Narrower than this (seconds), a drag is a click, not a range. */
+const MIN_SELECTION_S = 60;
+
+function ChartView({ chart, series, span }: { chart: Chart; series: Series; span: Span }) {
   const box = useRef<HTMLDivElement>(null);
+  // The chart is built once: its scale and its drag read the span as it is now.
+  const spanNow = useRef(span);
+  useEffect(() => {
+    spanNow.current = span;
+  }, [span]);
   const swatches = useRef<HTMLSpanElement>(null);
   const plot = useRef<uPlot | null>(null);
   // The sample under the pointer, if it is over the plot.
@@ -188,14 +206,32 @@ function ChartView({ chart, series }: { chart: Chart; series: Series }) {
         cursor: {
           y: false,
           points: { size: 6 },
-          drag: { x: false, y: false, setScale: false },
+          drag: { x: span.kind === 'range', y: false, setScale: false },
         },
         hooks: {
           setCursor: [(u) => setHovered(u.cursor.idx ?? null)],
+          setSelect: [
+            (u) => {
+              const current = spanNow.current;
+              if (current.kind !== 'range' || u.select.width === 0) return;
+              const from = u.posToVal(u.select.left, 'x');
+              const to = u.posToVal(u.select.left + u.select.width, 'x');
+              u.setSelect({ left: 0, top: 0, width: 0, height: 0 }, false);
+              if (to - from >= MIN_SELECTION_S) current.onSelect(Math.floor(from), Math.ceil(to));
+            },
+          ],
         },
         scales: {
-          // The whole window, the newest sample at the right: the chart fills in as it goes.
-          x: { time: true, range: (_u, _min, max) => [max - WINDOW_SECONDS, max] },
+          x: {
+            time: true,
+            // Live: the whole window, the newest sample at the right, filling in as it goes.
+            range: (_u, _min, max) => {
+              const current = spanNow.current;
+              return current.kind === 'range'
+                ? [current.from, current.to]
+                : [max - WINDOW_SECONDS, max];
+            },
+          },
           y: { range: (_u, _min, max) => [0, Math.max(max, chart.minTop) * 1.1] },
         },
         axes: [
@@ -253,7 +289,7 @@ function ChartView({ chart, series }: { chart: Chart; series: Series }) {
   useEffect(() => {
     plot.current?.setData(data(series));
     // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [series]);
+  }, [series, span]);
 
   const last = series.time.length - 1;
   const shownAt = hovered !== null && hovered <= last ? hovered : last;
@@ -294,7 +330,11 @@ function ChartView({ chart, series }: { chart: Chart; series: Series }) {
         ref={box}
         className={styles.plot}
         role="img"
-        aria-label={`${chart.title} over the last minutes${last >= 0 ? `; now: ${summary}` : ''}`}
+        aria-label={
+          span.kind === 'live'
+            ? `${chart.title} over the last minutes${last >= 0 ? `; now: ${summary}` : ''}`
+            : `${chart.title} from ${clockLabel(span.from, false)} to ${clockLabel(span.to, false)}${last >= 0 ? `; at the end: ${summary}` : ''}`
+        }
       />
     </figure>
   );

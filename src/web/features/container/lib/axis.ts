@@ -5,8 +5,13 @@
  * and block I/O), each axis in one unit. Pure.
  */
 
-/** Seconds between time ticks, smallest first: uPlot takes the first one that leaves room. */
-export const TIME_STEPS = [1, 2, 5, 10, 15, 20, 30, 60, 120, 300, 600, 900, 1800, 3600];
+/**
+ * Seconds between time ticks, smallest first: uPlot takes the first one that leaves room. The
+ * hours and days are for the history's ranges (up to a week).
+ */
+export const TIME_STEPS = [
+  1, 2, 5, 10, 15, 20, 30, 60, 120, 300, 600, 900, 1800, 3600, 7200, 10_800, 21_600, 43_200, 86_400,
+];
 
 /** Pixels from one time tick to the next: "10:41" and a gap, or "10:41:20" and a gap. */
 export const MINUTE_TICK_PX = 48;
@@ -31,10 +36,20 @@ export function clockLabel(seconds: number, withSeconds: boolean): string {
   return withSeconds ? `${time}:${pad(date.getSeconds())}` : time;
 }
 
-/** The time axis' labels: seconds shown only when the step is not whole minutes. */
+const MONTHS = 'Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec'.split(' ');
+
+/**
+ * The time axis' labels: seconds shown only when the step is not whole minutes; a tick at local
+ * midnight says the day instead ("29 Nov"), so a range of days reads as one.
+ */
 export function clockLabels(ticks: readonly number[], step: number): string[] {
   const withSeconds = step % 60 !== 0;
-  return ticks.map((tick) => clockLabel(tick, withSeconds));
+  return ticks.map((tick) => {
+    const date = new Date(tick * 1000);
+    if (!withSeconds && date.getHours() === 0 && date.getMinutes() === 0)
+      return `${date.getDate()} ${MONTHS[date.getMonth()]}`;
+    return clockLabel(tick, withSeconds);
+  });
 }
 
 export type ByteBase = 1000 | 1024;

@@ -1,7 +1,9 @@
 /**
- * The live chart's data: the samples of the last minutes, as uPlot's columns (times in
- * seconds, then one array per line), with network and block I/O turned into rates. Pure.
+ * The charts' data, as uPlot's columns (times in seconds, then one array per line): the live
+ * samples of the last minutes, with network and block I/O turned into rates, or a stretch of
+ * the metrics history the server kept. Pure.
  */
+import type { MetricsSeries } from '../../../../shared/metrics-history.js';
 import type { ContainerStats } from '../../../../shared/stats.js';
 import { ratesBetween, sampleTime } from '../../../lib/stats-rates.js';
 
@@ -10,8 +12,9 @@ export const WINDOW_SECONDS = 5 * 60;
 
 export interface Series {
   time: number[];
-  cpu: number[];
-  memory: number[];
+  /** Null where the history has no point (a gap). */
+  cpu: Array<number | null>;
+  memory: Array<number | null>;
   memoryLimit: number[];
   /** Bytes per second; null where a rate cannot be told (the first sample, a restart). */
   rx: Array<number | null>;
@@ -59,4 +62,30 @@ export function appendSample(
     read: keep(series.read, rates?.read ?? null),
     write: keep(series.write, rates?.write ?? null),
   };
+}
+
+/**
+ * A stretch of the metrics history as the charts' columns. Where points are missing (the
+ * container was stopped, dwi was down) a null breaks the line rather than bridging the gap.
+ */
+export function seriesOfHistory(history: MetricsSeries): Series {
+  const series = emptySeries();
+  const { step, t } = history;
+  for (let i = 0; i < t.length; i++) {
+    const previous = t[i - 1];
+    // One missed point (a slow sample) is bridged; more are a gap.
+    if (previous !== undefined && t[i]! - previous > 2 * step) {
+      series.time.push(previous + step);
+      const columns = [series.cpu, series.memory, series.rx, series.tx, series.read, series.write];
+      for (const column of columns) column.push(null);
+    }
+    series.time.push(t[i]!);
+    series.cpu.push(history.cpu_percent[i]!);
+    series.memory.push(history.memory_bytes[i]!);
+    series.rx.push(history.rx_bytes_per_s[i]!);
+    series.tx.push(history.tx_bytes_per_s[i]!);
+    series.read.push(history.read_bytes_per_s[i]!);
+    series.write.push(history.write_bytes_per_s[i]!);
+  }
+  return series;
 }

@@ -4,12 +4,14 @@ import { Link } from 'wouter';
 import { allows, type Role } from '../../../../shared/auth.js';
 import type { Confirmation } from '../../../components/ConfirmDialog.js';
 import { StateCounts } from '../../../components/ContainerState.js';
+import { CrashBadge } from '../../../components/CrashBadge.js';
 import { Icon } from '../../../components/Icon.js';
 import { OutcomeLine } from '../../../components/OutcomeLine.js';
 import { ProjectActions } from '../../../components/ProjectActions.js';
 import { placeProps, type Place } from '../../../components/VirtualTable.js';
 import table from '../../../components/table.module.css';
 import { projectKey } from '../../../lib/run-action.js';
+import { useNow } from '../../../lib/use-now.js';
 import type { Group } from '../lib/view.js';
 import styles from './containers.module.css';
 
@@ -28,6 +30,7 @@ export const GroupHeader = memo(function GroupHeader({
   role: Role;
   confirm: (request: Confirmation) => void;
 }) {
+  const now = useNow(60_000);
   const title = group.project ?? 'Standalone containers';
   const project = group.project;
   return (
@@ -44,6 +47,7 @@ export const GroupHeader = memo(function GroupHeader({
         </button>
         <span className={styles.groupCounts}>
           <StateCounts counts={group.counts} />
+          {project !== null && <CrashBadge of={{ project }} now={now} />}
           {group.containers.length < group.total && (
             <span className={styles.groupCount}>
               ({group.containers.length} of {group.total} shown)

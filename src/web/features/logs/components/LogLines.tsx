@@ -12,7 +12,7 @@ import { useVirtualizer } from '@tanstack/react-virtual';
 import { useCallback, useEffect, useLayoutEffect, useRef, useState } from 'react';
 import type { HeldLines, SessionState } from '../api/held-lines.js';
 import type { TimestampMode } from '../hooks/use-viewer-options.js';
-import { LEVEL_MASK, Level, MARKER, STDERR } from '../lib/parse.js';
+import { MARKER, markedLevel, STDERR } from '../lib/parse.js';
 import { LogLine } from './LogLine.js';
 import styles from './logs.module.css';
 
@@ -204,7 +204,7 @@ export function LogLines({
                   transform: `translateY(${item.start}px)`,
                   ...(measured ? {} : { height: ROW_HEIGHT }),
                 }}
-                data-level={levelName(flags)}
+                data-level={markedLevel(flags)}
                 data-stderr={(flags & STDERR) !== 0 || undefined}
                 data-marker={(flags & MARKER) !== 0 || undefined}
                 data-target={target?.seq === seq || undefined}
@@ -261,9 +261,4 @@ function fixedRows(count: number, top: number, height: number) {
   for (let index = first; index < last; index++)
     rows.push({ index, start: index * ROW_HEIGHT, key: index });
   return rows;
-}
-
-function levelName(flags: number): string | undefined {
-  const level = flags & LEVEL_MASK;
-  return level === Level.error ? 'error' : level === Level.warn ? 'warn' : undefined;
 }

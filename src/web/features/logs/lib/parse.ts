@@ -64,6 +64,12 @@ export function detectLevel(text: string): number {
   return word === null ? Level.none : levelOf(word[1]!);
 }
 
+/** A row's `data-level`: errors and warnings are marked, other levels are not. */
+export function markedLevel(flags: number): 'error' | 'warn' | undefined {
+  const level = flags & LEVEL_MASK;
+  return level === Level.error ? 'error' : level === Level.warn ? 'warn' : undefined;
+}
+
 /** Splits "2026-11-24T21:00:00.123456789Z text" into its timestamp and text. */
 export function splitLine(line: string): { timestamp: string; text: string } {
   const space = line.indexOf(' ');

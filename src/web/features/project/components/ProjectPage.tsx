@@ -10,6 +10,7 @@ import { allows } from '../../../../shared/auth.js';
 import type { Container, ContainerAction } from '../../../../shared/containers.js';
 import { ConfirmDialog, type Confirmation } from '../../../components/ConfirmDialog.js';
 import { StateCounts, StateDot, StateText } from '../../../components/ContainerState.js';
+import { CrashBadge } from '../../../components/CrashBadge.js';
 import { useContainerActions } from '../../../components/use-container-actions.js';
 import { OutcomeLine } from '../../../components/OutcomeLine.js';
 import { ProjectActions } from '../../../components/ProjectActions.js';
@@ -71,6 +72,7 @@ export function ProjectPage({
           <span className={styles.counts}>
             <StateCounts counts={view.counts} />
           </span>
+          <CrashBadge of={{ project: name }} now={now} />
           {allows(role, 'operator') && view.containers.length > 0 && (
             <ProjectActions
               project={name}
