@@ -123,31 +123,40 @@ it("draws a running container's metrics history, and a drag across it picks a sh
   await expect
     .poll(
       async () => {
-        await history.getByRole('button', { name: '1 h' }).click();
+        await history.getByRole('button', { name: '1 h', exact: true }).click();
         return Number(await cpuChart(page).getAttribute('data-samples'));
       },
       { timeout: 30_000, interval: 2000 },
     )
     .toBeGreaterThan(2);
-  expect(await history.getByRole('button', { name: '1 h' }).getAttribute('aria-pressed')).toBe(
-    'true',
-  );
-  // Drag across the right quarter of the plot: the last quarter hour or so.
+  expect(
+    await history.getByRole('button', { name: '1 h', exact: true }).getAttribute('aria-pressed'),
+  ).toBe('true');
+  await history.getByText('a point every 10 s').waitFor();
+  // Drag across the last tenth of the hour, where its samples are (it has run a minute or so).
   const plot = cpuChart(page).locator('.u-over');
+  // The mouse acts on what is on screen: the history is below the live charts.
+  await plot.scrollIntoViewIfNeeded();
   const box = (await plot.boundingBox())!;
-  await page.mouse.move(box.x + box.width * 0.7, box.y + box.height / 2);
+  await page.mouse.move(box.x + box.width * 0.9, box.y + box.height / 2);
   await page.mouse.down();
-  await page.mouse.move(box.x + box.width * 0.99, box.y + box.height / 2, { steps: 5 });
+  await page.mouse.move(box.x + box.width - 1, box.y + box.height / 2, { steps: 5 });
   await page.mouse.up();
   await history.getByRole('button', { name: 'Back to 1 h' }).waitFor();
-  expect(await history.getByRole('button', { name: '1 h' }).getAttribute('aria-pressed')).toBe(
-    'false',
-  );
+  expect(
+    await history.getByRole('button', { name: '1 h', exact: true }).getAttribute('aria-pressed'),
+  ).toBe('false');
+  // Six minutes or so, read again at a finer step (the server samples every second here).
+  const step = async () =>
+    Number(/a point every (\d+) s/.exec((await history.textContent()) ?? '')?.[1] ?? NaN);
+  await expect.poll(step, { timeout: 15_000 }).toBeLessThan(10);
   await expect
-    .poll(async () => Number(await cpuChart(page).getAttribute('data-samples')))
+    .poll(async () => Number(await cpuChart(page).getAttribute('data-samples')), {
+      timeout: 15_000,
+    })
     .toBeGreaterThan(0);
   await history.getByRole('button', { name: 'Back to 1 h' }).click();
-  await history.getByRole('button', { name: '1 h', pressed: true }).waitFor();
+  await history.getByRole('button', { name: '1 h', exact: true, pressed: true }).waitFor();
   expect(errors).toEqual([]);
   await context.close();
 });
@@ -158,7 +167,7 @@ it('lets an admin add a webhook, and shows its delivery to a receiver on loopbac
   await page.goto(`${app.base}/admin/webhooks`);
   await page.getByRole('button', { name: 'Add webhook' }).click();
   const dialog = page.getByRole('dialog', { name: 'Add a webhook' });
-  await dialog.getByLabel('Name').fill('loopback');
+  await dialog.getByLabel('Name', { exact: true }).fill('loopback');
   await dialog.getByLabel('URL').fill(receiverUrl);
   await dialog.getByLabel('Format').selectOption('generic');
   await dialog.getByLabel(/name contains/).fill(HOOKED);

@@ -17,6 +17,8 @@ const names = {
   hungry: `crash-oom-${suffix}`,
   looping: `crash-loop-${suffix}`,
   sick: `crash-sick-${suffix}`,
+  stopped: `crash-stopped-${suffix}`,
+  sentinel: `crash-sentinel-${suffix}`,
 };
 let dwi: Dwi;
 let base: string;
@@ -115,6 +117,20 @@ describe('crash reports', () => {
     expect(report).toMatchObject({ reason: 'exit', exit_code: 2, count: 4 });
     expect(report.config.restart_policy).toBe('on-failure');
     expect(await reportsOf(names.looping)).toHaveLength(1);
+  });
+
+  it('makes no report of a container someone stopped, though its exit code is an error', async () => {
+    runShell(engine, names.stopped, 'echo serving; sleep 600');
+    docker('stop', '-t', '1', names.stopped);
+    const inspected = JSON.parse(docker('inspect', names.stopped)) as Array<{
+      State: { ExitCode: number };
+    }>;
+    // 143 (SIGTERM), or 137 should the second pass and SIGKILL end it: an error code either way.
+    expect([143, 137]).toContain(inspected[0]!.State.ExitCode);
+    // Events are heard in order: once a later crash is reported, the stop's die was heard too.
+    runShell(engine, names.sentinel, 'exit 5');
+    await reportOf(names.sentinel, () => true);
+    expect(await reportsOf(names.stopped)).toEqual([]);
   });
 
   it('reports a container whose health check fails', async () => {

@@ -108,4 +108,12 @@ it('checks rules (http(s) URLs only, bounds), answers 404 for an unknown one, an
   const removed = await request(`${base}/api/webhooks/${list[0]!.id}`, { method: 'DELETE' });
   expect(removed.status).toBe(200);
   expect((await request(`${base}/api/webhooks`)).json().data).toEqual([]);
+  // Audited with the rule's id as the target (an integer parameter, written as text).
+  const audit = await request(
+    `${base}/api/audit?action_contains=${encodeURIComponent('DELETE /api/webhooks/')}`,
+  );
+  expect(audit.json().data.entries[0]).toMatchObject({
+    target: String(list[0]!.id),
+    result: 'success',
+  });
 });

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { CrashReport } from '../../src/shared/crashes.js';
 import type { WebhookRule } from '../../src/shared/webhooks.js';
 import type { EngineEvent } from '../../src/server/engine/events.js';
-import { crashOf, crashReason } from '../../src/server/history/crashes.js';
+import { crashOf, crashReason, StopRequests } from '../../src/server/history/crashes.js';
 import { timelineRow } from '../../src/server/history/recorder.js';
 import { sampleOf } from '../../src/server/history/sampler.js';
 import { headline, matches, payloadOf, retryDelayMs } from '../../src/server/history/webhooks.js';
@@ -58,6 +58,24 @@ describe('crashes', () => {
     expect(crashReason(event('health_status: unhealthy'))).toBe('unhealthy');
     expect(crashReason(event('health_status: healthy'))).toBeUndefined();
     expect(crashReason(event('die', { exitCode: '1' }, 'image'))).toBeUndefined();
+  });
+
+  it('are not the die of a container someone asked to stop (docker stop, kill, dwi), whatever its code', () => {
+    const stops = new StopRequests();
+    const asked = (action: string, attributes: Record<string, string> = {}) =>
+      stops.asked(event(action, attributes));
+    // Stopped: SIGTERM, then the die with 143.
+    expect(asked('kill', { signal: '15' })).toBe(false);
+    expect(asked('die', { exitCode: '143' })).toBe(true);
+    // Started again, it dies by itself: a crash, the earlier stop forgotten.
+    expect(asked('start')).toBe(false);
+    expect(asked('die', { exitCode: '3' })).toBe(false);
+    // A kill that a start follows (docker restart's) leaves nothing behind either.
+    expect(asked('kill', { signal: '15' })).toBe(false);
+    expect(asked('start')).toBe(false);
+    expect(asked('die', { exitCode: '1' })).toBe(false);
+    // Another type's events are not a container's.
+    expect(stops.asked(event('kill', {}, 'image'))).toBe(false);
   });
 
   it('are told as a memory kill when inspect says OOMKilled, with what the container was', () => {

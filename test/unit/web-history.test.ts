@@ -121,9 +121,12 @@ describe('event words', () => {
     expect(eventDetail({ type: 'image', action: 'pull', attributes: {} })).toBe('');
   });
 
-  it('mark crashes, memory kills and failed health checks as trouble, a clean exit not', () => {
+  it('mark exits with an error, memory kills and failed health checks as trouble, a clean or asked-for exit not', () => {
     expect(isTrouble({ action: 'die', attributes: { exitCode: '3' } })).toBe(true);
     expect(isTrouble({ action: 'die', attributes: { exitCode: '0' } })).toBe(false);
+    // A stop's SIGTERM and a kill's SIGKILL were asked for.
+    expect(isTrouble({ action: 'die', attributes: { exitCode: '143' } })).toBe(false);
+    expect(isTrouble({ action: 'die', attributes: { exitCode: '137' } })).toBe(false);
     expect(isTrouble({ action: 'oom', attributes: {} })).toBe(true);
     expect(isTrouble({ action: 'health_status: unhealthy', attributes: {} })).toBe(true);
     expect(isTrouble({ action: 'health_status: healthy', attributes: {} })).toBe(false);
@@ -189,5 +192,7 @@ describe('the metrics history as chart columns', () => {
     const midnight = new Date(2026, 10, 29, 0, 0, 0).getTime() / 1000;
     const six = new Date(2026, 10, 29, 6, 0, 0).getTime() / 1000;
     expect(clockLabels([midnight, six], 21_600)).toEqual(['29 Nov', '06:00']);
+    // Minutes apart (the live charts' five minutes), midnight is a time like any.
+    expect(clockLabels([midnight], 60)).toEqual(['00:00']);
   });
 });

@@ -1,7 +1,7 @@
 /**
  * Crash reports, made by the worker that records the timeline (one for all) from the engine's
- * events: a `die` with a non-zero exit code (OOMKilled tells a memory kill) and a
- * `health_status: unhealthy`. The last log lines are read at once, before a container run
+ * events: a `die` with a non-zero exit code that nobody asked for (OOMKilled tells a memory
+ * kill) and a `health_status: unhealthy`. The last log lines are read at once, before a container run
  * with --rm or re-created by compose takes them along; a restart loop folds into one report.
  */
 import type { Logger } from 'pino';
@@ -99,8 +99,41 @@ export function crashOf(
   };
 }
 
+/** Containers remembered as asked to stop at once; the oldest are forgotten past this. */
+const MAX_STOPPING = 10_000;
+
+/**
+ * Containers someone asked to stop: the engine's `kill` event comes of `docker stop`, `docker
+ * kill` and dwi's stop alike (a process that dies by itself, or of the kernel's OOM killer,
+ * has none). The die that follows is what was asked for, whatever its exit code: no crash.
+ */
+export class StopRequests {
+  private readonly stopping = new Set<string>();
+
+  /** Hears an event; true when it is the die of a container asked to stop. */
+  asked(event: EngineEvent): boolean {
+    if (event.type !== 'container') return false;
+    switch (event.action) {
+      case 'kill':
+        this.stopping.add(event.id);
+        if (this.stopping.size > MAX_STOPPING)
+          this.stopping.delete(this.stopping.values().next().value!);
+        return false;
+      case 'start':
+      case 'destroy':
+        this.stopping.delete(event.id);
+        return false;
+      case 'die':
+        return this.stopping.delete(event.id);
+      default:
+        return false;
+    }
+  }
+}
+
 export class CrashCatcher {
   private capturing = 0;
+  private readonly stops = new StopRequests();
   private readonly listeners = new Set<(report: CrashReport) => void>();
 
   constructor(
@@ -118,6 +151,7 @@ export class CrashCatcher {
 
   /** An engine event the recorder heard: a crash is captured. */
   onEvent(event: EngineEvent): void {
+    if (this.stops.asked(event)) return;
     const reason = crashReason(event);
     if (reason !== undefined) void this.capture(event, reason);
   }

@@ -333,6 +333,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
           metrics: store.metrics,
           metricsRetention: options.metricsRetention,
           containers: options.engine.containers,
+          inspect: (ref, inspectOptions) => options.engine!.inspect(ref, inspectOptions),
         });
     }
     // The web app's files, and its page for browser navigations (http/webapp.ts).

@@ -19,7 +19,9 @@ export function auditHook(store: Store, route: RouteOptions, mutating: boolean):
   return (request, reply, payload, done) => {
     const asked = auditWhen?.(request);
     if (!mutating && asked === undefined) return done(null, payload);
-    const params = (request.params ?? {}) as Record<string, string | undefined>;
+    // Params as the route's schema coerced them: an integer id (a webhook rule's) is a number.
+    const params = (request.params ?? {}) as Record<string, string | number | undefined>;
+    const named = params.id ?? params.name ?? params.kind ?? params['*'];
     const status = reply.statusCode;
     const anonymous = request.identity === undefined && request.claimedUser === undefined;
     const folded = anonymous && REFUSALS.has(status);
@@ -31,7 +33,7 @@ export function auditHook(store: Store, route: RouteOptions, mutating: boolean):
         username: request.identity?.principal.username ?? request.claimedUser ?? null,
         // A folded row stands for many paths: it names the route they matched.
         action: folded ? pattern : `${request.method} ${request.url.split('?')[0]}`,
-        target: folded ? null : (params.id ?? params.name ?? params.kind ?? params['*'] ?? null),
+        target: folded || named === undefined ? null : String(named),
         result: status < 400 ? 'success' : status === 401 || status === 403 ? 'denied' : 'failure',
         request_id: request.id,
         source: request.ip ?? null,

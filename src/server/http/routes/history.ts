@@ -8,7 +8,7 @@ import { TIMELINE_TYPES, type TimelineType } from '../../../shared/timeline.js';
 import type { CrashRepository } from '../../store/crashes.js';
 import type { MetricsRepository, MetricsRetention } from '../../store/metrics.js';
 import type { TimelineRepository } from '../../store/timeline.js';
-import type { ContainerView } from '../../engine/ports.js';
+import type { ContainerOperations, ContainerView } from '../../engine/ports.js';
 import { ApiError } from '../errors.js';
 import { operation } from '../openapi.js';
 
@@ -75,7 +75,19 @@ export const historyRoutes: FastifyPluginAsync<{
   metrics: MetricsRepository;
   metricsRetention: MetricsRetention;
   containers: ContainerView;
-}> = async (app, { timeline, crashes, metrics, metricsRetention, containers }) => {
+  /** Asked for a name the model does not hold yet (a worker just started). */
+  inspect: ContainerOperations['inspect'];
+}> = async (app, { timeline, crashes, metrics, metricsRetention, containers, inspect }) => {
+  /**
+   * A container's full id: from the model, as given when it is one (a container gone since
+   * keeps its history under it), else from the engine.
+   */
+  const idOf = async (ref: string): Promise<string> => {
+    const known = containers.find(ref)?.id ?? (/^[0-9a-f]{64}$/.test(ref) ? ref : undefined);
+    // The engine's not_found is a 404 like any (http/app.ts's error handler).
+    return known ?? String((await inspect(ref, { unmasked: false })).Id);
+  };
+
   /** A query's range in unix seconds and its step, checked. */
   const rangeOf = (query: { from?: string; to?: string; step?: number }) => {
     const to = Math.floor((query.to === undefined ? Date.now() : Date.parse(query.to)) / 1000);
@@ -187,9 +199,7 @@ export const historyRoutes: FastifyPluginAsync<{
     async (request): Promise<ApiReply<'getContainerMetrics'>> => {
       const { id } = request.params as { id: string };
       const range = rangeOf(request.query as { from?: string; to?: string; step?: number });
-      // A container gone since keeps its history under its full id.
-      const container = containers.find(id)?.id ?? (/^[0-9a-f]{64}$/.test(id) ? id : undefined);
-      if (container === undefined) throw new ApiError('not_found', `No such container: ${id}`);
+      const container = await idOf(id);
       return {
         status: 'success',
         data: metrics.series(container, range, metricsRetention, Math.floor(Date.now() / 1000)),

@@ -39,14 +39,15 @@ export function clockLabel(seconds: number, withSeconds: boolean): string {
 const MONTHS = 'Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec'.split(' ');
 
 /**
- * The time axis' labels: seconds shown only when the step is not whole minutes; a tick at local
- * midnight says the day instead ("29 Nov"), so a range of days reads as one.
+ * The time axis' labels: seconds shown only when the step is not whole minutes; on an axis of
+ * hours, a tick at local midnight says the day instead ("29 Nov"), so a range of days reads
+ * as one.
  */
 export function clockLabels(ticks: readonly number[], step: number): string[] {
   const withSeconds = step % 60 !== 0;
   return ticks.map((tick) => {
     const date = new Date(tick * 1000);
-    if (!withSeconds && date.getHours() === 0 && date.getMinutes() === 0)
+    if (step >= 3600 && date.getHours() === 0 && date.getMinutes() === 0)
       return `${date.getDate()} ${MONTHS[date.getMonth()]}`;
     return clockLabel(tick, withSeconds);
   });

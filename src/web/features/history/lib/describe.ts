@@ -18,8 +18,14 @@ export function eventDetail(event: Pick<TimelineEvent, 'type' | 'action' | 'attr
   return parts.join(', ');
 }
 
-/** Whether the event is bad news: a crash, a kill for memory, a failed health check. */
+/**
+ * Exit codes of the signals a stop or kill sends (SIGINT, SIGKILL, SIGTERM): a die with one was
+ * most likely asked for (a kill for memory has its own `oom` event, marked on its own).
+ */
+const ASKED_EXITS = new Set(['0', '130', '137', '143']);
+
+/** Whether the event is bad news: an exit with an error, a kill for memory, a failed health check. */
 export function isTrouble(event: Pick<TimelineEvent, 'action' | 'attributes'>): boolean {
   if (event.action === 'oom' || event.action === 'health_status: unhealthy') return true;
-  return event.action === 'die' && (event.attributes.exitCode ?? '0') !== '0';
+  return event.action === 'die' && !ASKED_EXITS.has(event.attributes.exitCode ?? '0');
 }
