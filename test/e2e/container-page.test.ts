@@ -131,9 +131,14 @@ const showsAtItsPlace = (element: unknown) => {
 
 const logLines = (page: Page) => page.getByRole('region', { name: 'Log lines' });
 
-/** How many samples a chart holds (the figure says so for tests and tools). */
+/** How many samples a live chart holds (the figure says so for tests and tools). */
 const samples = (page: Page, chart: string) =>
-  page.getByRole('figure').filter({ hasText: chart }).getAttribute('data-samples').then(Number);
+  page
+    .getByRole('region', { name: 'Resource use' })
+    .getByRole('figure')
+    .filter({ hasText: chart })
+    .getAttribute('data-samples')
+    .then(Number);
 
 describe('the container page', () => {
   it('opens from the list, with live state, the overview and secrets masked', async () => {

@@ -280,7 +280,12 @@ describe('the main pages', () => {
     // The secret is masked; the charts have drawn a few samples.
     expect(await page.content()).not.toContain('sk_live_');
     const samples = () =>
-      page.getByRole('figure').filter({ hasText: 'CPU' }).getAttribute('data-samples').then(Number);
+      page
+        .getByRole('region', { name: 'Resource use' })
+        .getByRole('figure')
+        .filter({ hasText: 'CPU' })
+        .getAttribute('data-samples')
+        .then(Number);
     await expect.poll(samples, { timeout: 20_000 }).toBeGreaterThanOrEqual(5);
     await shoot(page, errors, `container-${theme}`);
     await context.close();

@@ -3,8 +3,9 @@
  * section, what a read gives (its error with a retry, a loading line, then the data) and the
  * table the data goes in.
  */
-import type { ReactNode } from 'react';
+import type { FormEvent, ReactNode } from 'react';
 import { Link, useLocation } from 'wouter';
+import { InputField } from './Field.js';
 import { errorNotice, NoticeLine } from './Notice.js';
 import styles from './panel.module.css';
 
@@ -135,5 +136,127 @@ export function TabbedHeader({
         ))}
       </nav>
     </header>
+  );
+}
+
+/** A filter form: its fields, then Apply and (with `onClear`) Clear. */
+export function FilterForm({
+  label,
+  onApply,
+  onClear,
+  clearable = false,
+  children,
+}: {
+  label: string;
+  onApply: () => void;
+  onClear?: () => void;
+  /** Whether Clear would change anything. */
+  clearable?: boolean;
+  /** The fields. */
+  children: ReactNode;
+}) {
+  const submit = (event: FormEvent) => {
+    event.preventDefault();
+    onApply();
+  };
+  return (
+    <form className={styles.filters} onSubmit={submit} aria-label={label}>
+      {children}
+      <div className={styles.filterButtons}>
+        <button type="submit" className="button primary">
+          Apply
+        </button>
+        {onClear && (
+          <button type="button" className="button" disabled={!clearable} onClick={onClear}>
+            Clear
+          </button>
+        )}
+      </div>
+    </form>
+  );
+}
+
+/** A filter's time range: From and Until, in the browser's local time (datetime-local values). */
+export function TimeRangeFields({
+  since,
+  until,
+  onChange,
+}: {
+  since: string;
+  until: string;
+  onChange: (field: 'since' | 'until', value: string) => void;
+}) {
+  return (
+    <>
+      <InputField
+        label="From"
+        type="datetime-local"
+        value={since}
+        onChange={(value) => onChange('since', value)}
+      />
+      <InputField
+        label="Until"
+        type="datetime-local"
+        value={until}
+        onChange={(value) => onChange('until', value)}
+      />
+    </>
+  );
+}
+
+/** A read in pages, newest first (TanStack Query's infinite query). */
+interface PagedRead extends Read<unknown> {
+  hasNextPage: boolean;
+  isFetchingNextPage: boolean;
+  fetchNextPage: () => unknown;
+}
+
+/** Pages of rows: their table, or `empty` when there are none, and a button for older ones. */
+export function PagedTable({
+  pages,
+  count,
+  loading,
+  empty,
+  label,
+  columns,
+  older,
+  children,
+}: {
+  pages: PagedRead;
+  /** How many rows the pages hold. */
+  count: number;
+  loading: string;
+  empty: ReactNode;
+  label: string;
+  columns: readonly DataColumn[];
+  /** The words of the button that loads older rows ("Load older events"). */
+  older: string;
+  /** The rows. */
+  children: ReactNode;
+}) {
+  return (
+    <Loaded read={pages} loading={loading}>
+      {() =>
+        count === 0 ? (
+          <p className={styles.hint}>{empty}</p>
+        ) : (
+          <>
+            <DataTable label={label} columns={columns}>
+              {children}
+            </DataTable>
+            {pages.hasNextPage && (
+              <button
+                type="button"
+                className="button"
+                disabled={pages.isFetchingNextPage}
+                onClick={() => void pages.fetchNextPage()}
+              >
+                {pages.isFetchingNextPage ? 'Loading…' : older}
+              </button>
+            )}
+          </>
+        )
+      }
+    </Loaded>
   );
 }

@@ -3,16 +3,21 @@
  * pages of 100 newest first with older ones on demand, and rows written since arriving live
  * over the socket (admins get `audit_appended`), no polling.
  */
-import { useState, type FormEvent } from 'react';
 import type { AuditEntry } from '../../../../shared/api.js';
 import { CopyButton } from '../../../components/CopyButton.js';
 import { InputField, SelectField } from '../../../components/Field.js';
 import { clockTime } from '../../../lib/format.js';
 import { useSocketStatus } from '../../../lib/live.js';
-import { usePersistentState } from '../../../lib/storage.js';
+import { useFilterDraft } from '../../../lib/filter-draft.js';
 import { arrivedLive, useAuditPages } from '../api/audit.js';
 import { isAuditFilter, NO_FILTER, type AuditFilter } from '../lib/audit-filter.js';
-import { DataTable, Loaded, Panel, type DataColumn } from '../../../components/Panel.js';
+import {
+  FilterForm,
+  PagedTable,
+  Panel,
+  TimeRangeFields,
+  type DataColumn,
+} from '../../../components/Panel.js';
 import panel from '../../../components/panel.module.css';
 import styles from './admin.module.css';
 
@@ -29,23 +34,14 @@ const COLUMNS: DataColumn[] = [
 ];
 
 export function AuditPanel() {
-  const [filter, setFilter] = usePersistentState<AuditFilter>(
+  const { filter, draft, filtered, clearable, field, apply, clear } = useFilterDraft<AuditFilter>(
     'admin.audit.filter',
     NO_FILTER,
     isAuditFilter,
   );
-  const [draft, setDraft] = useState(filter);
   const pages = useAuditPages(filter);
   const socket = useSocketStatus();
   const rows = pages.data?.pages.flatMap((page) => page.entries) ?? [];
-  const filtered = Object.values(filter).some((value) => value !== '');
-
-  const apply = (event: FormEvent) => {
-    event.preventDefault();
-    setFilter(draft);
-  };
-  const field = <K extends keyof AuditFilter>(key: K, value: AuditFilter[K]) =>
-    setDraft((current) => ({ ...current, [key]: value }));
 
   return (
     <Panel
@@ -59,7 +55,7 @@ export function AuditPanel() {
         </span>
       }
     >
-      <form className={panel.filters} onSubmit={apply} aria-label="Audit filters">
+      <FilterForm label="Audit filters" onApply={apply} onClear={clear} clearable={clearable}>
         <InputField
           label="User"
           value={draft.username}
@@ -79,62 +75,21 @@ export function AuditPanel() {
           options={RESULTS.map((result) => ({ value: result, label: result || 'any' }))}
           onChange={(value) => field('result', value)}
         />
-        <InputField
-          label="From"
-          type="datetime-local"
-          value={draft.since}
-          onChange={(value) => field('since', value)}
-        />
-        <InputField
-          label="Until"
-          type="datetime-local"
-          value={draft.until}
-          onChange={(value) => field('until', value)}
-        />
-        <div className={panel.filterButtons}>
-          <button type="submit" className="button primary">
-            Apply
-          </button>
-          <button
-            type="button"
-            className="button"
-            disabled={!filtered && Object.values(draft).every((value) => value === '')}
-            onClick={() => {
-              setDraft(NO_FILTER);
-              setFilter(NO_FILTER);
-            }}
-          >
-            Clear
-          </button>
-        </div>
-      </form>
-      <Loaded read={pages} loading="Loading the audit log…">
-        {() =>
-          rows.length === 0 ? (
-            <p className={panel.hint}>
-              {filtered ? 'No row matches these filters.' : 'Nothing audited yet.'}
-            </p>
-          ) : (
-            <>
-              <DataTable label="Audit rows, newest first" columns={COLUMNS}>
-                {rows.map((row) => (
-                  <AuditRow key={row.id} row={row} />
-                ))}
-              </DataTable>
-              {pages.hasNextPage && (
-                <button
-                  type="button"
-                  className="button"
-                  disabled={pages.isFetchingNextPage}
-                  onClick={() => void pages.fetchNextPage()}
-                >
-                  {pages.isFetchingNextPage ? 'Loading…' : 'Load older rows'}
-                </button>
-              )}
-            </>
-          )
-        }
-      </Loaded>
+        <TimeRangeFields since={draft.since} until={draft.until} onChange={field} />
+      </FilterForm>
+      <PagedTable
+        pages={pages}
+        count={rows.length}
+        loading="Loading the audit log…"
+        empty={filtered ? 'No row matches these filters.' : 'Nothing audited yet.'}
+        label="Audit rows, newest first"
+        columns={COLUMNS}
+        older="Load older rows"
+      >
+        {rows.map((row) => (
+          <AuditRow key={row.id} row={row} />
+        ))}
+      </PagedTable>
     </Panel>
   );
 }

@@ -4,11 +4,11 @@
  * restart loop is one row with its count. The list is read again when a report comes in.
  */
 import { useInfiniteQuery } from '@tanstack/react-query';
-import { useState, type FormEvent } from 'react';
+import { useState } from 'react';
 import { Link } from 'wouter';
 import type { CrashSummary } from '../../../../shared/crashes.js';
 import { InputField } from '../../../components/Field.js';
-import { DataTable, Loaded, Panel, type DataColumn } from '../../../components/Panel.js';
+import { FilterForm, PagedTable, Panel, type DataColumn } from '../../../components/Panel.js';
 import panel from '../../../components/panel.module.css';
 import { crashReasonText } from '../../../lib/crash-list.js';
 import { clockTime } from '../../../lib/format.js';
@@ -31,16 +31,11 @@ export function CrashesPage() {
   const pages = useInfiniteQuery(crashPagesQuery({ container }));
   const rows = pages.data?.pages.flatMap((page) => page.crashes) ?? [];
 
-  const apply = (event: FormEvent) => {
-    event.preventDefault();
-    setContainer(draft);
-  };
-
   return (
     <div className={panel.page}>
       <HistoryTabs />
       <Panel id="crashes" title="Crash reports">
-        <form className={panel.filters} onSubmit={apply} aria-label="Crash report filters">
+        <FilterForm label="Crash report filters" onApply={() => setContainer(draft)}>
           <InputField
             label="Container"
             value={draft}
@@ -48,41 +43,24 @@ export function CrashesPage() {
             placeholder="a name or id"
             onChange={setDraft}
           />
-          <div className={panel.filterButtons}>
-            <button type="submit" className="button primary">
-              Apply
-            </button>
-          </div>
-        </form>
-        <Loaded read={pages} loading="Loading the crash reports…">
-          {() =>
-            rows.length === 0 ? (
-              <p className={panel.hint}>
-                {container !== ''
-                  ? `No crash report for ${container}.`
-                  : 'No crash yet. A container that exits with an error, is killed for memory or turns unhealthy gets a report here, with its last lines.'}
-              </p>
-            ) : (
-              <>
-                <DataTable label="Crash reports, newest first" columns={COLUMNS}>
-                  {rows.map((crash) => (
-                    <CrashRow key={crash.id} crash={crash} />
-                  ))}
-                </DataTable>
-                {pages.hasNextPage && (
-                  <button
-                    type="button"
-                    className="button"
-                    disabled={pages.isFetchingNextPage}
-                    onClick={() => void pages.fetchNextPage()}
-                  >
-                    {pages.isFetchingNextPage ? 'Loading…' : 'Load older reports'}
-                  </button>
-                )}
-              </>
-            )
+        </FilterForm>
+        <PagedTable
+          pages={pages}
+          count={rows.length}
+          loading="Loading the crash reports…"
+          empty={
+            container !== ''
+              ? `No crash report for ${container}.`
+              : 'No crash yet. A container that exits with an error, is killed for memory or turns unhealthy gets a report here, with its last lines.'
           }
-        </Loaded>
+          label="Crash reports, newest first"
+          columns={COLUMNS}
+          older="Load older reports"
+        >
+          {rows.map((crash) => (
+            <CrashRow key={crash.id} crash={crash} />
+          ))}
+        </PagedTable>
       </Panel>
     </div>
   );

@@ -3,15 +3,20 @@
  * who caused it: a user who acted through dwi, or "outside" (the docker CLI, compose, a
  * restart policy). Filters are remembered across reloads; rows recorded since arrive live.
  */
-import { useState, type FormEvent } from 'react';
 import { Link } from 'wouter';
 import { TIMELINE_TYPES, type TimelineEvent } from '../../../../shared/timeline.js';
 import { InputField, SelectField } from '../../../components/Field.js';
-import { DataTable, Loaded, Panel, type DataColumn } from '../../../components/Panel.js';
+import {
+  FilterForm,
+  PagedTable,
+  Panel,
+  TimeRangeFields,
+  type DataColumn,
+} from '../../../components/Panel.js';
 import panel from '../../../components/panel.module.css';
 import { clockTime } from '../../../lib/format.js';
 import { useSocketStatus } from '../../../lib/live.js';
-import { usePersistentState } from '../../../lib/storage.js';
+import { useFilterDraft } from '../../../lib/filter-draft.js';
 import { useTimelinePages } from '../api/timeline.js';
 import { arrivedLive } from '../lib/live-rows.js';
 import { eventDetail, isTrouble } from '../lib/describe.js';
@@ -29,23 +34,11 @@ const COLUMNS: DataColumn[] = [
 ];
 
 export function TimelinePage() {
-  const [filter, setFilter] = usePersistentState<TimelineFilter>(
-    'timeline.filter',
-    NO_FILTER,
-    isTimelineFilter,
-  );
-  const [draft, setDraft] = useState(filter);
+  const { filter, draft, filtered, clearable, field, apply, clear } =
+    useFilterDraft<TimelineFilter>('timeline.filter', NO_FILTER, isTimelineFilter);
   const pages = useTimelinePages(filter);
   const socket = useSocketStatus();
   const rows = pages.data?.pages.flatMap((page) => page.events) ?? [];
-  const filtered = Object.values(filter).some((value) => value !== '');
-
-  const apply = (event: FormEvent) => {
-    event.preventDefault();
-    setFilter(draft);
-  };
-  const field = <K extends keyof TimelineFilter>(key: K, value: TimelineFilter[K]) =>
-    setDraft((current) => ({ ...current, [key]: value }));
 
   return (
     <div className={panel.page}>
@@ -61,7 +54,7 @@ export function TimelinePage() {
           </span>
         }
       >
-        <form className={panel.filters} onSubmit={apply} aria-label="Timeline filters">
+        <FilterForm label="Timeline filters" onApply={apply} onClear={clear} clearable={clearable}>
           <InputField
             label="Container or name"
             value={draft.container}
@@ -91,64 +84,25 @@ export function TimelinePage() {
             placeholder="a user, or outside"
             onChange={(value) => field('actor', value)}
           />
-          <InputField
-            label="From"
-            type="datetime-local"
-            value={draft.since}
-            onChange={(value) => field('since', value)}
-          />
-          <InputField
-            label="Until"
-            type="datetime-local"
-            value={draft.until}
-            onChange={(value) => field('until', value)}
-          />
-          <div className={panel.filterButtons}>
-            <button type="submit" className="button primary">
-              Apply
-            </button>
-            <button
-              type="button"
-              className="button"
-              disabled={!filtered && Object.values(draft).every((value) => value === '')}
-              onClick={() => {
-                setDraft(NO_FILTER);
-                setFilter(NO_FILTER);
-              }}
-            >
-              Clear
-            </button>
-          </div>
-        </form>
-        <Loaded read={pages} loading="Loading the timeline…">
-          {() =>
-            rows.length === 0 ? (
-              <p className={panel.hint}>
-                {filtered
-                  ? 'No event matches these filters.'
-                  : 'Nothing recorded yet. Events appear here as the engine reports them.'}
-              </p>
-            ) : (
-              <>
-                <DataTable label="Engine events, newest first" columns={COLUMNS}>
-                  {rows.map((row) => (
-                    <EventRow key={row.id} row={row} />
-                  ))}
-                </DataTable>
-                {pages.hasNextPage && (
-                  <button
-                    type="button"
-                    className="button"
-                    disabled={pages.isFetchingNextPage}
-                    onClick={() => void pages.fetchNextPage()}
-                  >
-                    {pages.isFetchingNextPage ? 'Loading…' : 'Load older events'}
-                  </button>
-                )}
-              </>
-            )
+          <TimeRangeFields since={draft.since} until={draft.until} onChange={field} />
+        </FilterForm>
+        <PagedTable
+          pages={pages}
+          count={rows.length}
+          loading="Loading the timeline…"
+          empty={
+            filtered
+              ? 'No event matches these filters.'
+              : 'Nothing recorded yet. Events appear here as the engine reports them.'
           }
-        </Loaded>
+          label="Engine events, newest first"
+          columns={COLUMNS}
+          older="Load older events"
+        >
+          {rows.map((row) => (
+            <EventRow key={row.id} row={row} />
+          ))}
+        </PagedTable>
       </Panel>
     </div>
   );

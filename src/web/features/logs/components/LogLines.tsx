@@ -9,10 +9,11 @@
  * Near the top older lines load; in history, near the bottom newer ones.
  */
 import { useVirtualizer } from '@tanstack/react-virtual';
-import { useCallback, useEffect, useLayoutEffect, useRef, useState } from 'react';
+import { useEffect, useLayoutEffect, useRef, useState } from 'react';
 import type { HeldLines, SessionState } from '../api/held-lines.js';
 import type { TimestampMode } from '../hooks/use-viewer-options.js';
 import { MARKER, markedLevel, STDERR } from '../lib/parse.js';
+import { useExpanded } from '../hooks/use-expanded.js';
 import { LogLine } from './LogLine.js';
 import styles from './logs.module.css';
 
@@ -52,16 +53,7 @@ export function LogLines({
   setFollowing: (follow: boolean) => void;
 }) {
   const scroller = useRef<HTMLDivElement>(null);
-  const [expanded, setExpanded] = useState<ReadonlySet<number>>(() => new Set());
-  const toggle = useCallback(
-    (seq: number) =>
-      setExpanded((previous) => {
-        const next = new Set(previous);
-        if (!next.delete(seq)) next.add(seq);
-        return next;
-      }),
-    [],
-  );
+  const [expanded, toggle] = useExpanded();
   const count = session.shownCount;
   const measured = wrap || expanded.size > 0;
   // The virtualizer re-renders this list itself when it scrolls.

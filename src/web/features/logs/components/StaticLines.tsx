@@ -3,8 +3,9 @@
  * lines: time, ANSI colours, stderr and error levels marked, JSON expandable. No virtual list:
  * they are few, and the page scrolls them with everything else.
  */
-import { useCallback, useMemo, useState } from 'react';
+import { useMemo } from 'react';
 import { buildChunk, linesOfText, MARKER, markedLevel, STDERR } from '../lib/parse.js';
+import { useExpanded } from '../hooks/use-expanded.js';
 import { LogLine } from './LogLine.js';
 import styles from './logs.module.css';
 
@@ -25,16 +26,7 @@ export function StaticLines({
     () => buildChunk(linesOfText(lines.map((line) => `${line}\n`).join(''), streams)),
     [lines, streams],
   );
-  const [expanded, setExpanded] = useState<ReadonlySet<number>>(() => new Set());
-  const toggle = useCallback(
-    (seq: number) =>
-      setExpanded((previous) => {
-        const next = new Set(previous);
-        if (!next.delete(seq)) next.add(seq);
-        return next;
-      }),
-    [],
-  );
+  const [expanded, toggle] = useExpanded();
   return (
     <div className={styles.lines} data-static="" role="region" aria-label={label} tabIndex={0}>
       {Array.from(chunk.ends, (end, index) => {
