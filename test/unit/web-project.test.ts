@@ -69,6 +69,25 @@ describe('merged logs', () => {
     expect(texts(reorder.release(2700))).toEqual(['web 3']);
   });
 
+  it("holds longer while another container's lines come later than this one's (a loaded host)", () => {
+    const reorder = new Reorder(400);
+    const T0 = Date.parse('2026-11-30T10:00:00Z');
+    const at = (ms: number) => new Date(T0 + ms).toISOString();
+    // The db's lines reach the page 1.1 s after they were written, the web's 0.1 s.
+    reorder.push(line(0, at(0), 'web 0'), T0 + 100);
+    reorder.push(line(1, at(0), 'db 0'), T0 + 1100);
+    expect(texts(reorder.release(T0 + 1500))).toEqual(['web 0', 'db 0']);
+    reorder.push(line(0, at(1500), 'web 1.5'), T0 + 1600);
+    // Held its 400 ms, but the db may still send lines written before 1.5 s.
+    expect(reorder.release(T0 + 2000)).toEqual([]);
+    reorder.push(line(1, at(1000), 'db 1.0'), T0 + 2100);
+    expect(texts(reorder.release(T0 + 2500))).toEqual(['db 1.0']);
+    expect(texts(reorder.release(T0 + 2700))).toEqual(['web 1.5']);
+    // A db that stopped writing holds nothing back past the wait.
+    reorder.push(line(0, at(5000), 'web 5'), T0 + 5100);
+    expect(texts(reorder.release(T0 + 5500))).toEqual(['web 5']);
+  });
+
   it('lets a flood through at once rather than hold without bound', () => {
     const reorder = new Reorder(400, 3);
     for (let i = 0; i < 4; i++) reorder.push(line(i % 2, `2026-11-30T10:00:0${i}Z`, `l${i}`), 0);
