@@ -3,7 +3,7 @@ import type { CrashReport } from '../../src/shared/crashes.js';
 import type { WebhookRule } from '../../src/shared/webhooks.js';
 import type { EngineEvent } from '../../src/server/engine/events.js';
 import { crashOf, crashReason, StopRequests } from '../../src/server/history/crashes.js';
-import { timelineRow } from '../../src/server/history/recorder.js';
+import { causeOf, timelineRow } from '../../src/server/history/recorder.js';
 import { sampleOf } from '../../src/server/history/sampler.js';
 import { headline, matches, payloadOf, retryDelayMs } from '../../src/server/history/webhooks.js';
 
@@ -47,6 +47,22 @@ describe('the timeline row of an engine event', () => {
     expect(timelineRow(event('attach'))).toBeUndefined();
     expect(timelineRow(event('create', {}, 'plugin'))).toBeUndefined();
     expect(timelineRow(event('connect', { name: 'bridge' }, 'network'))?.type).toBe('network');
+  });
+});
+
+describe("crediting an event to dwi's action", () => {
+  it('credits only the events an action causes, to the newest such action', () => {
+    const stop = { action: 'stop', username: 'alice' };
+    const start = { action: 'start', username: 'bob' };
+    expect(causeOf([stop], 'die')).toBe(stop);
+    expect(causeOf([stop], 'kill')).toBe(stop);
+    // A start from the CLI a moment after a stop through dwi is not the stop's.
+    expect(causeOf([stop], 'start')).toBeUndefined();
+    expect(causeOf([start, stop], 'start')).toBe(start);
+    expect(causeOf([start, stop], 'die')).toBe(stop);
+    expect(causeOf([{ action: 'restart' }], 'start')).toEqual({ action: 'restart' });
+    expect(causeOf([{ action: 'rebuild' }], 'rename')).toEqual({ action: 'rebuild' });
+    expect(causeOf([{ action: 'something new' }], 'start')).toBeUndefined();
   });
 });
 

@@ -26,6 +26,29 @@ const CATCH_UP_LIMIT = 50_000;
  */
 const GRACE = { graceMs: 1000, killGraceMs: 10_000 };
 
+/**
+ * The engine events each of dwi's actions causes: only those are credited to its user (a
+ * `docker start` from the CLI a moment after a stop through dwi stays the CLI's).
+ */
+export const CAUSES: Readonly<Record<string, readonly string[]>> = {
+  start: ['start'],
+  stop: ['kill', 'die', 'stop'],
+  restart: ['kill', 'die', 'stop', 'start', 'restart'],
+  kill: ['kill', 'die'],
+  pause: ['pause'],
+  unpause: ['unpause'],
+  delete: ['kill', 'die', 'stop', 'destroy'],
+  rebuild: ['create', 'start', 'kill', 'die', 'stop', 'destroy', 'rename'],
+};
+
+/** The action among `actions` (newest first) that caused an engine event `action`, if any. */
+export function causeOf<A extends { action: string }>(
+  actions: readonly A[],
+  action: string,
+): A | undefined {
+  return actions.find((candidate) => CAUSES[candidate.action]?.includes(action));
+}
+
 /** Not events of the container's life: a health check's exec every second, attach, resize... */
 const NOT_RECORDED = /^(exec_|attach|detach|resize|top|copy|archive-path|extract-to-dir)/;
 
@@ -149,7 +172,12 @@ export class TimelineRecorder {
 
   private credited(row: NewTimelineEvent): NewTimelineEvent {
     if (row.type !== 'container' || row.origin === 'dwi') return row;
-    const by = this.store.dwiActions.by(row.actor_id, row.actor_name, Date.parse(row.time), GRACE);
-    return by === undefined ? row : { ...row, origin: 'dwi', ...by };
+    const cause = causeOf(
+      this.store.dwiActions.around(row.actor_id, row.actor_name, Date.parse(row.time), GRACE),
+      row.action,
+    );
+    return cause === undefined
+      ? row
+      : { ...row, origin: 'dwi', username: cause.username, request_id: cause.request_id };
   }
 }

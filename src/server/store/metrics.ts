@@ -119,15 +119,17 @@ export class MetricsRepository {
     };
   }
 
-  /** Rows past their step's keep go, at most `limit` of each step. */
+  /** Rows past their keep go (samples under a minute apart, then minutes), at most `limit` of each. */
   purge(retention: MetricsRetention, limit: number, nowS: number): number {
-    const drop = this.db.prepare(
-      `DELETE FROM metrics WHERE (step, container_id, t) IN
-         (SELECT step, container_id, t FROM metrics WHERE step = ? AND t < ? LIMIT ?)`,
-    );
+    // By step, not by the step sampled now: samples kept at an earlier metrics_interval go too.
+    const drop = (steps: string) =>
+      this.db.prepare(
+        `DELETE FROM metrics WHERE (step, container_id, t) IN
+           (SELECT step, container_id, t FROM metrics WHERE ${steps} AND t < ? LIMIT ?)`,
+      );
     return (
-      drop.run(retention.sampleStep, nowS - retention.sampleKeep, limit).changes +
-      drop.run(MINUTE, nowS - retention.minuteKeep, limit).changes
+      drop(`step < ${MINUTE}`).run(nowS - retention.sampleKeep, limit).changes +
+      drop(`step >= ${MINUTE}`).run(nowS - retention.minuteKeep, limit).changes
     );
   }
 }

@@ -178,22 +178,27 @@ export class DwiActions {
    * engine may log an action's last event as it answers), or `killGraceMs` for a kill (the
    * container dies a moment after the kill is answered).
    */
-  by(
+  /**
+   * The actions on a container under way at `atMs` (or ended within their grace), newest
+   * first: the recorder credits an event to the first whose kind causes it.
+   */
+  around(
     containerId: string,
     name: string | null,
     atMs: number,
     grace: { graceMs: number; killGraceMs: number },
-  ): ActionBy | undefined {
+  ): Array<ActionBy & { action: string }> {
     return this.db
       .prepare(
-        `SELECT username, request_id FROM dwi_actions
+        `SELECT action, username, request_id FROM dwi_actions
           WHERE (container_id = ? OR container_name = ?) AND started_ms <= ?
             AND (ended_ms IS NULL
                  OR ended_ms + (CASE WHEN action = 'kill' THEN ? ELSE ? END) >= ?)
-          ORDER BY started_ms DESC LIMIT 1`,
+          ORDER BY started_ms DESC LIMIT 8`,
       )
-      .get(containerId, name ?? '', atMs, grace.killGraceMs, grace.graceMs, atMs) as
-      ActionBy | undefined;
+      .all(containerId, name ?? '', atMs, grace.killGraceMs, grace.graceMs, atMs) as Array<
+      ActionBy & { action: string }
+    >;
   }
 
   /** Actions begun before `beforeMs` go: they matter for seconds. */
