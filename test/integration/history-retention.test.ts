@@ -9,7 +9,7 @@ import { beforeAll, expect, it } from 'vitest';
 import { Store } from '../../src/server/store/index.js';
 import type { NewCrash } from '../../src/server/store/crashes.js';
 import type { NewTimelineEvent } from '../../src/server/store/timeline.js';
-import { Dwi, freePort, seededDataDir, until } from './harness.js';
+import { Dwi, freePort, request, seededDataDir, until } from './harness.js';
 
 const DAY_MS = 86_400_000;
 /** The limits here: a day of timeline, at most 1,000 rows; crashes a day; samples a day. */
@@ -127,6 +127,8 @@ function fill(from: number, count: number): void {
  * engine is an address where none answers: the purge is the primary's, and nothing recorded
  * from the test engine (shared with other files) comes between the fills and the figures.
  */
+let history: Awaited<ReturnType<typeof request>>;
+
 async function purgeOnce(): Promise<string> {
   const port = await freePort();
   const dwi = await Dwi.start(['-b', `127.0.0.1:${port}`, ...LIMITS], {
@@ -134,9 +136,11 @@ async function purgeOnce(): Promise<string> {
     waitPath: '/api/health',
   });
   try {
-    return await until('the first purge', () =>
+    const line = await until('the first purge', () =>
       dwi.stderr.split('\n').find((l) => l.includes('retention: deleted')),
     );
+    history = await request(`http://127.0.0.1:${port}/api/host/metrics`);
+    return line;
   } finally {
     await dwi.stop();
   }
@@ -195,6 +199,9 @@ it('purges old rows of every history table and keeps the new, within the row lim
   // 3,000 old ones went by age, then the oldest 2,000 of the 3,000 new past the 1,000 kept.
   expect(after).toMatchObject({ timeline: 1000, oldTimeline: 0, crashes: 20, oldCrashes: 0 });
   expect(after.metrics).toBe(0);
+  // With the sampler off (metrics_interval 0) the history still answers, as minutes.
+  expect(history.status, history.body).toBe(200);
+  expect(history.json().data.step).toBe(60);
 });
 
 it('reuses the space it freed: past its row limit again and again, the file does not grow', async () => {

@@ -85,8 +85,9 @@ export class MetricsRepository {
     retention: MetricsRetention,
     nowS: number,
   ): MetricsSeries {
+    // With the sampler off (a step of 0) only what was kept before is there: read as minutes.
     const kept =
-      range.from >= nowS - retention.sampleKeep && range.step < MINUTE
+      retention.sampleStep > 0 && range.from >= nowS - retention.sampleKeep && range.step < MINUTE
         ? retention.sampleStep
         : MINUTE;
     const step = Math.max(kept, Math.ceil(range.step / kept) * kept);
