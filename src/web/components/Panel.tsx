@@ -5,6 +5,7 @@
  */
 import type { FormEvent, ReactNode } from 'react';
 import { Link, useLocation } from 'wouter';
+import { useSocketStatus } from '../lib/live.js';
 import { InputField } from './Field.js';
 import { errorNotice, NoticeLine } from './Notice.js';
 import styles from './panel.module.css';
@@ -258,5 +259,16 @@ export function PagedTable({
         )
       }
     </Loaded>
+  );
+}
+
+/** Beside a live panel's title: what arrives by itself while the socket is up, or that it is not. */
+export function LiveNote({ children }: { children: string }) {
+  const socket = useSocketStatus();
+  const live = socket.state === 'connected';
+  return (
+    <span className={styles.live} data-live={live}>
+      {live ? children : 'Not live: reconnecting…'}
+    </span>
   );
 }

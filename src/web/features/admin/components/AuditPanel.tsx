@@ -7,13 +7,13 @@ import type { AuditEntry } from '../../../../shared/api.js';
 import { CopyButton } from '../../../components/CopyButton.js';
 import { InputField, SelectField } from '../../../components/Field.js';
 import { clockTime } from '../../../lib/format.js';
-import { useSocketStatus } from '../../../lib/live.js';
 import { useFilterDraft } from '../../../lib/filter-draft.js';
 import { arrivedLive, useAuditPages } from '../api/audit.js';
 import { isAuditFilter, NO_FILTER, type AuditFilter } from '../lib/audit-filter.js';
 import {
   FilterForm,
   PagedTable,
+  LiveNote,
   Panel,
   TimeRangeFields,
   type DataColumn,
@@ -40,20 +40,13 @@ export function AuditPanel() {
     isAuditFilter,
   );
   const pages = useAuditPages(filter);
-  const socket = useSocketStatus();
   const rows = pages.data?.pages.flatMap((page) => page.entries) ?? [];
 
   return (
     <Panel
       id="audit"
       title="Audit log"
-      aside={
-        <span className={panel.live} data-live={socket.state === 'connected'}>
-          {socket.state === 'connected'
-            ? 'New rows appear as they are written'
-            : 'Not live: reconnecting…'}
-        </span>
-      }
+      aside={<LiveNote>New rows appear as they are written</LiveNote>}
     >
       <FilterForm label="Audit filters" onApply={apply} onClear={clear} clearable={clearable}>
         <InputField

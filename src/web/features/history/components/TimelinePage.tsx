@@ -9,13 +9,13 @@ import { InputField, SelectField } from '../../../components/Field.js';
 import {
   FilterForm,
   PagedTable,
+  LiveNote,
   Panel,
   TimeRangeFields,
   type DataColumn,
 } from '../../../components/Panel.js';
 import panel from '../../../components/panel.module.css';
 import { clockTime } from '../../../lib/format.js';
-import { useSocketStatus } from '../../../lib/live.js';
 import { useFilterDraft } from '../../../lib/filter-draft.js';
 import { useTimelinePages } from '../api/timeline.js';
 import { arrivedLive } from '../lib/live-rows.js';
@@ -37,7 +37,6 @@ export function TimelinePage() {
   const { filter, draft, filtered, clearable, field, apply, clear } =
     useFilterDraft<TimelineFilter>('timeline.filter', NO_FILTER, isTimelineFilter);
   const pages = useTimelinePages(filter);
-  const socket = useSocketStatus();
   const rows = pages.data?.pages.flatMap((page) => page.events) ?? [];
 
   return (
@@ -46,13 +45,7 @@ export function TimelinePage() {
       <Panel
         id="timeline"
         title="Timeline"
-        aside={
-          <span className={panel.live} data-live={socket.state === 'connected'}>
-            {socket.state === 'connected'
-              ? 'New events appear as they happen'
-              : 'Not live: reconnecting…'}
-          </span>
-        }
+        aside={<LiveNote>New events appear as they happen</LiveNote>}
       >
         <FilterForm label="Timeline filters" onApply={apply} onClear={clear} clearable={clearable}>
           <InputField
