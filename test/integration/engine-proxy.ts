@@ -1,6 +1,7 @@
 /**
- * A unix-socket proxy in front of the test engine: the test can cut its connections, and see
- * which requests dwi has open on the engine (the request line each connection sent last).
+ * A unix-socket proxy in front of the test engine: the test can cut its connections, hold
+ * requests back, and see which requests dwi has open on the engine (the request line each
+ * connection sent last).
  */
 import { connect, createServer, type Server, type Socket } from 'node:net';
 import { join } from 'node:path';
@@ -14,6 +15,7 @@ export class EngineProxy {
   private server: Server | undefined;
   private dropping: RegExp | undefined;
   private dropsLeft = 0;
+  private holding: { pattern: RegExp; ms: number } | undefined;
   /** Request lines dropped by dropNext, in order. */
   readonly dropped: string[] = [];
 
@@ -22,20 +24,33 @@ export class EngineProxy {
       const upstream = connect(target);
       this.open.set(client, '');
       client.on('data', (chunk: Buffer) => {
+        let holdMs = 0;
         for (const match of chunk.toString('latin1').matchAll(REQUEST_LINE)) {
           const line = `${match[1]} ${match[2]}`;
           this.open.set(client, line);
+          if (this.holding?.pattern.test(line)) holdMs = this.holding.ms;
           if (this.dropping?.test(line)) {
             this.dropsLeft -= 1;
             if (this.dropsLeft === 0) this.dropping = undefined;
             this.dropped.push(line);
             upstream.destroy();
             client.destroy();
+            return;
           }
         }
+        if (holdMs === 0) {
+          upstream.write(chunk);
+          return;
+        }
+        client.pause();
+        setTimeout(() => {
+          upstream.write(chunk);
+          client.resume();
+        }, holdMs);
       });
+      client.once('end', () => upstream.end());
       client.once('close', () => this.open.delete(client));
-      client.pipe(upstream).pipe(client);
+      upstream.pipe(client);
       client.on('error', () => upstream.destroy());
       upstream.on('error', () => client.destroy());
       upstream.once('close', () => client.destroy());
@@ -53,6 +68,11 @@ export class EngineProxy {
   dropNext(pattern: RegExp, count = 1): void {
     this.dropping = pattern;
     this.dropsLeft = count;
+  }
+
+  /** Holds every request that matches for `ms` before the engine sees it. */
+  hold(pattern: RegExp, ms: number): void {
+    this.holding = { pattern, ms };
   }
 
   /** Drops every connection through the proxy, the event stream among them. */

@@ -4,6 +4,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
+import { setTimeout as delay } from 'node:timers/promises';
 import { Authenticator } from '../auth/authenticator.js';
 import { KnownHosts } from '../auth/hosts.js';
 import { parseBind } from '../config/bind.js';
@@ -24,6 +25,9 @@ import { WebhookDispatcher } from '../history/webhooks.js';
 import type { WorkerApp, WorkerContext } from '../supervisor/app.js';
 import { VERSION } from '../version.js';
 
+/** How long a booting worker waits for its engine's first try (it answers 503 after that). */
+const ENGINE_FIRST_TRY_MS = 5000;
+
 export async function createWorkerApp(context: WorkerContext): Promise<WorkerApp> {
   const { settings, logging, log } = context;
   const tls =
@@ -42,7 +46,10 @@ export async function createWorkerApp(context: WorkerContext): Promise<WorkerApp
   const authenticator = new Authenticator(settings.auth, store);
   const accessLog = logging.accessWriter();
   const engine = createEngine(settings, log.child({ module: 'engine' }));
-  engine.start();
+  // The primary hands a worker connections once it is ready: a request on a fresh worker (at
+  // boot, after a reload or a recycle) would otherwise meet an engine still "connecting".
+  // Bounded, as an engine that hangs rather than refuses must not keep the worker from booting.
+  const engineTried = engine.start();
   const crashes = new CrashCatcher(
     store,
     engine,
@@ -129,6 +136,7 @@ export async function createWorkerApp(context: WorkerContext): Promise<WorkerApp
     closeConnections: () => connections.isDraining || settings.keepalive === 0,
   });
   await app.ready();
+  await Promise.race([engineTried, delay(ENGINE_FIRST_TRY_MS, undefined, { ref: false })]);
   const realtime = attachRealtime(connections.httpServer, {
     engine,
     audit: (entry, bucket) => store.audit(entry, bucket),

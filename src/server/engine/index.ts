@@ -20,8 +20,11 @@ type LogBoundSettings = Pick<
 import { EngineSync } from './sync.js';
 
 export type Engine = EngineApi & {
-  /** Connects and follows the engine's events until stop(). */
-  start(): void;
+  /**
+   * Connects and follows the engine's events until stop(). Resolves once the first try has
+   * connected or failed, so a worker that waits answers from its model, never "connecting".
+   */
+  start(): Promise<void>;
   stop(): void;
 };
 

@@ -63,6 +63,9 @@ export class EngineSync implements ContainerState {
   private outages = 0;
   private lastLagMs: number | null = null;
   private wake: () => void = () => {};
+  private settleFirstTry: () => void = () => {};
+  /** Settles once the first try has connected or failed: what a new worker waits for. */
+  private readonly firstTry = new Promise<void>((resolve) => (this.settleFirstTry = resolve));
   private readonly eventListeners = new Set<(event: EngineEvent) => void>();
 
   constructor(
@@ -72,8 +75,10 @@ export class EngineSync implements ContainerState {
     private readonly address: string,
   ) {}
 
-  start(): void {
+  /** Starts following; resolves once the first try has connected or failed. */
+  start(): Promise<void> {
     void this.run();
+    return this.firstTry;
   }
 
   stop(): void {
@@ -215,6 +220,7 @@ export class EngineSync implements ContainerState {
     if (!connected && this.connected) this.outages += 1;
     this.connected = connected;
     this.detail = detail;
+    this.settleFirstTry();
     if (connected) {
       this.advice = [];
       this.errorCode = null;
