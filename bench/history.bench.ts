@@ -90,8 +90,9 @@ function cpuNow(dwi: RunningDwi) {
 }
 
 /** CPU % (of one core) of dwi and of the engine over `seconds` of dwi started with `args`. */
-async function cpuOver(args: string[], seconds: number) {
-  const dwi = await startDwi(engine.host, args);
+async function cpuOver(intervalS: number, seconds: number) {
+  const dwi = await startDwi(engine.host, ['--metrics-interval', String(intervalS)]);
+  const from = new Date().toISOString();
   try {
     // Past its start: the first sample needs a reading before it.
     await new Promise((resolve) => setTimeout(resolve, 3000));
@@ -99,8 +100,11 @@ async function cpuOver(args: string[], seconds: number) {
     await new Promise((resolve) => setTimeout(resolve, seconds * 1000));
     const after = cpuNow(dwi);
     const percent = (a: number, b: number) => ((b - a) / seconds) * 100;
-    // What the sampler kept: the host's points over the run (none with the sampler off).
-    const reply = await call({ port: dwi.port }, '/api/host/metrics');
+    // What the sampler kept: the host's points over the run at its step (none when off).
+    const reply = await call(
+      { port: dwi.port },
+      `/api/host/metrics?from=${from}&step=${Math.max(intervalS, 1)}`,
+    );
     const points = (JSON.parse(reply.body).data as { t: number[] }).t.length;
     return {
       dwi: percent(before.dwi, after.dwi),
@@ -124,9 +128,9 @@ afterAll(async () => {
 it('the sampler with 50 running containers: CPU of dwi and of the engine, off and on', async () => {
   const ids = await createContainers(50, 'sampled');
   await eachAtOnce(ids, 8, (id) => raw(`/containers/${id}/start`, 'POST'));
-  const off = await cpuOver(['--metrics-interval', '0'], SECONDS);
-  const every10 = await cpuOver(['--metrics-interval', '10'], SECONDS);
-  const every1 = await cpuOver(['--metrics-interval', '1'], SECONDS);
+  const off = await cpuOver(0, SECONDS);
+  const every10 = await cpuOver(10, SECONDS);
+  const every1 = await cpuOver(1, SECONDS);
   const line = (label: string, cpu: { dwi: number; engine: number }) =>
     `${label}: dwi ${cpu.dwi.toFixed(2)} %, engine ${cpu.engine.toFixed(2)} % (+${(cpu.engine - off.engine).toFixed(2)} over no sampler)`;
   results.push(
@@ -136,10 +140,12 @@ it('the sampler with 50 running containers: CPU of dwi and of the engine, off an
     `  ${line('every 1 s', every1)}`,
   );
   results.push(
-    `  points kept over each run: ${off.points} off, ${every10.points} every 10 s, ${every1.points} every 1 s`,
+    `  points kept over each run of ${SECONDS + 3} s: ${off.points} off, ${every10.points} every 10 s, ${every1.points} every 1 s`,
   );
   expect(off.points).toBe(0);
-  expect(every1.points).toBeGreaterThan(0);
+  // A point each interval after the first (a baseline reading); a round that overran skips one.
+  expect(every10.points).toBeGreaterThanOrEqual(Math.floor(SECONDS / 10) - 1);
+  expect(every1.points).toBeGreaterThan(SECONDS / 4);
 });
 
 /** Timeline rows of containers named `prefix`-*, counted by action, paged to the end. */

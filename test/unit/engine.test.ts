@@ -23,7 +23,7 @@ import {
 } from '../../src/server/engine/timestamps.js';
 import { ContainerModel } from '../../src/server/engine/model.js';
 import { recreateSpec } from '../../src/server/engine/rebuild.js';
-import { decodeStats } from '../../src/server/engine/stats.js';
+import { decodeStats, statsTotals } from '../../src/server/engine/stats.js';
 import { MASK } from '../../src/shared/masking.js';
 import {
   composeInfo,
@@ -577,6 +577,17 @@ describe('stats decoding', () => {
       read: '2026-11-24T21:00:00Z',
     });
     expect(decodeStats({}).cpu_percent).toBe(0);
+  });
+
+  it("keeps the engine's time of a one-shot reading, none for a container not running", () => {
+    const reading = (read?: string) =>
+      statsTotals({ ...(read === undefined ? {} : { read }), cpu_stats: {} });
+    // The engine stamps in nanoseconds; milliseconds are what a rate needs.
+    expect(reading('2026-11-30T21:56:30.123456789Z')).toMatchObject({
+      read_at_ms: Date.UTC(2026, 10, 30, 21, 56, 30, 123),
+    });
+    expect(reading('0001-01-01T00:00:00Z').read_at_ms).toBeNull();
+    expect(reading().read_at_ms).toBeNull();
   });
 });
 

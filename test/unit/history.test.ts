@@ -149,6 +149,7 @@ describe('metrics samples', () => {
     tx_bytes: 0,
     read_bytes: 0,
     write_bytes: 0,
+    read_at_ms: null,
   });
 
   it('are rates between two readings: CPU of one core in percent, bytes a second', () => {

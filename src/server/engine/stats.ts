@@ -74,11 +74,15 @@ export interface StatsTotals {
   tx_bytes: number;
   read_bytes: number;
   write_bytes: number;
+  /** When the engine read them (unix ms), or null if it did not say. */
+  read_at_ms: number | null;
 }
 
 /** The totals of one sample (a one-shot read has no previous reading to subtract). */
 export function statsTotals(raw: RawStats): StatsTotals {
   const decoded = decodeStats(raw);
+  // A container not running is stamped year 1: no time to go by.
+  const readAt = raw.read === undefined ? NaN : Date.parse(raw.read);
   return {
     cpu_ns: raw.cpu_stats?.cpu_usage?.total_usage ?? 0,
     system_ns: raw.cpu_stats?.system_cpu_usage ?? 0,
@@ -89,5 +93,6 @@ export function statsTotals(raw: RawStats): StatsTotals {
     tx_bytes: decoded.network.tx_bytes,
     read_bytes: decoded.block_io.read_bytes,
     write_bytes: decoded.block_io.write_bytes,
+    read_at_ms: readAt > 0 ? readAt : null,
   };
 }
