@@ -75,13 +75,17 @@ export const LogMatchSchema = LogLineSchema.extend({
 export type LogMatch = z.infer<typeof LogMatchSchema>;
 
 export const LogSearchResultSchema = z.object({
-  matches: z.array(LogMatchSchema),
+  matches: z
+    .array(LogMatchSchema)
+    .describe(
+      'In the order of the log. Up to `limit`, and any line stamped before the cursor but written in the next 64 past the stop (the engine stamps stdout and stderr apart), which the next page would skip.',
+    ),
   scanned: z.int().describe('Lines read to find them.'),
   cursor: z
     .string()
     .nullable()
     .describe(
-      'Pass as `since` to continue after the last line read; null when the log was read to its end.',
+      'Pass as `since` to continue after the latest line read; null when the log was read to its end.',
     ),
   stopped: z
     .enum(['matches', 'lines', 'bytes', 'time'])

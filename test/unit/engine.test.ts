@@ -657,6 +657,65 @@ describe('log search', () => {
     expect(result.cursor).toBe(`${Date.UTC(2026, 10, 24, 21) / 1000}.000000003`);
   });
 
+  it('takes a stderr line stamped before the stop but written after it: no page loses it', async () => {
+    // stdout 0..9, and a stderr line stamped 3 written after stdout's 5 (the engine stamps the
+    // two apart). A page of four matches stops after 0..3 and 4: the straggler is ahead.
+    const order = [0, 1, 2, 4, 5, 3, 6, 7, 8, 9];
+    const log = Buffer.concat(order.map((i) => frame(i === 3 ? 2 : 1, timestamped(i))));
+    const page = (from: string | null) =>
+      searchStream(Readable.from([log]), {
+        tty: false,
+        filter: filterOf('entry', false),
+        limit: 4,
+        bounds: UNBOUNDED,
+        from,
+      });
+    const first = await page(null);
+    // 0, 1, 2, 4 as asked, and the straggler 3 read two lines on; 5 is the next page's.
+    expect(first.matches.map((m) => m.line)).toEqual([
+      'entry 0',
+      'entry 1',
+      'entry 2',
+      'entry 4',
+      'entry 3',
+    ]);
+    expect(first.cursor).toBe(`${base}.000000005`);
+    // The engine's since skips what the cursor passed: the next page is what remains, once each.
+    const rest = Buffer.concat(
+      order.filter((i) => i >= 5).map((i) => frame(i === 3 ? 2 : 1, timestamped(i))),
+    );
+    const second = await searchStream(Readable.from([rest]), {
+      tty: false,
+      filter: filterOf('entry', false),
+      limit: 100,
+      bounds: UNBOUNDED,
+      from: first.cursor,
+    });
+    const lines = [...first.matches, ...second.matches].map((m) => m.line);
+    expect(lines.toSorted()).toEqual(order.map((i) => `entry ${i}`).toSorted());
+  });
+
+  it('continues after the latest line read, so a page ending on a straggler repeats nothing', async () => {
+    // Stopped on the straggler 3 (after 4 in the file): the next page begins after 4, not 3.
+    const order = [0, 1, 2, 4, 3, 5];
+    const log = Buffer.concat(order.map((i) => frame(i === 3 ? 2 : 1, timestamped(i))));
+    const result = await searchStream(Readable.from([log]), {
+      tty: false,
+      filter: filterOf('entry', false),
+      limit: 5,
+      bounds: UNBOUNDED,
+      from: null,
+    });
+    expect(result.matches.map((m) => m.line)).toEqual([
+      'entry 0',
+      'entry 1',
+      'entry 2',
+      'entry 4',
+      'entry 3',
+    ]);
+    expect(result.cursor).toBe(`${base}.000000005`);
+  });
+
   it('returns lines of context around each match, cut short only where the search stopped', async () => {
     const log = Readable.from([
       Buffer.from(Array.from({ length: 10 }, (_, i) => timestamped(i)).join('')),

@@ -6,7 +6,7 @@
 import type { LogMatch, LogSearchResult as SearchResult } from '../../shared/api.js';
 import { FrameDecoder, LineBuffer, type StreamName } from './demux.js';
 import type { LineFilter } from './linefilter.js';
-import { justAfter, splitTimestamp } from './timestamps.js';
+import { isLater, justAfter, splitTimestamp } from './timestamps.js';
 
 export type { LogMatch, SearchResult };
 type LogLine = Omit<LogMatch, 'before' | 'after'>;
@@ -120,10 +120,21 @@ async function matchBefore(
 const CONTEXT_CHARS = 300;
 
 /**
+ * Lines read past a search's stop for stragglers. The engine stamps stdout and stderr apart, so
+ * a line may be written after lines stamped later than it; the next page begins after the
+ * latest stamp read, so such a line belongs to this page or to none.
+ */
+const LOOK_AHEAD_LINES = 64;
+/** What matching the look-ahead's lines may take, past the search's own deadline. */
+const LOOK_AHEAD_MS = 1000;
+
+/**
  * Collects up to `limit` matching lines, reading at most the bounds' lines, bytes and time,
  * each with up to `context` lines before and after it (those read before the search stopped).
- * The reply says why it stopped early (`stopped`), and its cursor points just after the last
- * line read (or at `from`, where it began, if it read none).
+ * The reply says why it stopped early (`stopped`), and its cursor points just after the latest
+ * line read (or at `from`, where it began, if it read none). Lines stamped no later than that
+ * but written in the next few past the stop are taken too: a page may hold a few more matches
+ * than `limit`, and none falls between two pages.
  */
 export async function searchStream(
   stream: AsyncIterable<Buffer>,
@@ -142,10 +153,32 @@ export async function searchStream(
   // The last `context` lines read, and the matches still collecting lines after them.
   const recent: LogLine[] = [];
   let collecting: LogMatch[] = [];
-  const deadline = performance.now() + bounds.seconds * 1000;
+  let deadline = performance.now() + bounds.seconds * 1000;
   const result: SearchResult = { matches: [], scanned: 0, cursor: null, stopped: null };
-  let lastTimestamp: string | null = null;
+  let latest: string | null = null;
   let bytes = 0;
+  let lookAheadLeft = 0;
+  const stop = (why: NonNullable<SearchResult['stopped']>) => {
+    result.stopped = why;
+    lookAheadLeft = LOOK_AHEAD_LINES;
+    deadline = performance.now() + LOOK_AHEAD_MS;
+  };
+  const take = (timestamp: string, stream: LogLine['stream'], text: string, matched: boolean) => {
+    result.scanned += 1;
+    if (latest === null || isLater(timestamp, latest)) latest = timestamp;
+    if (context > 0) {
+      const line = { timestamp, stream, line: text.slice(0, CONTEXT_CHARS) };
+      for (const open of collecting) open.after!.push(line);
+      collecting = collecting.filter((open) => open.after!.length < context);
+      if (matched) {
+        const match = { timestamp, stream, line: text, before: [...recent], after: [] };
+        result.matches.push(match);
+        collecting.push(match);
+      }
+      recent.push(line);
+      if (recent.length > context) recent.shift();
+    } else if (matched) result.matches.push({ timestamp, stream, line: text });
+  };
   reading: for await (const batch of lineBatches(stream, options.tty)) {
     bytes += batch.bytes;
     const split = batch.lines.map(({ line }) => splitTimestamp(line));
@@ -155,37 +188,29 @@ export async function searchStream(
       deadline,
     );
     if (flags === undefined) {
-      result.stopped = 'time';
+      result.stopped ??= 'time';
       break;
     }
     for (let i = 0; i < split.length; i++) {
       const { timestamp, text } = split[i]!;
-      const stream = batch.lines[i]!.stream;
-      result.scanned += 1;
-      lastTimestamp = timestamp;
-      if (context > 0) {
-        const line = { timestamp, stream, line: text.slice(0, CONTEXT_CHARS) };
-        for (const open of collecting) open.after!.push(line);
-        collecting = collecting.filter((open) => open.after!.length < context);
-        if (flags[i] === 1) {
-          const match = { timestamp, stream, line: text, before: [...recent], after: [] };
-          result.matches.push(match);
-          collecting.push(match);
-        }
-        recent.push(line);
-        if (recent.length > context) recent.shift();
-      } else if (flags[i] === 1) result.matches.push({ timestamp, stream, line: text });
+      if (result.stopped !== null) {
+        // Past the stop: only a straggler, stamped no later than the latest line taken.
+        if (lookAheadLeft-- === 0) break reading;
+        if (latest !== null && isLater(timestamp, latest)) continue;
+        take(timestamp, batch.lines[i]!.stream, text, flags[i] === 1);
+        continue;
+      }
+      take(timestamp, batch.lines[i]!.stream, text, flags[i] === 1);
       // Past a bound, lines are left for the next page (the cursor stops before them).
-      if (result.matches.length >= limit) result.stopped = 'matches';
-      else if (result.scanned >= bounds.lines) result.stopped = 'lines';
-      if (result.stopped !== null) break reading;
+      if (result.matches.length >= limit) stop('matches');
+      else if (result.scanned >= bounds.lines) stop('lines');
     }
-    if (bytes >= bounds.bytes) result.stopped = 'bytes';
-    else if (performance.now() >= deadline) result.stopped = 'time';
-    if (result.stopped !== null) break;
+    if (result.stopped !== null) continue;
+    if (bytes >= bounds.bytes) stop('bytes');
+    else if (performance.now() >= deadline) stop('time');
   }
   if (result.stopped !== null) {
-    result.cursor = lastTimestamp === null ? options.from : justAfter(lastTimestamp);
+    result.cursor = latest === null ? options.from : justAfter(latest);
   }
   return result;
 }
