@@ -181,7 +181,8 @@ beforeAll(async () => {
   seed();
   app = await WebApp.start({
     users: [testUser('olga', 'operator'), testUser('vera', 'viewer')],
-    env: { DWI_DOCKER_HOST: engine.host },
+    // A sample every 2 s: the container page's history has a line by its picture.
+    env: { DWI_DOCKER_HOST: engine.host, DWI_METRICS_INTERVAL: '2' },
   });
   // What an admin's day leaves in the audit log.
   await app.api('POST', '/api/tokens', { name: 'ci deploys', username: 'olga', role: 'operator' });
@@ -371,6 +372,40 @@ describe('the main pages', () => {
     await audit.getByText(/token \w+ for olga/).waitFor();
     await audit.getByText(/token \w+ for vera/).waitFor();
     await shoot(page, errors, `admin-audit-${theme}`);
+    await context.close();
+  });
+});
+
+describe('history', () => {
+  it.each(THEMES)("the timeline: the CLI's changes and an admin's: %s", async (theme) => {
+    // An admin's stop and start, credited to them, among the crash loop's outside restarts.
+    await app.api('POST', '/api/containers/nightly-backup/start');
+    const { context, page, errors } = await app.open({ colorScheme: theme });
+    await page.goto(`${app.base}/timeline`);
+    const table = page.getByRole('table', { name: 'Engine events, newest first' });
+    await rowWith(table, 'nightly-backup').filter({ hasText: 'admin' }).first().waitFor();
+    await rowWith(table, 'report-mailer').filter({ hasText: 'outside' }).first().waitFor();
+    await shoot(page, errors, `timeline-${theme}`);
+    await context.close();
+  });
+
+  it.each(THEMES)("a crash report: the crash-looping mailer's last lines: %s", async (theme) => {
+    // The loop's next exit after dwi started makes the report (the engine backs off up to 1 min).
+    await until(
+      'a crash report of report-mailer',
+      async () =>
+        ((await app.api('GET', '/api/crashes?container=report-mailer')) as { crashes: unknown[] })
+          .crashes.length > 0,
+      90_000,
+      500,
+    );
+    const { context, page, errors } = await app.open({ colorScheme: theme });
+    await page.goto(`${app.base}/crashes`);
+    await page.getByRole('link', { name: 'report-mailer' }).first().click();
+    await page.getByRole('heading', { name: 'report-mailer exited with code 1' }).waitFor();
+    const last = page.getByRole('region', { name: 'Last lines of report-mailer' });
+    await last.getByText('fatal: connection refused').first().waitFor();
+    await shoot(page, errors, `crash-${theme}`);
     await context.close();
   });
 });
